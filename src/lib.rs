@@ -1,0 +1,88 @@
+//! # article-analyzer
+//!
+//! Reads an English news article, splits it into sentences and tags its entities. The same core runs
+//! natively (the `article-analyzer` CLI, the benches) and in the browser (the thin wasm layer in
+//! `src/wasm.rs`).
+//!
+//! Data flows one way: text -> [tokens](token) with byte offsets -> [sentences](sentence) ->
+//! [entities](entity) -> rendering. Offsets are byte offsets into the input inside the core; an
+//! [`Analysis`] can be converted to UTF-16 code units (what JavaScript's `String.prototype.slice`
+//! uses) at the edge with [`Analysis::to_utf16`].
+//!
+//! ```
+//! let analyzer = article_analyzer::Analyzer::new();
+//! let text = "Mr. Smith went to Washington. He met the U.S. President.";
+//! let analysis = analyzer.analyze(text);
+//! let sentences: Vec<&str> = analysis.sentences.iter().map(|s| &text[s.start..s.end]).collect();
+//! assert_eq!(sentences, ["Mr. Smith went to Washington.", "He met the U.S. President."]);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod abbreviation;
+pub mod entity;
+pub mod sentence;
+pub mod span;
+pub mod token;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use entity::{Entity, EntityGroup, Label};
+pub use span::Span;
+
+use serde::Serialize;
+
+/// The result of analysing one text: its sentences, its entity mentions and the distinct entities.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// Sentences in order, non-overlapping, trimmed of surrounding whitespace.
+    pub sentences: Vec<Span>,
+    /// Entity mentions in order, non-overlapping.
+    pub entities: Vec<Entity>,
+    /// The distinct entities, in order of first mention.
+    pub groups: Vec<EntityGroup>,
+}
+
+impl Analysis {
+    /// Returns the same analysis with every offset converted from bytes of `text` to UTF-16 code units.
+    ///
+    /// `text` must be the text this analysis was made from.
+    pub fn to_utf16(&self, text: &str) -> Analysis {
+        let index = span::Utf16Index::new(text);
+        Analysis {
+            sentences: self.sentences.iter().map(|s| index.span(*s)).collect(),
+            entities: self
+                .entities
+                .iter()
+                .map(|e| Entity { span: index.span(e.span), ..e.clone() })
+                .collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| EntityGroup { first: index.offset(g.first), ..g.clone() })
+                .collect(),
+        }
+    }
+}
+
+/// Analyses texts. Holds the embedded entity model and any custom entities; build it once and reuse it.
+#[derive(Clone, Debug, Default)]
+pub struct Analyzer {
+    entities: entity::EntityTagger,
+}
+
+impl Analyzer {
+    /// Creates an analyzer with the embedded model and no custom entities.
+    pub fn new() -> Analyzer {
+        Analyzer::default()
+    }
+
+    /// Analyses `text`, with offsets in bytes of `text`.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        let tokens = token::tokenize(text);
+        let sentences = sentence::split_tokens(text, &tokens);
+        let entities = self.entities.tag(text, &tokens, &sentences);
+        let groups = entity::group(&entities);
+        Analysis { sentences: sentences.iter().map(|s| s.span).collect(), entities, groups }
+    }
+}

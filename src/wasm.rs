@@ -1,0 +1,1 @@
+//! The WebAssembly layer: thin wasm-bindgen exports over the core (filled in by the browser issue).

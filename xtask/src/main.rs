@@ -1,0 +1,58 @@
+//! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
+
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+Usage: cargo xtask <task>
+
+Tasks:
+  test     run every test: formatting, clippy, unit, golden and property tests";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command from the repository root and fails if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    eprintln!("xtask: running {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(repo_root())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {} failed ({status})", args.join(" ")))
+    }
+}
+
+/// The repository root (the parent of this crate's directory).
+fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in a subdirectory")
+        .to_path_buf()
+}
+
+/// Every test: formatting and lints first (cheap), then the native test suite.
+fn test() -> Result<(), String> {
+    run("cargo", &["fmt", "--all", "--check"])?;
+    run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    run("cargo", &["test", "--workspace"])
+}
