@@ -56,6 +56,12 @@ pub fn abbreviation_kind(word: &str) -> Option<AbbreviationKind> {
             // Latin and other connectives that never close a sentence.
             "e.g" | "i.e" | "E.g" | "I.e" | "vs" | "Vs" | "v" | "cf" | "viz" | "ca" | "incl" | "esp" => Inner,
             _ if is_dotted_initialism(word) => Final,
+            // "ST. LOUIS", "ACME CORP.": headlines and datelines in capitals.
+            _ if word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase()) => {
+                let mut title = word[..1].to_string();
+                title.push_str(&word[1..].to_ascii_lowercase());
+                return abbreviation_kind(&title);
+            }
             _ => return None,
         };
     Some(kind)

@@ -229,7 +229,11 @@ impl Splitter<'_> {
             // "compounds. . . . The": the attached period ends the sentence, and the spaced
             // ellipsis opens the next one.
             4 if attached => {
-                k == run_start && !matches!(self.next_word(run_end + 1), NextWord::End | NextWord::Lower)
+                let mut after = run_end + 1;
+                while after < self.tokens.len() && self.tokens[after].gap == Gap::None && is_closer(self.text(after)) {
+                    after += 1;
+                }
+                k == run_start && !matches!(self.next_word(after), NextWord::End | NextWord::Lower)
             }
             // ". . ." marks an omission inside a sentence.
             3 => false,
@@ -345,11 +349,10 @@ impl Splitter<'_> {
     fn is_bullet(&self, i: usize) -> bool {
         let token = self.tokens[i];
         match self.text(i) {
-            "•" | "◦" | "▪" | "‣" | "⁃" | "●" | "■" | "□" | "►" | "➢" => {
-                token.gap != Gap::None
-            }
+            "•" | "◦" | "▪" | "‣" | "⁃" | "●" | "■" | "□" | "►" | "➢" => token.gap != Gap::None || i == 0,
             "-" | "*" => {
-                token.gap >= Gap::LineBreak && self.tokens.get(i + 1).is_some_and(|t| t.gap == Gap::Space)
+                (token.gap >= Gap::LineBreak || i == 0)
+                    && self.tokens.get(i + 1).is_some_and(|t| t.gap == Gap::Space)
             }
             _ => false,
         }
