@@ -6,10 +6,12 @@
 //! 2. It is a bullet ("•", "⁃", or "-"/"*" opening a line): list items are sentences.
 //! 3. It is a list marker opening a line, or the next marker of a list that the current sentence
 //!    opened ("1) ... 2) ...", "a. ... b. ...").
-//! 4. Terminal punctuation precedes it, possibly followed by closing quotes and brackets, and the
+//! 4. It is the label of a photo credit ("Image: Reuters"), which follows a caption.
+//! 5. It follows a dateline's date alone ("Thursday, May 7, 2015").
+//! 6. Terminal punctuation precedes it, possibly followed by closing quotes and brackets, and the
 //!    next word says a new sentence begins; see [`Splitter::ends_after_terminal`] for the cases
 //!    (abbreviations, initials, ellipses, numbers, quotations).
-//! 5. A single line break precedes it and the lines around it look like separate sentences (a
+//! 7. A single line break precedes it and the lines around it look like separate sentences (a
 //!    headline or caption without final punctuation), not one sentence wrapped.
 
 use std::ops::Range;
@@ -130,16 +132,50 @@ impl Splitter<'_> {
                 }
             }
         }
-        // Rule 4: terminal punctuation, then closing quotes or brackets that touch it.
+        // Rule 4: a photo credit after a caption ("Belle Image: Nick Moreau.").
+        if token.gap != Gap::None && self.is_credit_label(i) {
+            return true;
+        }
+        // Rule 5: a dateline's date ("Thursday, May 7, 2015 On Tuesday, ...").
+        if token.gap != Gap::None && self.next_word(i) == NextWord::Other && self.is_date_line(first..i) {
+            return true;
+        }
+        // Rule 6: terminal punctuation, then closing quotes or brackets that touch it.
         let mut terminal = i - 1;
-        while terminal > first && self.tokens[terminal].gap == Gap::None && is_closer(self.text(terminal)) {
+        while terminal > first
+            && i - terminal <= MAX_BRACKETS
+            && self.tokens[terminal].gap == Gap::None
+            && is_closer(self.text(terminal))
+        {
             terminal -= 1;
         }
         if self.is_terminal(terminal) {
             return self.ends_after_terminal(terminal, i, first);
         }
-        // Rule 5: a single line break.
+        // Rule 7: a single line break.
         token.gap == Gap::LineBreak && self.line_break_ends_sentence(i)
+    }
+
+    /// "Image:", "Photo:", "Credit:": the label of a photo credit.
+    fn is_credit_label(&self, i: usize) -> bool {
+        matches!(self.text(i), "Image" | "Photo" | "Photograph" | "Picture" | "Credit" | "Video" | "Source")
+            && self.tokens.get(i + 1).is_some_and(|t| t.gap == Gap::None && t.text(self.text) == ":")
+    }
+
+    /// Whether the tokens are a date alone: "Thursday, May 7, 2015" or "May 7, 2015".
+    fn is_date_line(&self, tokens: Range<usize>) -> bool {
+        if tokens.len() > 6 {
+            return false;
+        }
+        let words: Vec<&str> = tokens.map(|j| self.text(j)).collect();
+        let date = match words.as_slice() {
+            [weekday, ",", date @ ..] if WEEKDAYS.contains(weekday) => date,
+            date => date,
+        };
+        let is_number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
+            digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        matches!(date, [month, day, ",", year] if MONTHS.contains(month) && is_number(day, 1..=2) && is_number(year, 4..=4))
     }
 
     fn is_terminal(&self, i: usize) -> bool {
@@ -151,10 +187,10 @@ impl Splitter<'_> {
         }
     }
 
-    /// Rule 4: whether the sentence ends after the terminal token `k`, whose closers end before `i`.
+    /// Rule 6: whether the sentence ends after the terminal token `k`, whose closers end before `i`.
     fn ends_after_terminal(&self, k: usize, i: usize, first: usize) -> bool {
         // "1." or "a." opening a list item is a marker, not a sentence.
-        if (first..=k).all(|j| self.is_marker_part(j)) {
+        if k - first < 4 && (first..=k).all(|j| self.is_marker_part(j)) {
             return false;
         }
         // "mean...see", "Jr.'s", "U.S.-based": touching text continues the sentence.
@@ -195,8 +231,10 @@ impl Splitter<'_> {
             return next != NextWord::End;
         }
         if text == "..." || text == "…" {
-            // An ellipsis marks an omission inside a sentence ("the thing is ... I didn't").
-            return line_break;
+            // An unspaced ellipsis before a capital ends a sentence ("I chose her ... In Hong Kong"),
+            // unless a citation follows ("stairways [...]" (Smith 55)); the spaced form is an
+            // omission inside one ("the thing is . . . I didn't"), see `period_ends_sentence`.
+            return line_break || (!matches!(next, NextWord::End | NextWord::Digit) && self.text(i) != "(");
         }
         if text == "." {
             // "N°. 1026": a number sign before a number.
@@ -211,13 +249,20 @@ impl Splitter<'_> {
 
     /// A lone "." token, which may belong to a spaced ellipsis (". . ." or ". . . .").
     fn period_ends_sentence(&self, k: usize, next: NextWord) -> bool {
+        // Looking at most four dots either way tells runs of up to four exactly, and keeps a text of
+        // a million ". " linear.
         let is_dot = |j: usize| self.text(j) == ".";
         let mut run_start = k;
-        while run_start > 0 && self.tokens[run_start].gap == Gap::Space && is_dot(run_start - 1) {
+        while k - run_start < 4
+            && run_start > 0
+            && self.tokens[run_start].gap == Gap::Space
+            && is_dot(run_start - 1)
+        {
             run_start -= 1;
         }
         let mut run_end = k;
-        while run_end + 1 < self.tokens.len()
+        while run_end - k < 4
+            && run_end + 1 < self.tokens.len()
             && self.tokens[run_end + 1].gap == Gap::Space
             && is_dot(run_end + 1)
         {
@@ -230,7 +275,10 @@ impl Splitter<'_> {
             // ellipsis opens the next one.
             4 if attached => {
                 let mut after = run_end + 1;
-                while after < self.tokens.len() && self.tokens[after].gap == Gap::None && is_closer(self.text(after)) {
+                while after < self.tokens.len()
+                    && self.tokens[after].gap == Gap::None
+                    && is_closer(self.text(after))
+                {
                     after += 1;
                 }
                 k == run_start && !matches!(self.next_word(after), NextWord::End | NextWord::Lower)
@@ -261,11 +309,15 @@ impl Splitter<'_> {
             // "Jonas E. Smith", "Albert I. Jones", "J. R. R. Tolkien".
             return false;
         }
-        // "you and I. Did you", "vitamin C. The".
-        letter != "I" || previous.starts_with(char::is_lowercase)
+        if letter == "I" {
+            // "you and I. Did you".
+            return previous.starts_with(char::is_lowercase);
+        }
+        // "vitamin C. The", but "writer L. Ron Hubbard".
+        next == NextWord::Starter
     }
 
-    /// Rule 5: a line break with no terminal punctuation before it.
+    /// Rule 7: a line break with no terminal punctuation before it.
     fn line_break_ends_sentence(&self, i: usize) -> bool {
         if matches!(self.next_word(i), NextWord::Lower | NextWord::End) {
             // A wrapped line continues its sentence.
@@ -322,7 +374,7 @@ impl Splitter<'_> {
     /// Classifies the first word at or after token `i`, skipping opening quotes and brackets.
     fn next_word(&self, i: usize) -> NextWord {
         let mut j = i;
-        while j < self.tokens.len() && is_opener(self.text(j)) {
+        while j < self.tokens.len() && j - i < MAX_BRACKETS && is_opener(self.text(j)) {
             j += 1;
         }
         if j >= self.tokens.len() {
@@ -349,7 +401,9 @@ impl Splitter<'_> {
     fn is_bullet(&self, i: usize) -> bool {
         let token = self.tokens[i];
         match self.text(i) {
-            "•" | "◦" | "▪" | "‣" | "⁃" | "●" | "■" | "□" | "►" | "➢" => token.gap != Gap::None || i == 0,
+            "•" | "◦" | "▪" | "‣" | "⁃" | "●" | "■" | "□" | "►" | "➢" => {
+                token.gap != Gap::None || i == 0
+            }
             "-" | "*" => {
                 (token.gap >= Gap::LineBreak || i == 0)
                     && self.tokens.get(i + 1).is_some_and(|t| t.gap == Gap::Space)
@@ -410,9 +464,32 @@ impl Splitter<'_> {
     }
 }
 
+/// Quotes and brackets that close what a terminal punctuation mark ends. Opening quotes count too
+/// when they touch the mark: "decision.“ However" is a typo for a closing quote.
 fn is_closer(text: &str) -> bool {
-    matches!(text, "\"" | "'" | "”" | "’" | "»" | ")" | "]" | "}")
+    matches!(text, "\"" | "'" | "”" | "’" | "“" | "‘" | "»" | ")" | "]" | "}")
 }
+
+/// How many quotes and brackets in a row are looked through around a terminal mark; more are
+/// treated as text, which keeps a line of a million ")" linear.
+const MAX_BRACKETS: usize = 8;
+
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 fn is_opener(text: &str) -> bool {
     matches!(text, "\"" | "'" | "“" | "‘" | "«" | "(" | "[" | "{")

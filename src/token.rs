@@ -69,7 +69,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Like [`tokenize`], but reuses `tokens` (cleared first) to avoid allocating for each text.
 pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
-    let mut builder = Builder { text, tokens, newlines: 0, spaced: false, special_end: 0 };
+    let mut builder = Builder { text, tokens, newlines: 0, spaced: false, special_end: 0, special_scans: 0 };
     for (start, segment) in text.split_word_bound_indices() {
         let end = start + segment.len();
         if end <= builder.special_end {
@@ -89,6 +89,8 @@ struct Builder<'t, 'v> {
     spaced: bool,
     /// End of the last URL or e-mail token: word segments before it are already covered.
     special_end: usize,
+    /// How often the current whitespace-delimited chunk was scanned for a URL or e-mail address.
+    special_scans: u8,
 }
 
 impl Builder<'_, '_> {
@@ -136,7 +138,12 @@ impl Builder<'_, '_> {
             .tokens
             .last()
             .is_some_and(|t| matches!(&self.text[t.start..t.end], "(" | "[" | "<" | "\"" | "'" | "“" | "‘"));
-        if gap != Gap::None || self.tokens.is_empty() || after_opener {
+        if gap != Gap::None || self.tokens.is_empty() {
+            self.special_scans = 0;
+        }
+        // At most a few looks for a URL per whitespace-delimited chunk: "((((" stays linear.
+        if (gap != Gap::None || self.tokens.is_empty() || after_opener) && self.special_scans < 3 {
+            self.special_scans += 1;
             if let Some((kind, special_end)) = special_at(self.text, start) {
                 self.special_end = special_end;
                 self.tokens.push(Token { start, end: special_end, kind, gap });

@@ -1,17 +1,23 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
+mod sentence_eval;
+
 use std::process::{Command, ExitCode};
 
 const USAGE: &str = "\
 Usage: cargo xtask <task>
 
 Tasks:
-  test     run every test: formatting, clippy, unit, golden and property tests";
+  test     run every test: formatting, clippy, unit, golden and property tests
+  eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
+        Some("eval-sentences") => {
+            sentence_eval::run(&repo_root().join("../shared/eval/sentences"), args.iter().any(|a| a == "--errors"))
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
