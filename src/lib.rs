@@ -25,7 +25,7 @@ pub mod sentence;
 pub mod span;
 pub mod token;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use entity::{Entity, EntityGroup, Label};
 pub use span::Span;
