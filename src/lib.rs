@@ -27,7 +27,7 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use entity::{Entity, EntityGroup, Label};
+pub use entity::{CustomEntity, Entity, EntityGroup, Label};
 pub use span::Span;
 
 use serde::Serialize;
@@ -77,12 +77,32 @@ impl Analyzer {
         Analyzer::default()
     }
 
+    /// Creates an analyzer that also tags `entities`, a newsroom's own names: their mentions win
+    /// over the model and rules, and group under each entity's `name`. Matching is on token
+    /// boundaries, leftmost-longest, case-sensitive (see [`entity::custom`]).
+    ///
+    /// ```
+    /// use article_analyzer::{Analyzer, CustomEntity, Label};
+    ///
+    /// let analyzer = Analyzer::with_custom_entities(vec![CustomEntity {
+    ///     name: "OpenAI".into(),
+    ///     label: Label::Org,
+    ///     aliases: vec!["the ChatGPT maker".into()],
+    /// }]);
+    /// let analysis = analyzer.analyze("OpenAI's deal: the ChatGPT maker agreed.");
+    /// assert_eq!(analysis.groups[0].text, "OpenAI");
+    /// assert_eq!(analysis.groups[0].count, 2);
+    /// ```
+    pub fn with_custom_entities(entities: Vec<CustomEntity>) -> Analyzer {
+        Analyzer { entities: entity::EntityTagger::with_custom_entities(entities) }
+    }
+
     /// Analyses `text`, with offsets in bytes of `text`.
     pub fn analyze(&self, text: &str) -> Analysis {
         let tokens = token::tokenize(text);
         let sentences = sentence::split_tokens(text, &tokens);
         let entities = self.entities.tag(text, &tokens, &sentences);
-        let groups = entity::group(&entities);
+        let groups = self.entities.group(&entities);
         Analysis { sentences: sentences.iter().map(|s| s.span).collect(), entities, groups }
     }
 }

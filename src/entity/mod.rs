@@ -1,13 +1,22 @@
 //! Entity mentions: labels, spans, and the distinct entities they refer to.
 
-use serde::Serialize;
+pub mod custom;
+pub mod rules;
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub use custom::CustomEntity;
 
 use crate::sentence::Sentence;
 use crate::span::Span;
-use crate::token::Token;
+use crate::token::{Token, TokenKind};
 
 /// What an entity mention is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Label {
     /// People, real or fictional.
@@ -85,26 +94,199 @@ pub struct EntityGroup {
     pub first: usize,
 }
 
-/// Finds entity mentions in tokenized, sentence-split text.
+/// Finds entity mentions in tokenized, sentence-split text: custom entities, rule-based dates and
+/// amounts, and the statistical model's names, merged into one clean list.
+///
+/// Merge policy, in order (each rule names the case it exists for):
+/// 1. Custom matches win over everything: a newsroom's own taxonomy is authoritative. A rule span
+///    that overlaps one is dropped; a model span is cut back to its tokens outside it (see 4).
+/// 2. A DATE or TIME inside a longer model name that has a capitalized word outside the date is
+///    dropped, and the name kept: "Tuesday Morning Corp", "Windows 2000", "Good Morning America".
+/// 3. Otherwise rule spans win over the model: MONEY, PERCENT and QUANTITY always (a model MISC or
+///    ORG over "$20 billion" or "20%" is a tagging slip), and DATE/TIME where the model span does
+///    not contain them ("Last month" over a model's "Last").
+/// 4. A model span that overlaps what was kept is cut to its longest run of free tokens that
+///    still holds a capitalized word (without punctuation or lowercase words at its edges), or
+///    dropped when none is left.
+///
+/// The result is sorted by position and no two mentions overlap.
 #[derive(Clone, Debug, Default)]
-pub struct EntityTagger {}
+pub struct EntityTagger {
+    custom: custom::Gazetteer,
+}
 
 impl EntityTagger {
+    /// Creates a tagger that also finds `entities`, with the semantics of [`custom`].
+    pub fn with_custom_entities(entities: Vec<CustomEntity>) -> EntityTagger {
+        EntityTagger { custom: custom::Gazetteer::new(entities) }
+    }
+
     /// Tags the entities of `text`, given its tokens and sentences.
-    pub fn tag(&self, _text: &str, _tokens: &[Token], _sentences: &[Sentence]) -> Vec<Entity> {
+    pub fn tag(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        let custom = self.custom.find(text, tokens);
+        let rules = rules::tag(text, tokens, sentences);
+        let model = self.model_entities(text, tokens, sentences);
+        merge(text, tokens, custom, rules, model)
+    }
+
+    /// The statistical model's PERSON, ORG, LOC and MISC mentions.
+    fn model_entities(&self, _text: &str, _tokens: &[Token], _sentences: &[Sentence]) -> Vec<Entity> {
         Vec::new()
+    }
+
+    /// Groups mentions into distinct entities like [`group`], except that mentions spelling a
+    /// custom entity's name or alias (with its label) group under its name.
+    pub fn group(&self, entities: &[Entity]) -> Vec<EntityGroup> {
+        group_by(entities, |entity| {
+            let text = canonical_text(&entity.text);
+            match self.custom.name_of(&text, entity.label) {
+                Some(name) => name.to_string(),
+                None => text,
+            }
+        })
     }
 }
 
-/// Groups mentions into distinct entities, in order of first mention.
+/// The token indices that `span` covers (tokens partly inside count).
+fn token_range(tokens: &[Token], span: Span) -> Range<usize> {
+    let first = tokens.partition_point(|t| t.end <= span.start);
+    let end = tokens.partition_point(|t| t.start < span.end);
+    first..end.max(first)
+}
+
+/// Whether token `token` starts with a capital letter.
+fn is_capitalized(text: &str, token: &Token) -> bool {
+    token.text(text).starts_with(char::is_uppercase)
+}
+
+/// The maximal runs of tokens in `range` that are not taken.
+fn free_runs(taken: &[bool], range: Range<usize>) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for k in range.clone() {
+        match (taken[k], start) {
+            (false, None) => start = Some(k),
+            (true, Some(s)) => {
+                runs.push(s..k);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push(s..range.end);
+    }
+    runs
+}
+
+/// `run` without punctuation, a possessive "'s" or a lowercase word at either edge: what is left of
+/// a cut name ("more than OpenAI" -> "OpenAI", but "Bank of America" keeps its "of").
+fn trim_edges(text: &str, tokens: &[Token], mut run: Range<usize>) -> Range<usize> {
+    let is_edge = |k: usize| {
+        let word = tokens[k].text(text);
+        tokens[k].kind == TokenKind::Punct
+            || word.starts_with(|c: char| c.is_lowercase() || c == '\'' || c == '’')
+    };
+    while !run.is_empty() && is_edge(run.start) {
+        run.start += 1;
+    }
+    while !run.is_empty() && is_edge(run.end - 1) {
+        run.end -= 1;
+    }
+    run
+}
+
+/// Merges the three sources into sorted, non-overlapping mentions; see [`EntityTagger`].
+fn merge(
+    text: &str,
+    tokens: &[Token],
+    custom: Vec<Entity>,
+    rules: Vec<Entity>,
+    model: Vec<Entity>,
+) -> Vec<Entity> {
+    let mut taken = vec![false; tokens.len()];
+    let mut merged = Vec::with_capacity(custom.len() + rules.len() + model.len());
+    let mut keep = |entity: Entity, taken: &mut [bool]| {
+        taken[token_range(tokens, entity.span)].fill(true);
+        merged.push(entity);
+    };
+    // 1. Custom matches are non-overlapping already.
+    for entity in custom {
+        keep(entity, &mut taken);
+    }
+    for rule in rules {
+        let range = token_range(tokens, rule.span);
+        if taken[range.clone()].contains(&true) {
+            continue;
+        }
+        // 2. A date or time inside a longer name.
+        let inside_name = matches!(rule.label, Label::Date | Label::Time)
+            && model
+                .iter()
+                .skip(model.partition_point(|m| m.span.end <= rule.span.start))
+                .take_while(|m| m.span.start < rule.span.end)
+                .any(|m| {
+                    let name = token_range(tokens, m.span);
+                    name.start <= range.start
+                        && range.end <= name.end
+                        && (name.start..range.start)
+                            .chain(range.end..name.end)
+                            .any(|k| is_capitalized(text, &tokens[k]))
+                });
+        // 3. Otherwise the rule wins.
+        if !inside_name {
+            keep(rule, &mut taken);
+        }
+    }
+    // 4. Model spans, cut back to what is free.
+    for mention in model {
+        let range = token_range(tokens, mention.span);
+        if !taken[range.clone()].contains(&true) {
+            keep(mention, &mut taken);
+            continue;
+        }
+        let mut best: Option<Range<usize>> = None;
+        for run in free_runs(&taken, range) {
+            let run = trim_edges(text, tokens, run);
+            let named = run.clone().any(|k| is_capitalized(text, &tokens[k]));
+            if named && best.as_ref().is_none_or(|b| run.len() > b.len()) {
+                best = Some(run);
+            }
+        }
+        if let Some(run) = best {
+            let span = Span::new(tokens[run.start].start, tokens[run.end - 1].end);
+            keep(Entity { span, label: mention.label, text: span.slice(text).to_string() }, &mut taken);
+        }
+    }
+    merged.sort_by_key(|e| (e.span.start, e.span.end));
+    merged
+}
+/// Groups mentions into distinct entities, in order of first mention: mentions with the same label
+/// and [canonical text](canonical_text) are one entity ("OpenAI" and "OpenAI's", "Microsoft's" and
+/// "Microsoft’s").
+///
+/// ```
+/// use article_analyzer::{entity, Entity, Label, Span};
+///
+/// let mention = |start, text: &str| Entity { span: Span::new(start, start + text.len()), label: Label::Org, text: text.into() };
+/// let groups = entity::group(&[mention(0, "Microsoft’s"), mention(20, "OpenAI"), mention(40, "Microsoft")]);
+/// assert_eq!((groups[0].text.as_str(), groups[0].count, groups[0].first), ("Microsoft", 2, 0));
+/// assert_eq!((groups[1].text.as_str(), groups[1].count, groups[1].first), ("OpenAI", 1, 20));
+/// ```
 pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
+    group_by(entities, |entity| canonical_text(&entity.text))
+}
+
+/// Groups mentions by label and the text `canonical` gives each.
+fn group_by(entities: &[Entity], canonical: impl Fn(&Entity) -> String) -> Vec<EntityGroup> {
     let mut groups: Vec<EntityGroup> = Vec::new();
-    let mut index: std::collections::HashMap<(String, Label), usize> = std::collections::HashMap::new();
+    let mut index: HashMap<(String, Label), usize> = HashMap::new();
     for entity in entities {
-        let text = canonical_text(&entity.text);
-        match index.entry((text.clone(), entity.label)) {
-            std::collections::hash_map::Entry::Occupied(slot) => groups[*slot.get()].count += 1,
-            std::collections::hash_map::Entry::Vacant(slot) => {
+        let text = canonical(entity);
+        match index.entry((text, entity.label)) {
+            Entry::Occupied(slot) => groups[*slot.get()].count += 1,
+            Entry::Vacant(slot) => {
+                let text = slot.key().0.clone();
                 slot.insert(groups.len());
                 groups.push(EntityGroup { text, label: entity.label, count: 1, first: entity.span.start });
             }
@@ -113,9 +295,140 @@ pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
     groups
 }
 
-/// The text that identifies an entity across mentions: "Microsoft’s" and "Microsoft's" become "Microsoft".
-fn canonical_text(mention: &str) -> String {
+/// The text that identifies an entity across mentions: curly apostrophes made straight, a
+/// possessive ending removed ("Microsoft’s" -> "Microsoft", "Reuters'" -> "Reuters") and runs of
+/// whitespace made one space ("Microsoft\n365" -> "Microsoft 365").
+pub fn canonical_text(mention: &str) -> String {
     let straight = mention.replace('’', "'");
-    let trimmed = straight.strip_suffix("'s").or_else(|| straight.strip_suffix("'S")).unwrap_or(&straight);
+    let trimmed = straight
+        .strip_suffix("'s")
+        .or_else(|| straight.strip_suffix("'S"))
+        .or_else(|| straight.strip_suffix('\'').filter(|t| t.ends_with(['s', 'S'])))
+        .unwrap_or(&straight);
     trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::split_tokens;
+    use crate::token::tokenize;
+
+    /// The mention of the first occurrence of `needle` in `text`.
+    fn at(text: &str, needle: &str, label: Label) -> Entity {
+        let start = text.find(needle).expect("needle in text");
+        Entity { span: Span::new(start, start + needle.len()), label, text: needle.to_string() }
+    }
+
+    /// Merges `custom` matches of `entities`, the rules' mentions and the given model mentions.
+    fn merged(text: &str, entities: Vec<CustomEntity>, model: Vec<Entity>) -> Vec<(String, Label)> {
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        let custom = custom::Gazetteer::new(entities).find(text, &tokens);
+        let rules = rules::tag(text, &tokens, &sentences);
+        let result = merge(text, &tokens, custom, rules, model);
+        for pair in result.windows(2) {
+            assert!(pair[0].span.end <= pair[1].span.start, "overlap in {result:?}");
+        }
+        for entity in &result {
+            assert_eq!(entity.span.slice(text), entity.text);
+        }
+        result.into_iter().map(|e| (e.text, e.label)).collect()
+    }
+
+    fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
+        expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
+    }
+
+    fn custom(name: &str, label: Label) -> CustomEntity {
+        CustomEntity { name: name.into(), label, aliases: Vec::new() }
+    }
+
+    #[test]
+    fn custom_matches_win_and_cut_model_spans() {
+        let text = "Microsoft 365 Copilot launched on Tuesday.";
+        let model = vec![at(text, "Microsoft 365 Copilot", Label::Misc), at(text, "Tuesday", Label::Org)];
+        assert_eq!(
+            merged(text, vec![custom("Microsoft", Label::Org), custom("Tuesday", Label::Misc)], model),
+            pairs(&[("Microsoft", Label::Org), ("365 Copilot", Label::Misc), ("Tuesday", Label::Misc)])
+        );
+    }
+
+    #[test]
+    fn a_name_wins_over_a_date_inside_it() {
+        let text = "Tuesday Morning Corp said it would close stores on Tuesday.";
+        let model = vec![at(text, "Tuesday Morning Corp", Label::Org)];
+        assert_eq!(
+            merged(text, Vec::new(), model),
+            pairs(&[("Tuesday Morning Corp", Label::Org), ("Tuesday", Label::Date)])
+        );
+    }
+
+    #[test]
+    fn amounts_and_dates_win_over_model_spans_that_cover_them() {
+        let text = "Last month, it paid $20 billion, 20% more than OpenAI.";
+        let model = vec![
+            at(text, "Last", Label::Org),
+            at(text, "$20", Label::Misc),
+            at(text, "20% more than OpenAI", Label::Misc),
+        ];
+        assert_eq!(
+            merged(text, Vec::new(), model),
+            pairs(&[
+                ("Last month", Label::Date),
+                ("$20 billion", Label::Money),
+                ("20%", Label::Percent),
+                ("OpenAI", Label::Misc),
+            ])
+        );
+    }
+
+    #[test]
+    fn tagger_output_is_sorted_and_groups_use_custom_names() {
+        let tagger = EntityTagger::with_custom_entities(vec![CustomEntity {
+            name: "OpenAI".into(),
+            label: Label::Org,
+            aliases: vec!["Open AI".into()],
+        }]);
+        let text = "In 2019, Open AI's chief met OpenAI staff. OpenAI’s plan cost $1 billion.";
+        let tokens = tokenize(text);
+        let entities = tagger.tag(text, &tokens, &split_tokens(text, &tokens));
+        assert!(entities.windows(2).all(|p| p[0].span.end <= p[1].span.start));
+        let groups = tagger.group(&entities);
+        let openai = groups.iter().find(|g| g.label == Label::Org).expect("an ORG group");
+        assert_eq!(
+            (openai.text.as_str(), openai.count, openai.first),
+            ("OpenAI", 3, text.find("Open AI").unwrap())
+        );
+        // Without the custom entity, the alias is its own group.
+        let plain = group(&entities);
+        assert_eq!(plain.iter().filter(|g| g.label == Label::Org).count(), 2);
+    }
+
+    #[test]
+    fn grouping_merges_possessives_and_apostrophes() {
+        let text = "OpenAI OpenAI's Microsoft's Microsoft’s Reuters' Reuters Microsoft\n365";
+        let entities = vec![
+            at(text, "OpenAI", Label::Org),
+            Entity { span: Span::new(7, 15), label: Label::Org, text: "OpenAI's".into() },
+            at(text, "Microsoft's", Label::Org),
+            at(text, "Microsoft’s", Label::Org),
+            at(text, "Reuters'", Label::Org),
+            at(text, "Reuters ", Label::Org),
+            at(text, "Microsoft\n365", Label::Misc),
+            at(text, "OpenAI", Label::Person),
+        ];
+        let groups: Vec<(String, Label, usize, usize)> =
+            group(&entities).into_iter().map(|g| (g.text, g.label, g.count, g.first)).collect();
+        assert_eq!(
+            groups,
+            [
+                ("OpenAI".to_string(), Label::Org, 2, 0),
+                ("Microsoft".to_string(), Label::Org, 2, text.find("Microsoft's").unwrap()),
+                ("Reuters".to_string(), Label::Org, 2, text.find("Reuters'").unwrap()),
+                ("Microsoft 365".to_string(), Label::Misc, 1, text.find("Microsoft\n").unwrap()),
+                ("OpenAI".to_string(), Label::Person, 1, 0),
+            ]
+        );
+    }
 }

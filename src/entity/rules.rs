@@ -1,0 +1,1051 @@
+//! DATE, TIME, MONEY, PERCENT and QUANTITY mentions, found by rules over tokens.
+//!
+//! The rules scan each sentence left to right. At each token every family below is tried; the
+//! longest match wins (on a tie, the first family in this list), its span is emitted and the scan
+//! continues after it. A match never crosses a sentence boundary.
+//!
+//! - MONEY: a currency symbol or code before an amount ("$20 billion", "€3.5m", "£40,000",
+//!   "US$5", "USD 5 million"), or a currency word, code or symbol after one ("5 million euros",
+//!   "20 cents", "10 Canadian dollars", "500 USD"). "Pounds" after an amount is money only with a
+//!   scale ("5 million pounds") or "sterling"; otherwise it is a weight (QUANTITY).
+//! - PERCENT: an amount before "%", "percent", "per cent", "pct" or "percentage points".
+//! - QUANTITY: an amount before a unit ("five miles", "2.5 kg", "10km", "30 square miles",
+//!   "500,000 barrels per day").
+//! - TIME: clock times ("3:30 p.m. ET", "3 p.m.", "10am", "14:30", "10 o'clock"), "noon",
+//!   "midnight", "tonight", "this morning", "last night", and durations in hours, minutes or
+//!   seconds ("two hours").
+//! - DATE: calendar dates ("Jan. 5", "January 5, 2020", "5 January 2020", "Tuesday, Jan. 5",
+//!   "2020-01-05", "1/5/2020"), months and weekdays ("in May", "Tuesday"), years ("2019",
+//!   "2019-20", "the 1990s" as "1990s", "mid-2019", "fiscal 2020", "Q3 2019"), seasons with a year
+//!   ("spring 2020"), relative dates ("last month", "earlier this year", "the past two years",
+//!   "yesterday"), parts of periods ("the end of the year", "the first quarter of 2019") and
+//!   durations in days to centuries ("two years", "a decade ago").
+//!
+//! An amount is a numeral ("20", "1,000", "1.5"), a numeral with a glued scale or unit ("3.5m",
+//! "5bn", "2.5kg"), or number words ("five", "twenty-five", "a million"), each optionally followed
+//! by scale words ("billion", "bn").
+//!
+//! Span policy: a modifier of an amount ("over", "about", "more than", "nearly") is not part of
+//! the span: "over $10 billion" gives MONEY "$10 billion", "about 20%" gives PERCENT "20%". The
+//! modifier qualifies the figure, the figure is the entity, and every amount family treats it the
+//! same way. Words that change which date is meant are part of a DATE ("earlier this year", "the
+//! end of the year", "two years ago").
+//!
+//! Guards against false positives:
+//! - A bare number is nothing: only a number in one of the patterns above is tagged.
+//! - A year is a plain four-digit number from 1000 to 2100. It is not a year when a lowercase noun
+//!   follows it ("2000 employees") unless a word that introduces years precedes it ("in", "since",
+//!   "the", ...), nor when a capitalized word other than such a cue precedes it ("Windows 2000").
+//! - Months and weekdays must be capitalized, so "may" the verb is never a date. "May" alone
+//!   (without a day or year) needs a cue before it ("in May", "last May"), and a month alone
+//!   before a capitalized word is taken for a name ("June Carter"), not a date.
+//! - Vague plurals are not dates: "the coming years" is nothing, "the next two years" is a DATE.
+//! - A clock time without "a.m."/"p.m." or a time zone needs a two-digit hour or a lowercase word
+//!   before it, so "John 3:16" is not a time.
+
+use crate::entity::{Entity, Label};
+use crate::sentence::Sentence;
+use crate::span::Span;
+use crate::token::{Gap, Token, TokenKind};
+
+/// Finds the DATE, TIME, MONEY, PERCENT and QUANTITY mentions of `text`, given its tokens and
+/// sentences (from [`crate::token::tokenize`] and [`crate::sentence::split_tokens`]).
+///
+/// Mentions come out in order and never overlap.
+///
+/// ```
+/// use article_analyzer::{entity::rules, sentence, token, Label};
+///
+/// let text = "Last month, the group raised over $10 billion, up 20% from 2019.";
+/// let tokens = token::tokenize(text);
+/// let sentences = sentence::split_tokens(text, &tokens);
+/// let found: Vec<(String, Label)> =
+///     rules::tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect();
+/// let expected =
+///     [("Last month", Label::Date), ("$10 billion", Label::Money), ("20%", Label::Percent), ("2019", Label::Date)];
+/// assert_eq!(found, expected.map(|(t, l)| (t.to_string(), l)));
+/// ```
+pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+    let mut entities = Vec::new();
+    for sentence in sentences {
+        let Some(tokens) = tokens.get(sentence.tokens.clone()) else { continue };
+        let rules = Rules { text, tokens };
+        let mut i = 0;
+        while i < tokens.len() {
+            match rules.match_at(i) {
+                Some((end, label)) => {
+                    let span = Span::new(tokens[i].start, tokens[end - 1].end);
+                    entities.push(Entity { span, label, text: span.slice(text).to_string() });
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    entities
+}
+
+/// Currency symbols, before or after an amount.
+const CURRENCY_SYMBOLS: &[&str] = &["$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₦", "₱", "₪", "฿", "¢", "₫"];
+
+/// ISO 4217 codes common in news, before or after an amount ("USD 5 million", "500 EUR").
+const CURRENCY_CODES: &[&str] = &[
+    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "CHF", "AUD", "CAD", "HKD", "INR", "SEK", "NOK", "DKK", "KRW",
+    "BRL", "MXN", "ZAR", "SGD", "NZD", "RUB", "TRY", "PLN", "ILS", "AED", "SAR",
+];
+
+/// Currency names after an amount ("5 million euros"); compared ignoring ASCII case.
+const CURRENCY_WORDS: &[&str] = &[
+    "dollar", "dollars", "euro", "euros", "sterling", "yen", "yuan", "renminbi", "rupee", "rupees", "franc",
+    "francs", "peso", "pesos", "ruble", "rubles", "rouble", "roubles", "cent", "cents", "pence", "lira",
+    "liras", "reais", "shekel", "shekels", "dinar", "dinars", "riyal", "riyals", "dirham", "dirhams", "baht",
+    "ringgit", "krona", "kronor", "krone", "kroner", "zloty", "zlotys", "forint", "naira", "bitcoin",
+    "bitcoins",
+];
+
+/// Words that may stand between an amount and "dollars" or "francs" ("10 Hong Kong dollars").
+const CURRENCY_ADJECTIVES: &[&str] = &[
+    "U.S.",
+    "US",
+    "American",
+    "Canadian",
+    "Australian",
+    "Singapore",
+    "Hong",
+    "Kong",
+    "New",
+    "Zealand",
+    "Taiwan",
+    "Swiss",
+    "Zimbabwe",
+    "Zimbabwean",
+    "Jamaican",
+    "Namibian",
+];
+
+/// Scale words after a numeral ("20 billion"); compared ignoring ASCII case.
+const SCALE_WORDS: &[&str] =
+    &["hundred", "thousand", "million", "billion", "trillion", "mln", "bln", "bn", "mn"];
+
+/// Scale words of a million or more, which make "pounds" money rather than weight.
+const LARGE_SCALES: &[&str] = &["million", "billion", "trillion", "mln", "bln", "bn", "mn"];
+
+/// Scales glued to a numeral in money ("€3.5m", "5bn", "10k").
+const SCALE_SUFFIXES: &[&str] = &["k", "K", "m", "M", "mn", "mln", "b", "bn", "bln", "B", "tn", "trn", "T"];
+
+/// Number words ("five", "twenty"), also the parts of "twenty-five"; compared ignoring ASCII case.
+const NUMBER_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+    "dozen",
+];
+
+/// Unit names after an amount ("five miles"); lowercase only, so that "Three Mile Island" is a name.
+const UNIT_WORDS: &[&str] = &[
+    "mile",
+    "miles",
+    "kilometre",
+    "kilometres",
+    "kilometer",
+    "kilometers",
+    "metre",
+    "metres",
+    "meter",
+    "meters",
+    "centimetre",
+    "centimetres",
+    "centimeter",
+    "centimeters",
+    "millimetre",
+    "millimetres",
+    "millimeter",
+    "millimeters",
+    "foot",
+    "feet",
+    "inch",
+    "inches",
+    "yard",
+    "yards",
+    "acre",
+    "acres",
+    "hectare",
+    "hectares",
+    "gram",
+    "grams",
+    "kilogram",
+    "kilograms",
+    "kilo",
+    "kilos",
+    "pound",
+    "pounds",
+    "ounce",
+    "ounces",
+    "ton",
+    "tons",
+    "tonne",
+    "tonnes",
+    "litre",
+    "litres",
+    "liter",
+    "liters",
+    "gallon",
+    "gallons",
+    "barrel",
+    "barrels",
+    "degree",
+    "degrees",
+    "watt",
+    "watts",
+    "kilowatt",
+    "kilowatts",
+    "megawatt",
+    "megawatts",
+    "gigawatt",
+    "gigawatts",
+    "gigabyte",
+    "gigabytes",
+    "terabyte",
+    "terabytes",
+    "megabyte",
+    "megabytes",
+    "calorie",
+    "calories",
+    "knot",
+    "knots",
+];
+
+/// Unit symbols, after an amount or glued to it ("2.5 kg", "10km"); compared exactly.
+const UNIT_SYMBOLS: &[&str] = &[
+    "km", "m2", "km2", "cm", "mm", "kg", "g", "mg", "lb", "lbs", "oz", "ft", "mi", "ml", "mph", "kph", "kmh",
+    "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "GB", "TB", "MB", "Mbps", "Gbps", "bbl", "bpd",
+];
+
+/// Units of time after "per" in a rate ("barrels per day").
+const RATE_UNITS: &[&str] = &["second", "minute", "hour", "day", "week", "month", "year", "capita", "gallon"];
+
+/// Periods that durations and relative dates count ("two years", "last month").
+const PERIODS: &[&str] = &[
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "quarter",
+    "quarters",
+    "decade",
+    "decades",
+    "century",
+    "centuries",
+    "weekend",
+    "weekends",
+];
+
+/// Seasons, dates with a year ("spring 2020") or after "last"/"this"/"next".
+const SEASONS: &[&str] = &["spring", "summer", "autumn", "fall", "winter"];
+
+/// Month names, and their abbreviations with a period (kept in the token by the tokenizer).
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "Jun.",
+    "Jul.",
+    "Aug.",
+    "Sep.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+];
+
+/// Days of the week.
+const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// Words after which a month, a weekday or a four-digit number is a date ("in May", "since
+/// 2019"); compared ignoring ASCII case.
+const DATE_CUES: &[&str] = &[
+    "in", "since", "until", "till", "by", "from", "through", "during", "before", "after", "of", "early",
+    "late", "mid", "last", "next", "this", "on", "between", "and", "or", "to", "the", "its", "their", "his",
+    "her", "our", "fiscal", "around", "circa", "spring", "summer", "autumn", "fall", "winter", "year", "'s",
+    "’s",
+];
+
+/// Lowercase words that may follow a year without making it a count ("2019 was", "2019 to 2021").
+const YEAR_FOLLOWERS: &[&str] = &[
+    "and", "or", "to", "through", "was", "is", "will", "saw", "has", "had", "when", "as", "with", "for",
+    "in", "on", "at", "after", "before", "until", "vs", "versus", "compared",
+];
+
+/// What turns a number into a time of day ("3 p.m.").
+const MERIDIEMS: &[&str] = &["a.m.", "p.m.", "am", "pm", "AM", "PM", "A.M.", "P.M.", "a.m", "p.m"];
+
+/// Words after which a clock time needs no "a.m." ("At 3:30").
+const TIME_CUES: &[&str] =
+    &["at", "by", "until", "till", "from", "before", "after", "around", "about", "since"];
+
+/// Time zones after a time ("3:30 p.m. ET").
+const TIME_ZONES: &[&str] = &[
+    "ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT", "GMT", "BST", "UTC",
+    "CET", "CEST", "JST", "IST", "AEST", "AEDT", "HKT", "SGT",
+];
+
+/// Whether `word` equals one of `list` ignoring ASCII case.
+fn is_any(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// A numeral: digits, possibly grouped or with decimals ("1,000", "1.5"), or a range ("5-6").
+fn is_numeral(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        && word.ends_with(|c: char| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '–'))
+}
+
+/// Splits a numeral with letters glued to it ("3.5m", "2.5kg", "5th") into numeral and letters.
+fn split_glued(word: &str) -> Option<(&str, &str)> {
+    let at = word.find(|c: char| c.is_alphabetic())?;
+    let (number, suffix) = word.split_at(at);
+    (is_numeral(number) && suffix.chars().all(|c| c.is_ascii_alphabetic())).then_some((number, suffix))
+}
+
+/// "five", "Twenty-five": a number word or a hyphenated compound of number words.
+fn is_number_word(word: &str) -> bool {
+    !word.is_empty() && word.split('-').all(|part| is_any(part, NUMBER_WORDS))
+}
+
+/// The value of a plain run of ASCII digits.
+fn digits_value(word: &str) -> Option<u32> {
+    if word.is_empty() || word.len() > 9 || !word.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    word.parse().ok()
+}
+
+/// A four-digit year from 1000 to 2100.
+fn is_year_digits(word: &str) -> bool {
+    word.len() == 4 && digits_value(word).is_some_and(|y| (1000..=2100).contains(&y))
+}
+
+/// A day of the month: "5", "31", "5th", "1st", or a range "5-7".
+fn is_day_word(word: &str) -> bool {
+    let day = |w: &str| digits_value(w).is_some_and(|d| (1..=31).contains(&d) && w.len() <= 2);
+    let ordinal =
+        |w: &str| split_glued(w).is_some_and(|(n, s)| day(n) && matches!(s, "st" | "nd" | "rd" | "th"));
+    match word.split_once(['-', '–']) {
+        Some((a, b)) => day(a) && day(b),
+        None => day(word) || ordinal(word),
+    }
+}
+
+/// A number followed by what the amount families accept, see [`Rules::amount`].
+#[derive(Clone, Copy, Debug)]
+struct Amount<'t> {
+    /// One past its last token.
+    end: usize,
+    /// Letters glued to its numeral ("m" of "3.5m", "kg" of "2.5kg"); empty when none.
+    suffix: &'t str,
+    /// Whether it has a scale of a million or more ("5 million", "5bn"), which makes "pounds"
+    /// money rather than weight.
+    large: bool,
+}
+
+/// The tokens of one sentence, and the rules that read them.
+struct Rules<'t> {
+    text: &'t str,
+    tokens: &'t [Token],
+}
+
+impl<'t> Rules<'t> {
+    /// The text of token `i`, or "" past either end.
+    fn word(&self, i: usize) -> &'t str {
+        self.tokens.get(i).map_or("", |t| t.text(self.text))
+    }
+
+    /// Whether token `i` touches the one before it ("US" + "$").
+    fn touches(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.gap == Gap::None)
+    }
+
+    fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.tokens.get(i).map(|t| t.kind)
+    }
+
+    /// The word before token `i`, or "" at the sentence's start.
+    fn previous(&self, i: usize) -> &'t str {
+        i.checked_sub(1).map_or("", |p| self.word(p))
+    }
+
+    /// The longest match at token `i`: one past its last token, and its label.
+    fn match_at(&self, i: usize) -> Option<(usize, Label)> {
+        [
+            self.money(i).map(|end| (end, Label::Money)),
+            self.percent(i).map(|end| (end, Label::Percent)),
+            self.quantity(i).map(|end| (end, Label::Quantity)),
+            self.time(i).map(|end| (end, Label::Time)),
+            self.date(i).map(|end| (end, Label::Date)),
+        ]
+        .into_iter()
+        .flatten()
+        // `max_by_key` keeps the last of equal maxima: reversed, that is the first family.
+        .rev()
+        .max_by_key(|&(end, _)| end)
+    }
+
+    /// An amount starting at token `i`: a numeral ("1.5"), a numeral with glued letters ("3.5m"),
+    /// or number words ("twenty-five", "a million"), then any scale words ("billion").
+    fn amount(&self, i: usize) -> Option<Amount<'t>> {
+        let word = self.word(i);
+        let (mut end, suffix) = if self.kind(i) == Some(TokenKind::Number) && is_numeral(word) {
+            (i + 1, "")
+        } else if let Some((_, suffix)) = split_glued(word) {
+            (i + 1, suffix)
+        } else if is_number_word(word) {
+            let mut end = i + 1;
+            while is_number_word(self.word(end)) {
+                end += 1;
+            }
+            (end, "")
+        } else if is_any(word, &["a"]) && is_any(self.word(i + 1), SCALE_WORDS) {
+            (i + 1, "")
+        } else {
+            return None;
+        };
+        if suffix.is_empty() {
+            while is_any(self.word(end), SCALE_WORDS) {
+                end += 1;
+            }
+        }
+        let large = !matches!(suffix, "" | "k" | "K") && SCALE_SUFFIXES.contains(&suffix)
+            || (i..end).any(|k| is_any(self.word(k), LARGE_SCALES));
+        Some(Amount { end, suffix, large })
+    }
+
+    /// An amount with nothing glued to it, or with a glued scale ("3.5m"): what money accepts.
+    fn money_amount(&self, i: usize) -> Option<Amount<'t>> {
+        self.amount(i).filter(|a| a.suffix.is_empty() || SCALE_SUFFIXES.contains(&a.suffix))
+    }
+
+    /// An amount with nothing glued to it.
+    fn plain_amount(&self, i: usize) -> Option<Amount<'t>> {
+        self.amount(i).filter(|a| a.suffix.is_empty())
+    }
+
+    /// MONEY: "$20 billion", "US$5", "€3.5m", "USD 5 million", "5 million euros", "500 USD".
+    fn money(&self, i: usize) -> Option<usize> {
+        let word = self.word(i);
+        // "US$5", "HK$10": a country code glued to the symbol.
+        let prefixed = (word == "U.S." || (word.len() <= 3 && word.bytes().all(|b| b.is_ascii_uppercase())))
+            && self.word(i + 1) == "$"
+            && self.touches(i + 1);
+        let symbol = if prefixed { i + 1 } else { i };
+        if CURRENCY_SYMBOLS.contains(&self.word(symbol)) || (!prefixed && CURRENCY_CODES.contains(&word)) {
+            return self.money_amount(symbol + 1).map(|a| a.end);
+        }
+        let amount = self.money_amount(i)?;
+        let mut k = amount.end;
+        while k < amount.end + 2 && CURRENCY_ADJECTIVES.contains(&self.word(k)) {
+            k += 1;
+        }
+        let currency = self.word(k);
+        let is_currency = if k > amount.end {
+            is_any(currency, &["dollar", "dollars", "franc", "francs"])
+        } else if is_any(currency, &["pound", "pounds"]) {
+            amount.large || is_any(self.word(k + 1), &["sterling"])
+        } else {
+            is_any(currency, CURRENCY_WORDS)
+                || CURRENCY_CODES.contains(&currency)
+                || CURRENCY_SYMBOLS.contains(&currency)
+        };
+        if !is_currency {
+            return None;
+        }
+        Some(if is_any(self.word(k + 1), &["sterling"]) { k + 2 } else { k + 1 })
+    }
+
+    /// PERCENT: "20%", "20 percent", "5 per cent", "3 percentage points".
+    fn percent(&self, i: usize) -> Option<usize> {
+        let k = self.plain_amount(i)?.end;
+        let word = self.word(k);
+        if word == "%" || is_any(word, &["percent", "pct"]) {
+            Some(k + 1)
+        } else if (is_any(word, &["per"]) && is_any(self.word(k + 1), &["cent"]))
+            || (is_any(word, &["percentage"]) && is_any(self.word(k + 1), &["point", "points"]))
+        {
+            Some(k + 2)
+        } else {
+            None
+        }
+    }
+
+    /// QUANTITY: "five miles", "2.5 kg", "10km", "30 square miles", "500,000 barrels per day".
+    fn quantity(&self, i: usize) -> Option<usize> {
+        let amount = self.amount(i)?;
+        if !amount.suffix.is_empty() {
+            // "10km", "2.5kg": the unit is glued to the numeral.
+            return UNIT_SYMBOLS.contains(&amount.suffix).then_some(amount.end);
+        }
+        let k = amount.end;
+        let word = self.word(k);
+        let is_unit = |w: &str| UNIT_WORDS.contains(&w) || UNIT_SYMBOLS.contains(&w);
+        let mut end = if matches!(word, "square" | "sq" | "cubic") && is_unit(self.word(k + 1)) {
+            k + 2
+        } else if is_unit(word) {
+            k + 1
+        } else {
+            return None;
+        };
+        // "30 degrees Celsius"
+        if is_any(self.word(end - 1), &["degree", "degrees"])
+            && matches!(self.word(end), "Celsius" | "Fahrenheit" | "C" | "F")
+        {
+            end += 1;
+        }
+        // "60 miles per hour"
+        if is_any(self.word(end), &["per"]) && is_any(self.word(end + 1), RATE_UNITS) {
+            end += 2;
+        }
+        Some(end)
+    }
+
+    /// TIME: "3:30 p.m.", "3 p.m. ET", "10am", "noon", "tonight", "this morning", "two hours".
+    fn time(&self, i: usize) -> Option<usize> {
+        let word = self.word(i);
+        if is_any(word, &["noon", "midnight", "midday", "tonight"]) {
+            return Some(i + 1);
+        }
+        if (is_any(word, &["this"]) && is_any(self.word(i + 1), &["morning", "afternoon", "evening"]))
+            || (is_any(word, &["last"]) && is_any(self.word(i + 1), &["night"]))
+        {
+            return Some(i + 2);
+        }
+        let hour = |w: &str| digits_value(w).filter(|&h| h <= 24 && w.len() <= 2);
+        // "1500 GMT": four-digit military time before a zone.
+        let military = word.len() == 4
+            && digits_value(word).is_some()
+            && hour(&word[..2]).is_some_and(|h| h < 24)
+            && digits_value(&word[2..]).is_some_and(|m| m < 60);
+        if military && TIME_ZONES.contains(&self.word(i + 1)) {
+            return Some(i + 2);
+        }
+        let clock = hour(word).is_some()
+            && self.word(i + 1) == ":"
+            && self.touches(i + 1)
+            && self.touches(i + 2)
+            && self.word(i + 2).len() == 2
+            && digits_value(self.word(i + 2)).is_some_and(|m| m < 60);
+        let (end, meridiem) = if clock {
+            let meridiem = MERIDIEMS.contains(&self.word(i + 3));
+            (i + 3 + usize::from(meridiem), meridiem)
+        } else if hour(word).is_some_and(|h| (1..=12).contains(&h)) && MERIDIEMS.contains(&self.word(i + 1)) {
+            (i + 2, true)
+        } else if split_glued(word)
+            .is_some_and(|(n, s)| hour(n).is_some_and(|h| (1..=12).contains(&h)) && MERIDIEMS.contains(&s))
+        {
+            (i + 1, true)
+        } else if hour(word).is_some_and(|h| (1..=12).contains(&h))
+            && is_any(self.word(i + 1), &["o'clock", "o’clock"])
+        {
+            return Some(i + 2);
+        } else {
+            // "two hours", "90 minutes"
+            let end = self.plain_amount(i)?.end;
+            return is_any(self.word(end), &["hour", "hours", "minute", "minutes", "second", "seconds"])
+                .then_some(end + 1);
+        };
+        let zone = TIME_ZONES.contains(&self.word(end));
+        let previous = self.previous(i);
+        let cued = previous.starts_with(char::is_lowercase) || is_any(previous, TIME_CUES);
+        if !(meridiem || zone || word.len() == 2 || cued) {
+            return None;
+        }
+        Some(end + usize::from(zone))
+    }
+
+    /// DATE: the longest of the date patterns at token `i`.
+    fn date(&self, i: usize) -> Option<usize> {
+        [
+            self.calendar_date(i),
+            self.year(i),
+            self.relative_date(i),
+            self.part_of_period(i),
+            self.duration(i),
+            self.numeric_date(i),
+            is_any(self.word(i), &["yesterday", "today", "tomorrow"]).then_some(i + 1),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+    }
+
+    /// A month name or abbreviation at token `i`: one past it.
+    fn month(&self, i: usize) -> Option<usize> {
+        MONTHS.contains(&self.word(i)).then_some(i + 1)
+    }
+
+    /// A year at token `i`, in a context that is already a date ("January 2020"): one past it.
+    fn year_number(&self, i: usize) -> Option<usize> {
+        (self.kind(i) == Some(TokenKind::Number) && is_year_digits(self.word(i))).then_some(i + 1)
+    }
+
+    /// A day of the month at token `i`: one past it.
+    fn day(&self, i: usize) -> Option<usize> {
+        is_day_word(self.word(i)).then_some(i + 1)
+    }
+
+    /// Extends a date ending before `end` with a year: "..., 2020" or "... 2020".
+    fn with_year(&self, end: usize) -> usize {
+        if self.word(end) == "," {
+            self.year_number(end + 1).unwrap_or(end)
+        } else {
+            self.year_number(end).unwrap_or(end)
+        }
+    }
+
+    /// "Tuesday", "Tuesday, Jan. 5", "Jan. 5", "January 5, 2020", "5 January 2020", "May 2019",
+    /// "the 5th of January", "spring 2020".
+    fn calendar_date(&self, i: usize) -> Option<usize> {
+        if WEEKDAYS.contains(&self.word(i)) {
+            let comma = usize::from(self.word(i + 1) == ",");
+            return Some(
+                self.month_date(i + 1 + comma).or_else(|| self.day_month(i + 1 + comma)).unwrap_or(i + 1),
+            );
+        }
+        if is_any(self.word(i), SEASONS) {
+            let of = usize::from(is_any(self.word(i + 1), &["of"]));
+            return self.year_number(i + 1 + of);
+        }
+        if is_any(self.word(i), &["the"]) && self.day(i + 1).is_some() && is_any(self.word(i + 2), &["of"]) {
+            return self.month(i + 3).map(|end| self.with_year(end));
+        }
+        self.month_date(i).or_else(|| self.day_month(i))
+    }
+
+    /// "Jan. 5", "January 5, 2020", "May 2019", "March of 2020", "January", "in May".
+    fn month_date(&self, i: usize) -> Option<usize> {
+        let end = self.month(i)?;
+        if let Some(end) = self.day(end) {
+            return Some(self.with_year(end));
+        }
+        if let Some(end) = self.year_number(end) {
+            return Some(end);
+        }
+        if is_any(self.word(end), &["of"]) {
+            if let Some(end) = self.year_number(end + 1) {
+                return Some(end);
+            }
+        }
+        // A month alone: "May" needs a cue ("in May"); a month that is also a given name is a name
+        // before a capitalized word ("June Carter").
+        let month = self.word(i);
+        let may_needs_cue = month == "May" && !is_any(self.previous(i), DATE_CUES);
+        let before_name = matches!(month, "April" | "May" | "June" | "August")
+            && self.word(end).starts_with(char::is_uppercase);
+        (!may_needs_cue && !before_name).then_some(end)
+    }
+
+    /// "5 January", "5 January 2020".
+    fn day_month(&self, i: usize) -> Option<usize> {
+        let end = self.month(self.day(i)?)?;
+        Some(self.with_year(end))
+    }
+
+    /// "2019" in a date context, "2019-20", "1990s", "mid-2019", "fiscal 2020", "FY2019", "Q3 2019".
+    fn year(&self, i: usize) -> Option<usize> {
+        let word = self.word(i);
+        if self.year_number(i).is_some() {
+            let previous = self.previous(i);
+            let cued = is_any(previous, DATE_CUES);
+            let next = self.word(i + 1);
+            let counted_noun = self.kind(i + 1) == Some(TokenKind::Word)
+                && next.starts_with(char::is_lowercase)
+                && !is_any(next, YEAR_FOLLOWERS);
+            let after_name = previous.starts_with(char::is_uppercase) && !cued && !MONTHS.contains(&previous);
+            // "1578 2060 76.6", "212 859 1622": a column of a table or part of a phone number.
+            let among_numbers = i.checked_sub(1).and_then(|p| self.kind(p)) == Some(TokenKind::Number)
+                || self.kind(i + 1) == Some(TokenKind::Number);
+            return (!among_numbers && (cued || !(counted_noun || after_name))).then_some(i + 1);
+        }
+        if self.kind(i) == Some(TokenKind::Number) {
+            // "2019-20", "2019-2020"
+            let range = word.split_once(['-', '–']).is_some_and(|(a, b)| {
+                is_year_digits(a) && (b.len() == 2 || b.len() == 4) && digits_value(b).is_some()
+            });
+            return range.then_some(i + 1);
+        }
+        // "1990s", "mid-2019", "FY2019", "Q3"
+        let decade = word.strip_suffix('s').is_some_and(|y| is_year_digits(y) && y.ends_with('0'));
+        let part_of_year = word
+            .split_once('-')
+            .is_some_and(|(part, y)| is_any(part, &["mid", "early", "late", "end"]) && is_year_digits(y));
+        let fiscal = word
+            .strip_prefix("FY")
+            .is_some_and(|y| is_year_digits(y) || (y.len() == 2 && digits_value(y).is_some()));
+        if decade || part_of_year || fiscal {
+            return Some(i + 1);
+        }
+        if matches!(word, "Q1" | "Q2" | "Q3" | "Q4") {
+            return Some(self.year_number(i + 1).unwrap_or(i + 1));
+        }
+        if is_any(word, &["fiscal"]) || word == "FY" {
+            let year = usize::from(is_any(self.word(i + 1), &["year"]));
+            return self.year_number(i + 1 + year);
+        }
+        None
+    }
+
+    /// "last month", "Last month", "next year", "this week", "earlier this year", "last May",
+    /// "the past two years", "the next few months".
+    fn relative_date(&self, i: usize) -> Option<usize> {
+        let mut j = i;
+        if is_any(self.word(j), &["early", "earlier", "late", "later"])
+            && is_any(self.word(j + 1), &["this", "next", "last"])
+        {
+            j += 1;
+        }
+        let the = j == i && is_any(self.word(j), &["the"]);
+        j += usize::from(the);
+        let deictic = self.word(j);
+        let countable = is_any(deictic, &["next", "last", "past", "coming", "previous", "following"]);
+        if !(countable || (!the && is_any(deictic, &["this"]))) {
+            return None;
+        }
+        let k = j + 1;
+        // "the past two years", "the next few months": a count makes a plural period a date.
+        let count_end = if !countable {
+            None
+        } else if is_any(self.word(k), &["few", "several"]) {
+            Some(k + 1)
+        } else if is_any(self.word(k), &["a"]) && is_any(self.word(k + 1), &["few"]) {
+            Some(k + 2)
+        } else {
+            self.plain_amount(k).map(|a| a.end)
+        };
+        if let Some(end) = count_end {
+            return is_any(self.word(end), PERIODS).then_some(end + 1);
+        }
+        // Without a count, a single period: "last month", "this spring", "next Tuesday", "last May".
+        let word = self.word(k);
+        let singular = is_any(word, PERIODS) && !word.ends_with('s');
+        let named = is_any(word, SEASONS) || WEEKDAYS.contains(&word) || self.month(k).is_some();
+        // "the last day", "the next week" are too often not dates; "the past year" is one.
+        let plain = singular && !(the && is_any(word, &["day", "week"]) && !is_any(deictic, &["past"]));
+        (plain || named).then_some(k + 1)
+    }
+
+    /// "the end of the year", "the start of 2020", "the first quarter of 2019", "the second half",
+    /// "end of March".
+    fn part_of_period(&self, i: usize) -> Option<usize> {
+        let the = is_any(self.word(i), &["the"]);
+        let j = i + usize::from(the);
+        let part = self.word(j);
+        let ordinal = is_any(part, &["first", "second", "third", "fourth", "last", "final"]);
+        let part_end =
+            if is_any(part, &["end", "start", "beginning", "middle", "rest", "remainder", "close", "turn"]) {
+                j + 1
+            } else if ordinal
+                && is_any(self.word(j + 1), &["half", "quarter", "week", "month", "weeks", "months"])
+            {
+                j + 2
+            } else {
+                return None;
+            };
+        if is_any(self.word(part_end), &["of"]) {
+            if let Some(end) = self.period(part_end + 1) {
+                return Some(end);
+            }
+        }
+        // "the first quarter", "the second half 2019": a quarter or half of the year in context.
+        let quarter_or_half = ordinal && is_any(self.word(j + 1), &["half", "quarter"]);
+        (the && quarter_or_half).then(|| self.year_number(part_end).unwrap_or(part_end))
+    }
+
+    /// What "the end of" takes: "the year", "this month", "2020", "March", "next year".
+    fn period(&self, i: usize) -> Option<usize> {
+        let determiner = is_any(self.word(i), &["the", "this", "that", "next", "last"]);
+        let word = self.word(i + usize::from(determiner));
+        // Not "day": "the end of the day" is an idiom more often than a date.
+        let unit =
+            is_any(word, &["week", "month", "year", "quarter", "decade", "century"]) || is_any(word, SEASONS);
+        let simple = (determiner && unit).then_some(i + 2);
+        [simple, self.calendar_date(i), self.year(i), self.relative_date(i)].into_iter().flatten().max()
+    }
+
+    /// "two years", "six months ago", "a decade earlier", "several weeks", "five years old".
+    fn duration(&self, i: usize) -> Option<usize> {
+        let word = self.word(i);
+        let (k, needs_anchor) = if is_any(word, &["several"]) {
+            (i + 1, false)
+        } else if is_any(word, &["a"]) && is_any(self.word(i + 1), &["few"]) {
+            (i + 2, false)
+        } else if is_any(word, &["a", "an"]) {
+            // "a year ago": "a year" alone is too often not a date ("$5 million a year").
+            (i + 1, true)
+        } else {
+            (self.plain_amount(i)?.end, false)
+        };
+        if !is_any(self.word(k), PERIODS) {
+            return None;
+        }
+        let anchored = is_any(self.word(k + 1), &["ago", "earlier", "later", "old"]);
+        if needs_anchor && !anchored {
+            return None;
+        }
+        Some(k + 1 + usize::from(anchored))
+    }
+
+    /// "2020-01-05", "1/5/2020".
+    fn numeric_date(&self, i: usize) -> Option<usize> {
+        let word = self.word(i);
+        let mut parts = word.split('-');
+        if let (Some(year), Some(month), Some(day), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        {
+            let valid = is_year_digits(year)
+                && month.len() == 2
+                && digits_value(month).is_some_and(|m| (1..=12).contains(&m))
+                && is_day_word(day);
+            return valid.then_some(i + 1);
+        }
+        let small = |k: usize| digits_value(self.word(k)).is_some_and(|n| (1..=31).contains(&n));
+        let slashed = small(i)
+            && self.word(i + 1) == "/"
+            && small(i + 2)
+            && self.word(i + 3) == "/"
+            && (1..=4).all(|k| self.touches(i + k))
+            && (is_year_digits(self.word(i + 4))
+                || (self.word(i + 4).len() == 2 && digits_value(self.word(i + 4)).is_some()));
+        slashed.then_some(i + 5)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::split_tokens;
+    use crate::token::tokenize;
+
+    /// The (text, label) pairs the rules find in `text`.
+    fn found(text: &str) -> Vec<(String, Label)> {
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect()
+    }
+
+    /// Asserts that `text` yields exactly `expected` mentions, all with `label`.
+    fn assert_found(text: &str, label: Label, expected: &[&str]) {
+        let expected: Vec<(String, Label)> = expected.iter().map(|s| (s.to_string(), label)).collect();
+        assert_eq!(found(text), expected, "in {text:?}");
+    }
+
+    #[test]
+    fn money() {
+        assert_found("It could cost OpenAI $20 billion in funding.", Label::Money, &["$20 billion"]);
+        assert_found("The stake rose to over $10 billion.", Label::Money, &["$10 billion"]);
+        assert_found("It raised €3.5m and paid £40,000.", Label::Money, &["€3.5m", "£40,000"]);
+        assert_found("Shares fell to US$5 and HK$10.", Label::Money, &["US$5", "HK$10"]);
+        assert_found(
+            "They spent 5 million euros and 20 cents.",
+            Label::Money,
+            &["5 million euros", "20 cents"],
+        );
+        assert_found(
+            "A deal worth USD 5 million or 300 Hong Kong dollars.",
+            Label::Money,
+            &["USD 5 million", "300 Hong Kong dollars"],
+        );
+        assert_found(
+            "It paid 5 million pounds and a billion dollars.",
+            Label::Money,
+            &["5 million pounds", "a billion dollars"],
+        );
+    }
+
+    #[test]
+    fn amounts_without_currency_are_not_money() {
+        assert_eq!(found("It sold 20 billion units for $ per share."), []);
+        assert_eq!(found("He weighs 180 pounds."), [("180 pounds".to_string(), Label::Quantity)]);
+    }
+
+    #[test]
+    fn percent() {
+        assert_found("Sales rose 20% and costs 20 percent.", Label::Percent, &["20%", "20 percent"]);
+        assert_found(
+            "Up 5 per cent, or three percentage points, or 1.5 pct.",
+            Label::Percent,
+            &["5 per cent", "three percentage points", "1.5 pct"],
+        );
+    }
+
+    #[test]
+    fn quantity() {
+        assert_found(
+            "They walked five miles and carried 2.5 kg for 10 km.",
+            Label::Quantity,
+            &["five miles", "2.5 kg", "10 km"],
+        );
+        assert_found(
+            "A 10km run, a 2.5kg bag, 30 square miles.",
+            Label::Quantity,
+            &["10km", "2.5kg", "30 square miles"],
+        );
+        assert_found(
+            "It pumps 500,000 barrels per day at 30 degrees Celsius.",
+            Label::Quantity,
+            &["500,000 barrels per day", "30 degrees Celsius"],
+        );
+    }
+
+    #[test]
+    fn time() {
+        assert_found("We met at 3:30 p.m. and again at noon.", Label::Time, &["3:30 p.m.", "noon"]);
+        assert_found("Trading opens at 9:30 a.m. ET, closes at 4pm.", Label::Time, &["9:30 a.m. ET", "4pm"]);
+        assert_found("The talks lasted two hours tonight.", Label::Time, &["two hours", "tonight"]);
+        assert_found(
+            "By 14:30 it was over, 10 o'clock at the latest.",
+            Label::Time,
+            &["14:30", "10 o'clock"],
+        );
+        assert_found("Talks end at 1500 GMT.", Label::Time, &["1500 GMT"]);
+    }
+
+    #[test]
+    fn clock_like_numbers_without_time_context_are_not_times() {
+        assert_eq!(found("As John 3:16 says, a 2:1 ratio."), []);
+    }
+
+    #[test]
+    fn calendar_dates() {
+        assert_found(
+            "It began Jan. 5 and ended January 5, 2020.",
+            Label::Date,
+            &["Jan. 5", "January 5, 2020"],
+        );
+        assert_found(
+            "On Tuesday, Jan. 5, he left; on 5 January 2020 he came.",
+            Label::Date,
+            &["Tuesday, Jan. 5", "5 January 2020"],
+        );
+        assert_found("It opens in May and closes in March 2021.", Label::Date, &["May", "March 2021"]);
+        assert_found("Filed 2020-01-05 and 1/5/2020.", Label::Date, &["2020-01-05", "1/5/2020"]);
+    }
+
+    #[test]
+    fn years() {
+        assert_found("Microsoft invested in OpenAI in 2019 to support it.", Label::Date, &["2019"]);
+        assert_found(
+            "2019 was a good year, unlike the 1990s or mid-2008.",
+            Label::Date,
+            &["2019", "1990s", "mid-2008"],
+        );
+        assert_found(
+            "Results for fiscal 2020 and Q3 2019 and the 2019-20 season.",
+            Label::Date,
+            &["fiscal 2020", "Q3 2019", "2019-20"],
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_years() {
+        assert_eq!(found("About 2000 employees use Windows 2000 and 365 apps; 3000 is a lot."), []);
+        assert_eq!(found("It has 1,999 staff and 12345 users."), []);
+        assert_eq!(found("Footscray 21 5 1 15 1578 2060 76.6 22. Call +1 212 859 1622."), []);
+    }
+
+    #[test]
+    fn may_the_verb_is_not_a_month() {
+        assert_eq!(found("OpenAI may seek a review. May I ask? May Smith spoke."), []);
+        assert_found("The vote is May 5, after talks in May.", Label::Date, &["May 5", "May"]);
+        assert_eq!(found("June Carter sang."), []);
+    }
+
+    #[test]
+    fn relative_dates() {
+        assert_found("Last month, it announced a deal.", Label::Date, &["Last month"]);
+        assert_found(
+            "It failed by the end of the year, after last month.",
+            Label::Date,
+            &["the end of the year", "last month"],
+        );
+        assert_found(
+            "Earlier this year and over the past two years, yesterday.",
+            Label::Date,
+            &["Earlier this year", "the past two years", "yesterday"],
+        );
+        assert_found(
+            "Profit rose in the first quarter of 2019 and next Tuesday.",
+            Label::Date,
+            &["the first quarter of 2019", "next Tuesday"],
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_found(
+            "It took two years, and six months ago a decade earlier.",
+            Label::Date,
+            &["two years", "six months ago", "a decade earlier"],
+        );
+    }
+
+    #[test]
+    fn vague_periods_are_not_dates() {
+        assert_eq!(found("In the coming years, despite months of talks, a six-year-long deal."), []);
+        assert_eq!(found("It earns $5 million a year."), [("$5 million".to_string(), Label::Money)]);
+    }
+
+    #[test]
+    fn matches_stay_inside_their_sentence() {
+        // "2019." ends a sentence; "Five" opens the next: no span joins them.
+        assert_eq!(
+            found("It was founded in 2019. Five miles away."),
+            [("2019".to_string(), Label::Date), ("Five miles".to_string(), Label::Quantity)]
+        );
+    }
+}
