@@ -1,5 +1,11 @@
 //! Entity mentions: labels, spans, and the distinct entities they refer to.
 
+#[doc(hidden)]
+pub mod decode;
+#[doc(hidden)]
+pub mod features;
+pub mod model;
+
 pub mod custom;
 pub mod rules;
 

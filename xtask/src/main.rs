@@ -1,6 +1,9 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
+mod conll;
+mod eval;
 mod sentence_eval;
+mod train;
 
 use std::process::{Command, ExitCode};
 
@@ -9,7 +12,11 @@ Usage: cargo xtask <task>
 
 Tasks:
   test     run every test: formatting, clippy, unit, golden and property tests
-  eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences";
+  eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
+  train [--data DIR] [--train-only] [--epochs N] [--out FILE]
+           train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
+           and write model/ner.bin
+  eval [--data DIR] [--model FILE]  entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +25,8 @@ fn main() -> ExitCode {
         Some("eval-sentences") => {
             sentence_eval::run(&repo_root().join("../shared/eval/sentences"), args.iter().any(|a| a == "--errors"))
         }
+        Some("train") => train::run(&args[1..]),
+        Some("eval") => eval::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

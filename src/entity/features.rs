@@ -1,0 +1,535 @@
+//! Features of the statistical entity model, shared by the runtime tagger and the trainer.
+//!
+//! Every feature is a 32-bit hash built incrementally from the parts of a token (normalized
+//! lowercase word, shape, affixes, flags, gazetteer hits, document context); no feature string is
+//! ever built. Changing anything here changes what a trained model means: bump [`VERSION`].
+
+use std::collections::HashMap;
+
+use crate::sentence::Sentence;
+use crate::token::Token;
+
+/// Version of the feature definitions; stored in the model file and checked on load.
+pub const VERSION: u32 = 1;
+
+/// Longest gazetteer entry, in tokens.
+pub const GAZETTEER_MAX_LEN: usize = 5;
+
+/// Names known to be of some kind: hashes of lowercased token sequences, each with a bit set of
+/// kinds (up to 16; what each bit means is up to the trainer).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gazetteer {
+    entries: Vec<(u32, u16)>,
+}
+
+impl Gazetteer {
+    /// A gazetteer of `(key, kinds)` entries (keys from [`gazetteer_key`]); duplicates are merged.
+    pub fn new(mut entries: Vec<(u32, u16)>) -> Gazetteer {
+        entries.sort_unstable();
+        let mut merged: Vec<(u32, u16)> = Vec::with_capacity(entries.len());
+        for (key, kinds) in entries {
+            match merged.last_mut() {
+                Some(last) if last.0 == key => last.1 |= kinds,
+                _ => merged.push((key, kinds)),
+            }
+        }
+        Gazetteer { entries: merged }
+    }
+
+    /// The entries, sorted by key.
+    pub fn entries(&self) -> &[(u32, u16)] {
+        &self.entries
+    }
+
+    fn kinds(&self, key: u32) -> u16 {
+        self.entries.binary_search_by_key(&key, |e| e.0).map_or(0, |i| self.entries[i].1)
+    }
+}
+
+/// The gazetteer key of a name given as its tokens.
+pub fn gazetteer_key(words: &[&str]) -> u32 {
+    let mut hash = Hash::new(GAZETTEER_SEED);
+    for word in words {
+        hash = hash.value(lower_hash(word));
+    }
+    hash.finish()
+}
+
+/// The features of every token of a document: `keys[offsets[i]..offsets[i + 1]]` for token `i`.
+#[derive(Clone, Debug, Default)]
+pub struct Features {
+    /// Start of each token's features in `keys`, plus the end.
+    pub offsets: Vec<usize>,
+    /// Feature hashes.
+    pub keys: Vec<u32>,
+}
+
+impl Features {
+    /// The feature hashes of token `i`.
+    pub fn token(&self, i: usize) -> &[u32] {
+        &self.keys[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// Computes the features of every token of `text` (tokens outside every sentence get none).
+pub fn extract(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    gazetteer: &Gazetteer,
+    out: &mut Features,
+) {
+    out.offsets.clear();
+    out.keys.clear();
+    let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
+    for sentence in sentences {
+        mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
+    }
+    let document = document_entries(&words, sentences);
+    out.offsets.push(0);
+    for sentence in sentences {
+        while out.offsets.len() <= sentence.tokens.start {
+            out.offsets.push(out.keys.len());
+        }
+        for i in sentence.tokens.clone() {
+            let mut emit =
+                Emitter { words: &words[sentence.tokens.clone()], at: i - sentence.tokens.start, out };
+            emit.token(document.get(&words[i].lower), i);
+            out.offsets.push(out.keys.len());
+        }
+    }
+    while out.offsets.len() <= tokens.len() {
+        out.offsets.push(out.keys.len());
+    }
+}
+
+const GAZETTEER_SEED: u64 = 0xFFFF;
+
+// Flags of a word.
+const CAP: u32 = 1;
+const ALL_CAPS: u32 = 1 << 1;
+const HAS_DIGIT: u32 = 1 << 2;
+const HAS_HYPHEN: u32 = 1 << 3;
+const HAS_PERIOD: u32 = 1 << 4;
+const INNER_CAP: u32 = 1 << 5;
+const ALL_LOWER: u32 = 1 << 6;
+const SENTENCE_START: u32 = 1 << 7;
+const CAPS_SENTENCE: u32 = 1 << 8;
+const NO_ALNUM: u32 = 1 << 9;
+const HAS_APOSTROPHE: u32 = 1 << 10;
+const SINGLE_CHAR: u32 = 1 << 11;
+const FLAG_BITS: u32 = 12;
+
+/// What the features need of one token, hashed once per document.
+struct Word {
+    lower: u64,
+    exact: u64,
+    shape: u64,
+    prefixes: [u64; 4],
+    suffixes: [u64; 4],
+    chars: usize,
+    uppers: usize,
+    lowers: usize,
+    flags: u32,
+    /// Gazetteer hits: bit `4 * kind + position` (B, I, L, U).
+    gazetteer: u64,
+}
+
+impl Word {
+    fn new(word: &str) -> Word {
+        let mut lower = Hash::new(1);
+        let mut exact = Hash::new(2);
+        let mut shape = Hash::new(3);
+        let mut prefix = Hash::new(4);
+        let mut prefixes = [0; 4];
+        let mut last = ['\0'; 4];
+        let (mut chars, mut uppers, mut lowers, mut flags) = (0, 0, 0, 0);
+        let mut last_class = '\0';
+        for c in word.chars() {
+            let class = match c {
+                _ if c.is_uppercase() => {
+                    uppers += 1;
+                    if lowers > 0 {
+                        flags |= INNER_CAP;
+                    }
+                    'X'
+                }
+                _ if c.is_lowercase() => {
+                    lowers += 1;
+                    'x'
+                }
+                _ if c.is_numeric() => {
+                    flags |= HAS_DIGIT;
+                    'd'
+                }
+                '-' | '–' => {
+                    flags |= HAS_HYPHEN;
+                    '-'
+                }
+                '.' => {
+                    flags |= HAS_PERIOD;
+                    '.'
+                }
+                '\'' | '’' | '‘' => {
+                    flags |= HAS_APOSTROPHE;
+                    '\''
+                }
+                '&' | '/' | ',' | ':' | '@' | '#' => c,
+                _ if c.is_alphabetic() => 'a',
+                _ => 'o',
+            };
+            if chars == 0 && class == 'X' {
+                flags |= CAP;
+            }
+            if class != last_class {
+                shape = shape.char(class);
+                last_class = class;
+            }
+            exact = exact.char(normalized(c));
+            for n in lowered(c) {
+                lower = lower.char(n);
+                if chars < 4 {
+                    prefix = prefix.char(n);
+                    prefixes[chars] = prefix.0;
+                }
+                last.rotate_left(1);
+                last[3] = n;
+                chars += 1;
+            }
+        }
+        let mut suffixes = [0; 4];
+        let mut suffix = Hash::new(5);
+        for n in 0..4.min(chars) {
+            suffix = suffix.char(last[3 - n]);
+            suffixes[n] = suffix.0;
+        }
+        if uppers > 0 && lowers == 0 {
+            flags |= ALL_CAPS;
+        }
+        if lowers > 0 && uppers == 0 {
+            flags |= ALL_LOWER;
+        }
+        if uppers + lowers == 0 && flags & HAS_DIGIT == 0 {
+            flags |= NO_ALNUM;
+        }
+        if chars == 1 {
+            flags |= SINGLE_CHAR;
+        }
+        Word {
+            lower: lower.0,
+            exact: exact.0,
+            shape: shape.0,
+            prefixes,
+            suffixes,
+            chars,
+            uppers,
+            lowers,
+            flags,
+            gazetteer: 0,
+        }
+    }
+
+    fn capitalized(&self) -> bool {
+        self.flags & (CAP | ALL_CAPS) != 0
+    }
+}
+
+/// Sets the sentence-level flags and the gazetteer hits of one sentence's words.
+fn mark_sentence(words: &mut [Word], gazetteer: &Gazetteer) {
+    let uppers: usize = words.iter().map(|w| w.uppers).sum();
+    let lowers: usize = words.iter().map(|w| w.lowers).sum();
+    let caps = if uppers > 3 * lowers && uppers >= 4 { CAPS_SENTENCE } else { 0 };
+    if let Some(first) = words.iter_mut().find(|w| w.flags & NO_ALNUM == 0) {
+        first.flags |= SENTENCE_START;
+    }
+    for word in words.iter_mut() {
+        word.flags |= caps;
+    }
+    for start in 0..words.len() {
+        if !words[start].capitalized() && words[start].flags & HAS_DIGIT == 0 {
+            continue;
+        }
+        let mut hash = Hash::new(GAZETTEER_SEED);
+        for end in start + 1..=(start + GAZETTEER_MAX_LEN).min(words.len()) {
+            hash = hash.value(words[end - 1].lower);
+            let kinds = gazetteer.kinds(hash.finish());
+            if kinds == 0 {
+                continue;
+            }
+            for kind in (0..16).filter(|k| kinds & (1 << k) != 0) {
+                for (i, word) in words[start..end].iter_mut().enumerate() {
+                    let position = match i {
+                        _ if end - start == 1 => 3,
+                        0 => 0,
+                        _ if start + i + 1 == end => 2,
+                        _ => 1,
+                    };
+                    word.gazetteer |= 1 << (4 * kind + position);
+                }
+            }
+        }
+    }
+}
+
+/// What the document says about one lowercased word.
+struct DocumentEntry {
+    /// Its first occurrence.
+    first: usize,
+    /// The words around its first occurrence.
+    first_previous: u64,
+    first_next: u64,
+    /// The shape of its first capitalized occurrence inside a normal sentence (not its start).
+    mid_shape: Option<u64>,
+    /// Whether it occurs in lowercase inside a normal sentence.
+    lowercase: bool,
+}
+
+fn document_entries(words: &[Word], sentences: &[Sentence]) -> HashMap<u64, DocumentEntry> {
+    let mut entries: HashMap<u64, DocumentEntry> = HashMap::new();
+    for sentence in sentences {
+        let range = sentence.tokens.clone();
+        for i in range.clone() {
+            let word = &words[i];
+            let entry = entries.entry(word.lower).or_insert_with(|| DocumentEntry {
+                first: i,
+                first_previous: if i > range.start { words[i - 1].lower } else { BEFORE[0] },
+                first_next: if i + 1 < range.end { words[i + 1].lower } else { AFTER[0] },
+                mid_shape: None,
+                lowercase: false,
+            });
+            if word.flags & (SENTENCE_START | CAPS_SENTENCE) == 0 {
+                if word.flags & ALL_LOWER != 0 {
+                    entry.lowercase = true;
+                } else if word.capitalized() && entry.mid_shape.is_none() {
+                    entry.mid_shape = Some(word.shape);
+                }
+            }
+        }
+    }
+    entries
+}
+
+/// Values standing for words beyond the sentence's ends.
+const BEFORE: [u64; 2] = [0xB0, 0xB1];
+const AFTER: [u64; 2] = [0xE0, 0xE1];
+
+/// Feature templates: the first part of every feature hash.
+mod template {
+    pub const BIAS: u64 = 0;
+    pub const LOWER: u64 = 1;
+    pub const EXACT: u64 = 2;
+    pub const LOWER_AT: [u64; 4] = [3, 4, 5, 6];
+    pub const SHAPE: u64 = 7;
+    pub const SHAPE_AT: [u64; 2] = [8, 9];
+    pub const SHAPE_BIGRAM: [u64; 2] = [10, 11];
+    pub const SHAPE_TRIGRAM: u64 = 12;
+    pub const LOWER_BIGRAM: [u64; 4] = [13, 14, 15, 16];
+    pub const LOWER_SHAPE: [u64; 2] = [17, 18];
+    pub const PREFIX: u64 = 19;
+    pub const SUFFIX: u64 = 20;
+    pub const FLAGS: u64 = 21;
+    pub const FLAG: u64 = 22;
+    pub const GAZETTEER: u64 = 23;
+    pub const GAZETTEER_AT: [u64; 2] = [24, 25];
+    pub const DOCUMENT: u64 = 26;
+    pub const FIRST_CONTEXT: [u64; 2] = [27, 28];
+    pub const MID_SHAPE: u64 = 29;
+    pub const CASED_LOWER: u64 = 30;
+}
+
+struct Emitter<'a> {
+    words: &'a [Word],
+    at: usize,
+    out: &'a mut Features,
+}
+
+impl Emitter<'_> {
+    fn push(&mut self, hash: Hash) {
+        self.out.keys.push(hash.finish());
+    }
+
+    fn one(&mut self, template: u64, a: u64) {
+        self.push(Hash::new(template).value(a));
+    }
+
+    fn two(&mut self, template: u64, a: u64, b: u64) {
+        self.push(Hash::new(template).value(a).value(b));
+    }
+
+    fn word(&self, offset: isize) -> Option<&Word> {
+        self.at.checked_add_signed(offset).and_then(|i| self.words.get(i))
+    }
+
+    fn lower(&self, offset: isize) -> u64 {
+        self.word(offset).map_or(
+            if offset < 0 { BEFORE[offset.unsigned_abs() - 1] } else { AFTER[offset as usize - 1] },
+            |w| w.lower,
+        )
+    }
+
+    fn shape(&self, offset: isize) -> u64 {
+        self.word(offset).map_or(if offset < 0 { BEFORE[0] } else { AFTER[0] }, |w| w.shape)
+    }
+
+    fn gazetteer_kinds(&self, offset: isize) -> u64 {
+        let hits = self.word(offset).map_or(0, |w| w.gazetteer);
+        (0..16).filter(|k| hits & (0xF << (4 * k)) != 0).fold(0, |kinds, k| kinds | 1 << k)
+    }
+
+    fn token(&mut self, document: Option<&DocumentEntry>, index: usize) {
+        use template::*;
+        let w = &self.words[self.at];
+        let (l, s) = (w.lower, w.shape);
+        let (l1, l2, r1, r2) = (self.lower(-1), self.lower(-2), self.lower(1), self.lower(2));
+        let (sl, sr) = (self.shape(-1), self.shape(1));
+        self.one(BIAS, 0);
+        self.one(LOWER, l);
+        self.one(EXACT, w.exact);
+        self.two(CASED_LOWER, l, u64::from(w.flags & (CAP | ALL_CAPS | SENTENCE_START | CAPS_SENTENCE)));
+        for (template, value) in LOWER_AT.into_iter().zip([l1, r1, l2, r2]) {
+            self.one(template, value);
+        }
+        self.one(SHAPE, s);
+        self.one(SHAPE_AT[0], sl);
+        self.one(SHAPE_AT[1], sr);
+        self.two(SHAPE_BIGRAM[0], sl, s);
+        self.two(SHAPE_BIGRAM[1], s, sr);
+        self.push(Hash::new(SHAPE_TRIGRAM).value(sl).value(s).value(sr));
+        self.two(LOWER_BIGRAM[0], l1, l);
+        self.two(LOWER_BIGRAM[1], l, r1);
+        self.two(LOWER_BIGRAM[2], l2, l1);
+        self.two(LOWER_BIGRAM[3], r1, r2);
+        self.two(LOWER_SHAPE[0], l1, s);
+        self.two(LOWER_SHAPE[1], s, r1);
+        for n in 0..w.chars.min(4) {
+            self.two(PREFIX, n as u64, w.prefixes[n]);
+            self.two(SUFFIX, n as u64, w.suffixes[n]);
+        }
+        let flags = w.flags;
+        self.one(FLAGS, u64::from(flags));
+        for bit in (0..FLAG_BITS).filter(|b| flags & (1 << b) != 0) {
+            self.one(FLAG, u64::from(bit));
+        }
+        let hits = w.gazetteer;
+        let cased = u64::from(flags & (CAP | ALL_CAPS) != 0);
+        for bit in (0..64).filter(|b| hits & (1 << b) != 0) {
+            self.two(GAZETTEER, bit, cased);
+        }
+        for (template, offset) in GAZETTEER_AT.into_iter().zip([-1, 1]) {
+            let kinds = self.gazetteer_kinds(offset);
+            for kind in (0..16).filter(|k| kinds & (1 << k) != 0) {
+                self.one(template, kind);
+            }
+        }
+        if let (Some(entry), true) = (document, w.capitalized()) {
+            let first = entry.first == index;
+            let summary = u64::from(first)
+                | u64::from(entry.lowercase) << 1
+                | u64::from(entry.mid_shape.is_some()) << 2
+                | u64::from(flags & SENTENCE_START != 0) << 3
+                | u64::from(flags & CAPS_SENTENCE != 0) << 4;
+            self.one(DOCUMENT, summary);
+            if !first {
+                self.one(FIRST_CONTEXT[0], entry.first_previous);
+                self.one(FIRST_CONTEXT[1], entry.first_next);
+            }
+            if let Some(shape) = entry.mid_shape {
+                self.two(MID_SHAPE, shape, u64::from(flags & (SENTENCE_START | CAPS_SENTENCE) != 0));
+            }
+        }
+    }
+}
+
+/// The hash of a word, lowercased and normalized (digits as 0, curly quotes straight).
+pub fn lower_hash(word: &str) -> u64 {
+    word.chars().flat_map(lowered).fold(Hash::new(1), Hash::char).0
+}
+
+fn normalized(c: char) -> char {
+    match c {
+        _ if c.is_ascii_digit() => '0',
+        '’' | '‘' | '`' => '\'',
+        '“' | '”' => '"',
+        '–' | '—' => '-',
+        _ => c,
+    }
+}
+
+fn lowered(c: char) -> impl Iterator<Item = char> {
+    let c = normalized(c);
+    let ascii = c.is_ascii().then(|| c.to_ascii_lowercase());
+    let other = (!c.is_ascii()).then(|| c.to_lowercase()).into_iter().flatten();
+    ascii.into_iter().chain(other)
+}
+
+/// An FNV-1a style hash built part by part.
+#[derive(Clone, Copy)]
+struct Hash(u64);
+
+impl Hash {
+    fn new(seed: u64) -> Hash {
+        Hash(0xCBF2_9CE4_8422_2325 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    fn char(self, c: char) -> Hash {
+        let mut buffer = [0; 4];
+        c.encode_utf8(&mut buffer)
+            .bytes()
+            .fold(self, |h, b| Hash((h.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)))
+    }
+
+    fn value(self, v: u64) -> Hash {
+        Hash((self.0 ^ mix(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(31))
+    }
+
+    /// The final 32-bit key, never 0 (0 marks an empty slot in the model's table).
+    fn finish(self) -> u32 {
+        let h = mix(self.0);
+        ((h >> 32) as u32 ^ h as u32).max(1)
+    }
+}
+
+/// The finalizer of MurmurHash3.
+fn mix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::split_tokens;
+    use crate::token::tokenize;
+
+    fn features(text: &str, gazetteer: &Gazetteer) -> Features {
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        let mut out = Features::default();
+        extract(text, &tokens, &sentences, gazetteer, &mut out);
+        out
+    }
+
+    #[test]
+    fn every_token_gets_features_and_case_matters() {
+        let gazetteer = Gazetteer::default();
+        let upper = features("Apple sells phones.", &gazetteer);
+        let lower = features("apple sells phones.", &gazetteer);
+        assert_eq!(upper.offsets.len(), 4 + 1);
+        assert!((0..4).all(|i| !upper.token(i).is_empty()));
+        assert_ne!(upper.token(0), lower.token(0));
+        assert_eq!(upper.token(2), lower.token(2));
+    }
+
+    #[test]
+    fn gazetteer_hits_add_features_and_curly_quotes_match_straight_ones() {
+        let empty = Gazetteer::default();
+        let names = Gazetteer::new(vec![(gazetteer_key(&["new", "york"]), 1)]);
+        let text = "He flew to New York.";
+        assert!(features(text, &names).token(3).len() > features(text, &empty).token(3).len());
+        assert_eq!(lower_hash("O’Neil"), lower_hash("o'neil"));
+        assert_eq!(lower_hash("1996"), lower_hash("2024"));
+    }
+}

@@ -1,0 +1,443 @@
+//! The statistical entity model: PERSON, ORG, LOC and MISC from an averaged perceptron over hashed
+//! features ([`features`](super::features)), decoded with BILOU-constrained Viterbi.
+//!
+//! The model ships inside the library (`model/ner.bin`, written by `cargo xtask train`). File
+//! format, all integers little-endian:
+//! - magic `AANERMDL`, format version (u32), [feature version](super::features::VERSION) (u32),
+//!   tag count (u32), weight scale (f32);
+//! - transition weights, tag count squared i16, row = previous tag;
+//! - feature count (u32), then the sorted feature keys as varint deltas, then for each feature a
+//!   varint bit set of its non-zero tags followed by one i8 weight per set bit;
+//! - gazetteer entry count (u32), sorted keys as varint deltas, then each entry's kinds as a varint;
+//! - FNV-1a 32-bit checksum of everything before it.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use super::decode::{spans, Decoder, NUM_TAGS, TYPES};
+use super::features::{self, extract, Features, Gazetteer};
+use super::Entity;
+use crate::sentence::Sentence;
+use crate::span::Span;
+use crate::token::Token;
+
+const MAGIC: &[u8; 8] = b"AANERMDL";
+
+/// Version of the file format.
+const FORMAT_VERSION: u32 = 1;
+
+/// Why a model file cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// The data does not start with the model magic: not a model file.
+    NotAModel,
+    /// The file was written in another format version.
+    FormatVersion {
+        /// The version in the file.
+        found: u32,
+        /// The version this library reads.
+        expected: u32,
+    },
+    /// The file was trained with other feature definitions: it is stale and must be retrained.
+    FeatureVersion {
+        /// The version in the file.
+        found: u32,
+        /// The version this library computes.
+        expected: u32,
+    },
+    /// The file ends too early.
+    Truncated,
+    /// The file's contents do not match its checksum or are inconsistent.
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::NotAModel => write!(f, "not an entity model file (bad magic)"),
+            ModelError::FormatVersion { found, expected } => {
+                write!(f, "entity model format version {found}, this library reads version {expected}")
+            }
+            ModelError::FeatureVersion { found, expected } => write!(
+                f,
+                "entity model trained with feature version {found}, this library computes version {expected}: \
+                 retrain it with `cargo xtask train`"
+            ),
+            ModelError::Truncated => write!(f, "entity model file is truncated"),
+            ModelError::Corrupt(what) => write!(f, "entity model file is corrupt: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// A trained entity model, ready to tag.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Multiplies the i8 weights into score units.
+    scale: f32,
+    transitions: [[f32; NUM_TAGS]; NUM_TAGS],
+    /// Open-addressing table of feature keys (0: empty) and their rows in `weights`.
+    slots: Vec<(u32, u32)>,
+    weights: Vec<i8>,
+    gazetteer: Gazetteer,
+}
+
+impl Model {
+    /// The model embedded in the library, parsed on first use.
+    pub fn embedded() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| {
+            Model::from_bytes(include_bytes!("../../model/ner.bin"))
+                .unwrap_or_else(|e| panic!("the embedded model/ner.bin is unusable: {e}"))
+        })
+    }
+
+    /// Parses a model file, checking its magic, versions and checksum.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(ModelError::NotAModel);
+        }
+        let mut reader = Reader { bytes, at: MAGIC.len() };
+        let found = reader.u32()?;
+        if found != FORMAT_VERSION {
+            return Err(ModelError::FormatVersion { found, expected: FORMAT_VERSION });
+        }
+        let found = reader.u32()?;
+        if found != features::VERSION {
+            return Err(ModelError::FeatureVersion { found, expected: features::VERSION });
+        }
+        let body_end = bytes.len().checked_sub(4).ok_or(ModelError::Truncated)?;
+        if reader.at > body_end {
+            return Err(ModelError::Truncated);
+        }
+        let stored = u32::from_le_bytes([
+            bytes[body_end],
+            bytes[body_end + 1],
+            bytes[body_end + 2],
+            bytes[body_end + 3],
+        ]);
+        if fnv1a(&bytes[..body_end]) != stored {
+            return Err(ModelError::Corrupt("checksum mismatch (truncated or damaged)"));
+        }
+        let reader = &mut Reader { bytes: &bytes[..body_end], at: reader.at };
+        if reader.u32()? as usize != NUM_TAGS {
+            return Err(ModelError::Corrupt("wrong number of tags"));
+        }
+        let scale = f32::from_bits(reader.u32()?);
+        if !scale.is_finite() || scale <= 0.0 {
+            return Err(ModelError::Corrupt("bad weight scale"));
+        }
+        let mut transitions = [[0.0; NUM_TAGS]; NUM_TAGS];
+        for row in &mut transitions {
+            for weight in row.iter_mut() {
+                *weight = f32::from(reader.i16()?) * scale;
+            }
+        }
+        let count = reader.u32()? as usize;
+        let keys = reader.sorted_keys(count)?;
+        let mut weights =
+            vec![0i8; count.checked_mul(NUM_TAGS).ok_or(ModelError::Corrupt("too many features"))?];
+        for row in weights.chunks_exact_mut(NUM_TAGS) {
+            let mask = reader.varint()?;
+            if mask >> NUM_TAGS != 0 {
+                return Err(ModelError::Corrupt("bad tag set"));
+            }
+            for (t, weight) in row.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    *weight = reader.byte()? as i8;
+                }
+            }
+        }
+        let count = reader.u32()? as usize;
+        let gazetteer_keys = reader.sorted_keys(count)?;
+        let mut entries = Vec::with_capacity(gazetteer_keys.len());
+        for key in gazetteer_keys {
+            let kinds =
+                u16::try_from(reader.varint()?).map_err(|_| ModelError::Corrupt("bad gazetteer kinds"))?;
+            entries.push((key, kinds));
+        }
+        if reader.at != reader.bytes.len() {
+            return Err(ModelError::Corrupt("trailing data"));
+        }
+        let capacity = (2 * keys.len()).next_power_of_two().max(2);
+        let mut slots = vec![(0u32, 0u32); capacity];
+        for (row, &key) in keys.iter().enumerate() {
+            let mut slot = slot_of(key, capacity);
+            while slots[slot].0 != 0 {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slots[slot] = (key, row as u32);
+        }
+        Ok(Model { scale, transitions, slots, weights, gazetteer: Gazetteer::new(entries) })
+    }
+
+    /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
+    /// that round to zero and features left without any.
+    #[doc(hidden)]
+    pub fn to_bytes(
+        weights: &[(u32, [f32; NUM_TAGS])],
+        transitions: &[[f32; NUM_TAGS]; NUM_TAGS],
+        gazetteer: &Gazetteer,
+    ) -> Vec<u8> {
+        // Clip the rare extreme weights so that the bulk keeps its resolution.
+        let mut magnitudes: Vec<f32> =
+            weights.iter().flat_map(|(_, row)| row.iter().map(|w| w.abs())).filter(|&w| w > 0.0).collect();
+        magnitudes.sort_unstable_by(f32::total_cmp);
+        let clip = magnitudes
+            .get(magnitudes.len().saturating_sub(1 + magnitudes.len() / 2000))
+            .copied()
+            .unwrap_or(1.0);
+        let scale = clip / 127.0;
+        let quantize = |w: f32| (w / scale).round().clamp(-127.0, 127.0) as i8;
+        let mut rows: Vec<(u32, [i8; NUM_TAGS])> = weights
+            .iter()
+            .map(|(key, row)| (*key, row.map(quantize)))
+            .filter(|(key, row)| *key != 0 && row.iter().any(|&w| w != 0))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+        let mut out = MAGIC.to_vec();
+        for value in [FORMAT_VERSION, features::VERSION, NUM_TAGS as u32, scale.to_bits()] {
+            out.extend(value.to_le_bytes());
+        }
+        for row in transitions {
+            for &w in row {
+                out.extend(((w / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes());
+            }
+        }
+        out.extend((rows.len() as u32).to_le_bytes());
+        write_sorted_keys(&mut out, rows.iter().map(|r| r.0));
+        for (_, row) in &rows {
+            let mask = row.iter().enumerate().filter(|(_, &w)| w != 0).fold(0, |m, (t, _)| m | 1 << t);
+            write_varint(&mut out, mask);
+            out.extend(row.iter().filter(|&&w| w != 0).map(|&w| w as u8));
+        }
+        let entries = gazetteer.entries();
+        out.extend((entries.len() as u32).to_le_bytes());
+        write_sorted_keys(&mut out, entries.iter().map(|e| e.0));
+        for &(_, kinds) in entries {
+            write_varint(&mut out, u64::from(kinds));
+        }
+        let checksum = fnv1a(&out);
+        out.extend(checksum.to_le_bytes());
+        out
+    }
+
+    /// How many features have weights.
+    pub fn feature_count(&self) -> usize {
+        self.weights.len() / NUM_TAGS
+    }
+
+    /// How many gazetteer entries the model holds.
+    pub fn gazetteer_len(&self) -> usize {
+        self.gazetteer.entries().len()
+    }
+
+    /// Tags the PERSON, ORG, LOC and MISC mentions of `text`, given its tokens and sentences (as
+    /// from [`tokenize`](crate::token::tokenize) and [`split_tokens`](crate::sentence::split_tokens)).
+    /// Returns non-overlapping spans in text order.
+    pub fn tag(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        let well_formed =
+            sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
+                && sentences.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start)
+                && tokens.iter().all(|t| t.start <= t.end && text.get(t.start..t.end).is_some());
+        if !well_formed {
+            return Vec::new();
+        }
+        let mut features = Features::default();
+        extract(text, tokens, sentences, &self.gazetteer, &mut features);
+        let mut decoder = Decoder::default();
+        let mut emissions = Vec::new();
+        let mut tags = Vec::new();
+        let mut entities = Vec::new();
+        for sentence in sentences {
+            emissions.clear();
+            emissions.extend(sentence.tokens.clone().map(|i| self.scores(features.token(i))));
+            decoder.decode(&emissions, &self.transitions, &mut tags);
+            for (first, end, kind) in spans(&tags) {
+                let span = Span::new(
+                    tokens[sentence.tokens.start + first].start,
+                    tokens[sentence.tokens.start + end - 1].end,
+                );
+                entities.push(Entity { span, label: TYPES[kind], text: span.slice(text).to_string() });
+            }
+        }
+        entities
+    }
+
+    /// The score of each tag for a token with the features `keys`.
+    fn scores(&self, keys: &[u32]) -> [f32; NUM_TAGS] {
+        let mut sums = [0i32; NUM_TAGS];
+        let mask = self.slots.len() - 1;
+        for &key in keys {
+            let mut slot = slot_of(key, self.slots.len());
+            while self.slots[slot].0 != 0 {
+                if self.slots[slot].0 == key {
+                    let row = self.slots[slot].1 as usize * NUM_TAGS;
+                    for (sum, &w) in sums.iter_mut().zip(&self.weights[row..row + NUM_TAGS]) {
+                        *sum += i32::from(w);
+                    }
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        sums.map(|s| s as f32 * self.scale)
+    }
+}
+
+fn slot_of(key: u32, capacity: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) as usize) & (capacity - 1)
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811C_9DC5, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn write_sorted_keys(out: &mut Vec<u8>, keys: impl Iterator<Item = u32>) {
+    let mut previous = 0;
+    for key in keys {
+        write_varint(out, u64::from(key - previous));
+        previous = key;
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Result<u8, ModelError> {
+        let byte = *self.bytes.get(self.at).ok_or(ModelError::Truncated)?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let mut value = [0; 4];
+        for b in &mut value {
+            *b = self.byte()?;
+        }
+        Ok(u32::from_le_bytes(value))
+    }
+
+    fn i16(&mut self) -> Result<i16, ModelError> {
+        Ok(i16::from_le_bytes([self.byte()?, self.byte()?]))
+    }
+
+    fn varint(&mut self) -> Result<u64, ModelError> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(ModelError::Corrupt("overlong varint"))
+    }
+
+    /// `count` strictly increasing non-zero keys written as deltas.
+    fn sorted_keys(&mut self, count: usize) -> Result<Vec<u32>, ModelError> {
+        if count > self.bytes.len() - self.at {
+            return Err(ModelError::Truncated);
+        }
+        let mut keys = Vec::with_capacity(count);
+        let mut key = 0u32;
+        for _ in 0..count {
+            let delta = u32::try_from(self.varint()?).map_err(|_| ModelError::Corrupt("bad key"))?;
+            key = key.checked_add(delta).filter(|_| delta > 0).ok_or(ModelError::Corrupt("unsorted keys"))?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::split_tokens;
+    use crate::token::tokenize;
+    use crate::Label;
+
+    fn tag(model: &Model, text: &str) -> Vec<(String, Label)> {
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        model.tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect()
+    }
+
+    #[test]
+    fn embedded_model_tags_a_known_sentence() {
+        let found = tag(Model::embedded(), "Angela Merkel met executives of Siemens AG in Berlin on Monday.");
+        let expected = [("Angela Merkel", Label::Person), ("Siemens AG", Label::Org), ("Berlin", Label::Loc)];
+        assert_eq!(found, expected.map(|(t, l)| (t.to_string(), l)));
+    }
+
+    #[test]
+    fn spans_are_ordered_and_their_text_is_the_slice() {
+        let text =
+            "Microsoft’s GitHub Copilot competes with OpenAI, said Satya Nadella in Redmond, Washington.";
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        let entities = Model::embedded().tag(text, &tokens, &sentences);
+        assert!(!entities.is_empty());
+        assert!(entities.windows(2).all(|w| w[0].span.end <= w[1].span.start));
+        assert!(entities.iter().all(|e| e.span.slice(text) == e.text));
+    }
+
+    #[test]
+    fn damaged_or_stale_models_are_rejected_with_an_error() {
+        let bytes = include_bytes!("../../model/ner.bin");
+        assert!(Model::from_bytes(bytes).is_ok());
+        assert_eq!(
+            Model::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err(),
+            ModelError::Corrupt("checksum mismatch (truncated or damaged)")
+        );
+        assert_eq!(Model::from_bytes(&bytes[..10]).unwrap_err(), ModelError::Truncated);
+        assert_eq!(Model::from_bytes(b"GIF89a....").unwrap_err(), ModelError::NotAModel);
+        let mut stale = bytes.to_vec();
+        stale[12..16].copy_from_slice(&(features::VERSION + 1).to_le_bytes());
+        assert_eq!(
+            Model::from_bytes(&stale).unwrap_err(),
+            ModelError::FeatureVersion { found: features::VERSION + 1, expected: features::VERSION }
+        );
+        let mut newer = bytes.to_vec();
+        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert!(matches!(Model::from_bytes(&newer), Err(ModelError::FormatVersion { found: 2, .. })));
+        let mut flipped = bytes.to_vec();
+        flipped[bytes.len() / 2] ^= 0x10;
+        assert!(matches!(Model::from_bytes(&flipped), Err(ModelError::Corrupt(_))));
+    }
+
+    #[test]
+    fn serialization_round_trips_quantized_weights() {
+        let mut transitions = [[0.0; NUM_TAGS]; NUM_TAGS];
+        transitions[0][1] = -2.0;
+        let weights = vec![
+            (7, [1.0; NUM_TAGS]),
+            (3, [0.0; NUM_TAGS]),
+            (5, {
+                let mut row = [0.0; NUM_TAGS];
+                row[4] = -0.5;
+                row
+            }),
+        ];
+        let gazetteer = Gazetteer::new(vec![(9, 2), (4, 1)]);
+        let model = Model::from_bytes(&Model::to_bytes(&weights, &transitions, &gazetteer)).unwrap();
+        assert_eq!(model.feature_count(), 2);
+        assert_eq!(model.gazetteer, gazetteer);
+        assert_eq!(model.scores(&[7])[0], 1.0);
+        assert!((model.scores(&[5, 3])[4] + 0.5).abs() < 0.01);
+        assert!((model.transitions[0][1] + 2.0).abs() < 0.02);
+    }
+}

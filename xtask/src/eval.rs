@@ -1,0 +1,136 @@
+//! `cargo xtask eval`: entity-level precision, recall and F1 of the entity model on CoNLL-2003 dev
+//! and test (each document rebuilt as the CLI receives it), and tagging speed.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use article_analyzer::entity::decode::TYPES;
+use article_analyzer::entity::model::Model;
+use article_analyzer::sentence::split_tokens;
+use article_analyzer::token::tokenize;
+use article_analyzer::{Analyzer, Entity};
+
+use crate::conll::{self, Document, TYPE_NAMES};
+
+/// Exact-match counts per type.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    correct: [usize; 4],
+    predicted: [usize; 4],
+    gold: [usize; 4],
+}
+
+impl Counts {
+    /// Adds one document's predictions; labels other than PERSON, ORG, LOC and MISC are ignored.
+    pub fn add(&mut self, document: &Document, predicted: &[Entity]) {
+        let mut predicted: Vec<(usize, usize, usize)> = predicted
+            .iter()
+            .filter_map(|e| Some((e.span.start, e.span.end, TYPES.iter().position(|&l| l == e.label)?)))
+            .collect();
+        predicted.sort_unstable();
+        for &(_, _, kind) in &predicted {
+            self.predicted[kind] += 1;
+        }
+        for &(span, kind) in &document.entities {
+            self.gold[kind] += 1;
+            if predicted.binary_search(&(span.start, span.end, kind)).is_ok() {
+                self.correct[kind] += 1;
+            }
+        }
+    }
+
+    /// Precision, recall and F1 (percent) of one type, or of all with `None`.
+    pub fn prf(&self, kind: Option<usize>) -> (f64, f64, f64) {
+        let sum = |a: &[usize; 4]| kind.map_or(a.iter().sum(), |k| a[k]) as f64;
+        let (c, p, g) = (sum(&self.correct), sum(&self.predicted), sum(&self.gold));
+        let precision = if p > 0.0 { 100.0 * c / p } else { 0.0 };
+        let recall = if g > 0.0 { 100.0 * c / g } else { 0.0 };
+        let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+        (precision, recall, f1)
+    }
+
+    /// Overall F1 (percent).
+    pub fn f1(&self) -> f64 {
+        self.prf(None).2
+    }
+
+    fn print(&self, title: &str) {
+        println!("{title}");
+        println!("  {:<8} {:>9} {:>9} {:>9} {:>7}", "label", "precision", "recall", "F1", "gold");
+        for (kind, name) in TYPE_NAMES.iter().enumerate() {
+            let (p, r, f) = self.prf(Some(kind));
+            println!("  {name:<8} {p:>9.2} {r:>9.2} {f:>9.2} {:>7}", self.gold[kind]);
+        }
+        let (p, r, f) = self.prf(None);
+        println!("  {:<8} {p:>9.2} {r:>9.2} {f:>9.2} {:>7}", "overall", self.gold.iter().sum::<usize>());
+    }
+}
+
+/// Tags each document with `model` alone (tokenizer, sentence splitter, model).
+pub fn tag_with_model(model: &Model, document: &Document) -> Vec<Entity> {
+    let tokens = tokenize(&document.text);
+    let sentences = split_tokens(&document.text, &tokens);
+    model.tag(&document.text, &tokens, &sentences)
+}
+
+/// Scores `model` alone on `documents`.
+pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
+    let mut counts = Counts::default();
+    for document in documents {
+        counts.add(document, &tag_with_model(model, document));
+    }
+    counts
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut data = crate::repo_root().join("../shared/data");
+    let mut model_path: Option<PathBuf> = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--data" => data = iter.next().ok_or("--data needs a directory")?.into(),
+            "--model" => model_path = Some(iter.next().ok_or("--model needs a file")?.into()),
+            other => return Err(format!("eval: unknown argument {other:?} (use --data DIR, --model FILE)")),
+        }
+    }
+    let owned;
+    let model = match &model_path {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            owned = Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            &owned
+        }
+        None => Model::embedded(),
+    };
+    println!(
+        "model: {} ({} features, {} gazetteer entries)",
+        model_path.as_deref().map_or("embedded model/ner.bin".into(), |p| p.display().to_string()),
+        model.feature_count(),
+        model.gazetteer_len()
+    );
+    let analyzer = Analyzer::new();
+    for (name, file) in [("dev", "dev.txt"), ("test", "test.txt")] {
+        let documents = conll::read(&data.join("conll2003").join(file))?;
+        let tokens: usize = documents.iter().map(|d| tokenize(&d.text).len()).sum();
+        let started = Instant::now();
+        let model_counts = score_model(model, &documents);
+        let model_seconds = started.elapsed().as_secs_f64();
+        let started = Instant::now();
+        let mut pipeline = Counts::default();
+        for document in &documents {
+            pipeline.add(document, &analyzer.analyze(&document.text).entities);
+        }
+        let pipeline_seconds = started.elapsed().as_secs_f64();
+        pipeline.print(&format!(
+            "CoNLL-2003 {name} ({} documents, {tokens} tokens), full pipeline (Analyzer::analyze, embedded model):",
+            documents.len()
+        ));
+        model_counts.print(&format!("CoNLL-2003 {name}, entity model alone (tokenize, split, Model::tag):"));
+        println!(
+            "  speed: model alone {:.0} tokens/s, full pipeline {:.0} tokens/s (one core, release build)\n",
+            tokens as f64 / model_seconds,
+            tokens as f64 / pipeline_seconds
+        );
+    }
+    Ok(())
+}
