@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node};
 
-use crate::entity::{self, Entity, Label};
+use crate::entity::{self, Entity, EntityGroup, Label};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
 
@@ -129,17 +129,26 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
-/// An analysis as JavaScript hands it back to `renderAnalysis`; `groups` are recomputed, not trusted.
+/// An analysis as JavaScript hands it back to `renderAnalysis`; without `groups`, they are recomputed.
 #[derive(Deserialize)]
 struct JsAnalysis {
     sentences: Vec<Span16>,
     entities: Vec<JsEntity>,
+    groups: Option<Vec<JsGroup>>,
 }
 
 #[derive(Deserialize)]
 struct Span16 {
     start: usize,
     end: usize,
+}
+
+#[derive(Deserialize)]
+struct JsGroup {
+    text: String,
+    label: String,
+    count: usize,
+    first: usize,
 }
 
 #[derive(Deserialize)]
@@ -156,17 +165,27 @@ impl JsAnalysis {
         let entities = self
             .entities
             .into_iter()
-            .map(|e| {
-                let label = Label::ALL
-                    .into_iter()
-                    .find(|l| l.as_str() == e.label)
-                    .ok_or_else(|| error(&format!("unknown entity label {:?}", e.label)))?;
-                Ok(Entity { span: Span::new(e.start, e.end), label, text: e.text })
-            })
+            .map(|e| Ok(Entity { span: Span::new(e.start, e.end), label: label(&e.label)?, text: e.text }))
             .collect::<Result<Vec<_>, JsValue>>()?;
-        let groups = entity::group(&entities);
+        let groups = match self.groups {
+            Some(groups) => groups
+                .into_iter()
+                .map(|g| {
+                    Ok(EntityGroup { label: label(&g.label)?, text: g.text, count: g.count, first: g.first })
+                })
+                .collect::<Result<Vec<_>, JsValue>>()?,
+            None => entity::group(&entities),
+        };
         Ok(Analysis { sentences, entities, groups })
     }
+}
+
+/// The label named `name` ("ORG").
+fn label(name: &str) -> Result<Label, JsValue> {
+    Label::ALL
+        .into_iter()
+        .find(|l| l.as_str() == name)
+        .ok_or_else(|| error(&format!("unknown entity label {name:?}")))
 }
 
 /// Checks that `spans` are non-empty, in order, non-overlapping and inside `0..len`.
@@ -216,19 +235,43 @@ fn render_into(element: &Element, text: &str, analysis: &Analysis) -> Result<(),
     Ok(())
 }
 
-/// For each entity mention, the index of its distinct entity in `analysis.groups`, when it has one.
+/// For each entity mention, the index of its distinct entity in `analysis.groups`, when known.
+///
+/// The core groups mentions by canonical text (or under a custom entity's name, for its aliases),
+/// in order of first mention. The assignment is recovered from the groups: a group's first mention
+/// is the next mention at its `first` offset; a later mention joins the opened group of its label
+/// whose name, or first mention, has the same canonical text, or else the only opened group of its
+/// label that still lacks mentions.
 fn group_of(analysis: &Analysis) -> Vec<Option<usize>> {
-    let index: HashMap<(&str, Label), usize> =
-        analysis.groups.iter().enumerate().map(|(i, g)| ((g.text.as_str(), g.label), i)).collect();
-    analysis
-        .entities
-        .iter()
-        .map(|mention| {
-            // The core's own grouping of a lone mention gives its canonical text.
-            let own = entity::group(std::slice::from_ref(mention));
-            own.first().and_then(|g| index.get(&(g.text.as_str(), g.label)).copied())
-        })
-        .collect()
+    let groups = &analysis.groups;
+    let mut missing: Vec<usize> = groups.iter().map(|g| g.count).collect();
+    let mut by_key: HashMap<(String, Label), usize> = HashMap::new();
+    let mut opened = 0;
+    let mut assign = |mention: &Entity| {
+        // The core's grouping of a lone mention gives its canonical text.
+        let own = entity::group(std::slice::from_ref(mention)).pop().map(|g| g.text).unwrap_or_default();
+        let key = (own, mention.label);
+        let found = match groups.get(opened) {
+            Some(g) if g.first == mention.span.start && g.label == mention.label => {
+                by_key.entry((g.text.clone(), g.label)).or_insert(opened);
+                by_key.entry(key).or_insert(opened);
+                opened += 1;
+                Some(opened - 1)
+            }
+            _ => by_key.get(&key).copied().filter(|&i| missing[i] > 0).or_else(|| {
+                let mut open = (0..opened).filter(|&i| groups[i].label == mention.label && missing[i] > 0);
+                match (open.next(), open.next()) {
+                    (Some(i), None) => Some(i),
+                    _ => None,
+                }
+            }),
+        };
+        if let Some(i) = found {
+            missing[i] -= 1;
+        }
+        found
+    };
+    analysis.entities.iter().map(&mut assign).collect()
 }
 
 /// Writes ranges of the text as text nodes and entity marks, walking the entities once.

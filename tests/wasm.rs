@@ -133,7 +133,13 @@ fn analyzer_class_matches_the_free_functions() {
 }
 
 /// A hand-made analysis, so that entity rendering is tested whatever the model finds.
-fn hand_made(text: &str, sentences: &[&str], entities: &[(&str, &str, usize)]) -> JsValue {
+/// Without `groups` (a JSON array), `renderAnalysis` groups the mentions itself.
+fn hand_made(
+    text: &str,
+    sentences: &[&str],
+    entities: &[(&str, &str, usize)],
+    groups: Option<&str>,
+) -> JsValue {
     let units = |s: &str| s.encode_utf16().count();
     let find = |needle: &str, nth: usize| {
         let byte = text.match_indices(needle).nth(nth).expect("needle in text").0;
@@ -154,11 +160,9 @@ fn hand_made(text: &str, sentences: &[&str], entities: &[(&str, &str, usize)]) -
             )
         })
         .collect();
-    let json = format!(
-        r#"{{"sentences":[{}],"entities":[{}],"groups":[]}}"#,
-        sentences.join(","),
-        entities.join(",")
-    );
+    let groups = groups.map(|g| format!(r#","groups":{g}"#)).unwrap_or_default();
+    let json =
+        format!(r#"{{"sentences":[{}],"entities":[{}]{groups}}}"#, sentences.join(","), entities.join(","));
     js_sys::JSON::parse(&json).unwrap()
 }
 
@@ -169,6 +173,7 @@ fn render_analysis_marks_entities_and_splits_one_that_crosses_a_sentence_edge() 
         text,
         &["😀 Acme Corp. rose 5%.", "Jane Doe said Acme Corp.'s plan worked."],
         &[("ORG", "Acme Corp.", 0), ("MISC", "5%. Jane", 0), ("ORG", "Acme Corp.'s", 0)],
+        None,
     );
     let target = div();
     render_analysis(&target, text, analysis).unwrap();
@@ -202,6 +207,30 @@ fn render_analysis_marks_entities_and_splits_one_that_crosses_a_sentence_edge() 
     assert_eq!(group(0), group(4));
     assert_eq!((group(1), group(2)), (group(3), group(3)));
     assert_ne!(group(0), group(1));
+}
+
+#[wasm_bindgen_test]
+fn render_analysis_links_every_mention_to_its_group_aliases_included() {
+    // As an analyzer with the custom entity {name: "Microsoft", aliases: ["MSFT"]} groups them.
+    let text = "MSFT and Apple rose. Microsoft said MSFT and Apple's Microsoft deal held.";
+    let groups = r#"[{"text":"Microsoft","label":"ORG","count":4,"first":0},
+        {"text":"Apple","label":"ORG","count":2,"first":9}]"#;
+    let entities = [
+        ("ORG", "MSFT", 0),
+        ("ORG", "Apple", 0),
+        ("ORG", "Microsoft", 0),
+        ("ORG", "MSFT", 1),
+        ("ORG", "Apple's", 0),
+        ("ORG", "Microsoft", 1),
+    ];
+    let sentences = ["MSFT and Apple rose.", "Microsoft said MSFT and Apple's Microsoft deal held."];
+    let target = div();
+    render_analysis(&target, text, hand_made(text, &sentences, &entities, Some(groups))).unwrap();
+    let groups: Vec<String> = all(&target, "mark.entity")
+        .iter()
+        .map(|m| m.get_attribute("data-group").unwrap_or_default())
+        .collect();
+    assert_eq!(groups, ["0", "1", "0", "0", "1", "0"]);
 }
 
 #[wasm_bindgen_test]
