@@ -13,7 +13,7 @@ use web_sys::{Document, Element, Node};
 
 use crate::entity::{self, Entity, EntityGroup, Label};
 use crate::span::Span;
-use crate::{Analysis, Analyzer as CoreAnalyzer};
+use crate::{Analysis, Analyzer as CoreAnalyzer, CustomEntity};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -38,6 +38,13 @@ export interface EntityGroup {
   label: Label;
   count: number;
   first: number;
+}
+
+/** A newsroom's own entity for `new Analyzer([...])`: its mentions (name or aliases) get `label` and group under `name`. */
+export interface CustomEntity {
+  name: string;
+  label: Label;
+  aliases?: string[];
 }
 
 /** The analysis of one text, the same shape the `article-analyzer` CLI prints. */
@@ -87,7 +94,7 @@ pub fn labels() -> Result<JsValue, JsValue> {
     to_js(&Label::ALL)
 }
 
-/// An analyzer to keep and reuse.
+/// An analyzer to keep and reuse, optionally with a newsroom's own entities.
 #[wasm_bindgen(js_name = Analyzer)]
 pub struct WasmAnalyzer {
     inner: CoreAnalyzer,
@@ -95,10 +102,19 @@ pub struct WasmAnalyzer {
 
 #[wasm_bindgen(js_class = Analyzer)]
 impl WasmAnalyzer {
-    /// Creates an analyzer with the embedded model.
+    /// Creates an analyzer with the embedded model and, when given, custom entities: every mention
+    /// of a custom entity's name or aliases gets its label and groups under its name.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> WasmAnalyzer {
-        WasmAnalyzer { inner: CoreAnalyzer::new() }
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "CustomEntity[]")] custom_entities: Option<JsValue>,
+    ) -> Result<WasmAnalyzer, JsValue> {
+        let inner = match custom_entities {
+            Some(list) if !list.is_undefined() && !list.is_null() => {
+                CoreAnalyzer::with_custom_entities(serde_wasm_bindgen::from_value::<Vec<CustomEntity>>(list)?)
+            }
+            _ => CoreAnalyzer::new(),
+        };
+        Ok(WasmAnalyzer { inner })
     }
 
     /// Analyses `text`, offsets in UTF-16 code units.
@@ -110,12 +126,6 @@ impl WasmAnalyzer {
     /// Replaces the children of `element` with `text` highlighted (see the free function `render`).
     pub fn render(&self, element: &Element, text: &str) -> Result<(), JsValue> {
         render_into(element, text, &self.inner.analyze(text).to_utf16(text))
-    }
-}
-
-impl Default for WasmAnalyzer {
-    fn default() -> WasmAnalyzer {
-        WasmAnalyzer::new()
     }
 }
 

@@ -122,7 +122,7 @@ fn render_shows_markup_as_text_one_element_per_sentence() {
 
 #[wasm_bindgen_test]
 fn analyzer_class_matches_the_free_functions() {
-    let analyzer = WasmAnalyzer::new();
+    let analyzer = WasmAnalyzer::new(None).unwrap();
     let ours = js_sys::JSON::stringify(&analyzer.analyze(HOSTILE).unwrap()).unwrap();
     let free = js_sys::JSON::stringify(&analyze(HOSTILE).unwrap()).unwrap();
     assert_eq!(String::from(ours), String::from(free));
@@ -231,6 +231,38 @@ fn render_analysis_links_every_mention_to_its_group_aliases_included() {
         .map(|m| m.get_attribute("data-group").unwrap_or_default())
         .collect();
     assert_eq!(groups, ["0", "1", "0", "0", "1", "0"]);
+}
+
+#[wasm_bindgen_test]
+fn analyzer_with_custom_entities_tags_and_groups_them() {
+    let custom = js_sys::JSON::parse(
+        r#"[{"name":"Harbor Freight Lines","label":"ORG","aliases":["Harbor Freight"]},
+            {"name":"Maria Lindqvist","label":"PERSON"}]"#,
+    )
+    .unwrap();
+    let analyzer = WasmAnalyzer::new(Some(custom)).unwrap();
+    let text = "Harbor Freight Lines hired Maria Lindqvist. Harbor Freight's board agreed.";
+    let value = analyzer.analyze(text).unwrap();
+    let json = String::from(js_sys::JSON::stringify(&value).unwrap());
+    assert!(
+        json.contains(r#""groups":[{"text":"Harbor Freight Lines","label":"ORG","count":2,"first":0}"#),
+        "{json}"
+    );
+    let analysis = parse(value);
+    let mentions: Vec<(&str, &str)> =
+        analysis.entities.iter().map(|e| (e.label.as_str(), e.text.as_str())).collect();
+    for expected in
+        [("ORG", "Harbor Freight Lines"), ("PERSON", "Maria Lindqvist"), ("ORG", "Harbor Freight")]
+    {
+        assert!(mentions.contains(&expected), "{expected:?} in {mentions:?}");
+    }
+    let target = div();
+    analyzer.render(&target, text).unwrap();
+    let harbor: Vec<String> =
+        all(&target, "mark[data-group=\"0\"]").iter().map(|m| m.text_content().unwrap()).collect();
+    assert_eq!(harbor, ["Harbor Freight Lines", "Harbor Freight"]);
+    let bad = js_sys::JSON::parse(r#"[{"name":"X","label":"NOPE"}]"#).unwrap();
+    assert!(WasmAnalyzer::new(Some(bad)).is_err());
 }
 
 #[wasm_bindgen_test]
