@@ -1,0 +1,169 @@
+//! The CLI contract: output shape, UTF-16 offsets, `--jsonl` ids and order, `--entities`, and a
+//! one-line error with a non-zero exit for every bad input.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// Runs the CLI with `args`, feeding `stdin`.
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts");
+    // The CLI may exit before reading all of stdin (bad arguments): a broken pipe is fine.
+    let _ = child.stdin.take().expect("piped stdin").write_all(stdin);
+    child.wait_with_output().expect("the CLI finishes")
+}
+
+/// Asserts that the run failed with exactly one line on stderr, and returns that line.
+fn one_line_failure(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected failure, stdout: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let stderr = String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr");
+    let line = stderr.strip_suffix('\n').unwrap_or(&stderr);
+    assert!(!line.is_empty() && !line.contains('\n'), "stderr is not one line: {stderr:?}");
+    assert!(line.starts_with("article-analyzer: "), "unprefixed error: {line:?}");
+    line.to_string()
+}
+
+/// The JSON values the CLI printed, one per line.
+fn json_lines(output: &Output) -> Vec<Value> {
+    assert!(output.status.success(), "CLI failed: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout");
+    stdout.lines().map(|line| serde_json::from_str(line).expect("a JSON line")).collect()
+}
+
+/// A file named `name` with `contents` in this test binary's scratch directory.
+fn scratch_file(name: &str, contents: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).expect("scratch file written");
+    path
+}
+
+/// The (text, label) pairs of an analysis's entities.
+fn entities(analysis: &Value) -> Vec<(String, String)> {
+    analysis["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .map(|e| (e["text"].as_str().unwrap().to_string(), e["label"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+const ENTITIES: &str = r#"[
+  {"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"]},
+  {"name": "Windsurf", "label": "MISC"}
+]"#;
+
+#[test]
+fn entities_file_tags_and_groups_in_both_modes() {
+    let file = scratch_file("entities.json", ENTITIES);
+    let file = file.to_str().unwrap();
+    let text = "Open AI bought Windsurf. OpenAI’s deal closed.";
+    let document = json_lines(&run(&["--entities", file], text.as_bytes()));
+    let line = serde_json::json!({ "id": 1, "text": text }).to_string();
+    let lines = json_lines(&run(&["--jsonl", &format!("--entities={file}")], line.as_bytes()));
+    assert_eq!(document.len(), 1);
+    assert_eq!(lines.len(), 1);
+    for analysis in [&document[0], &lines[0]] {
+        let found = entities(analysis);
+        for expected in [("Open AI", "ORG"), ("Windsurf", "MISC"), ("OpenAI", "ORG")] {
+            assert!(found.contains(&(expected.0.into(), expected.1.into())), "{expected:?} not in {found:?}");
+        }
+        let groups = analysis["groups"].as_array().unwrap();
+        let openai =
+            groups.iter().find(|g| g["text"] == "OpenAI" && g["label"] == "ORG").expect("OpenAI group");
+        assert_eq!(openai["count"], 2);
+        assert_eq!(openai["first"], 0);
+    }
+}
+
+#[test]
+fn bad_entities_files_fail_with_one_line() {
+    let missing = one_line_failure(&run(&["--entities", "/nonexistent/entities.json"], b"text"));
+    assert!(missing.contains("/nonexistent/entities.json"), "{missing}");
+    let malformed = scratch_file("malformed.json", r#"[{"name": "OpenAI", "label": "ORG"#);
+    let message = one_line_failure(&run(&["--entities", malformed.to_str().unwrap()], b"text"));
+    assert!(message.contains("malformed.json"), "{message}");
+    let unknown_label = scratch_file("label.json", r#"[{"name": "OpenAI", "label": "COMPANY"}]"#);
+    one_line_failure(&run(&["--jsonl", "--entities", unknown_label.to_str().unwrap()], b""));
+    one_line_failure(&run(&["--entities"], b"text"));
+}
+
+#[test]
+fn invalid_utf8_on_stdin_fails_with_one_line() {
+    let message = one_line_failure(&run(&[], b"caf\xe9 au lait"));
+    assert!(message.contains("UTF-8"), "{message}");
+    let message =
+        one_line_failure(&run(&["--jsonl"], b"{\"id\":1,\"text\":\"ok\"}\n{\"text\":\"caf\xe9\"}\n"));
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn malformed_json_line_names_its_line_number() {
+    let input =
+        "{\"id\": 1, \"text\": \"One.\"}\n\n{\"id\": 2, \"text\": \"Two.\"}\n{\"id\": 3, \"text\": }\n";
+    let output = run(&["--jsonl"], input.as_bytes());
+    let message = one_line_failure(&output);
+    assert!(message.contains("line 4"), "{message}");
+}
+
+#[test]
+fn unreadable_input_file_fails() {
+    let message = one_line_failure(&run(&["/nonexistent/article.txt"], b""));
+    assert!(message.contains("/nonexistent/article.txt"), "{message}");
+}
+
+#[test]
+fn jsonl_preserves_ids_and_order() {
+    let ids = [r#"7"#, r#""doc-a""#, r#"{"feed":"wire","n":[1,2.5]}"#, r#"null"#, r#"-3.25e2"#];
+    let input: String = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| format!("{{\"id\":{id},\"text\":\"Story {n} in 2019.\"}}\n"))
+        .collect();
+    let output = run(&["--jsonl"], input.as_bytes());
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), ids.len());
+    // The id is copied through as written, not re-encoded.
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for (raw, id) in stdout.lines().zip(ids) {
+        assert!(raw.starts_with(&format!("{{\"id\":{id},")), "{raw}");
+    }
+    for (n, (line, id)) in lines.iter().zip(ids).enumerate() {
+        let expected: Value = serde_json::from_str(id).unwrap();
+        assert_eq!(line["id"], expected, "line {n}");
+        assert_eq!(line["sentences"][0]["end"], format!("Story {n} in 2019.").len(), "line {n} out of order");
+    }
+}
+
+#[test]
+fn offsets_are_utf16_code_units() {
+    let text = "😀 Emoji first. Prices rose 20% in 2019.";
+    let analysis = &json_lines(&run(&[], text.as_bytes()))[0];
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let slice = |start: &Value, end: &Value| {
+        String::from_utf16(&units[start.as_u64().unwrap() as usize..end.as_u64().unwrap() as usize]).unwrap()
+    };
+    let sentences: Vec<String> =
+        analysis["sentences"].as_array().unwrap().iter().map(|s| slice(&s["start"], &s["end"])).collect();
+    assert_eq!(sentences, ["😀 Emoji first.", "Prices rose 20% in 2019."]);
+    for entity in analysis["entities"].as_array().unwrap() {
+        assert_eq!(slice(&entity["start"], &entity["end"]), entity["text"].as_str().unwrap());
+    }
+    let found = entities(analysis);
+    assert!(found.contains(&("20%".into(), "PERCENT".into())), "{found:?}");
+    assert!(found.contains(&("2019".into(), "DATE".into())), "{found:?}");
+    let group =
+        analysis["groups"].as_array().unwrap().iter().find(|g| g["text"] == "2019").expect("2019 group");
+    assert_eq!(group["first"], text[..text.find("2019").unwrap()].encode_utf16().count());
+}
