@@ -136,8 +136,8 @@ impl EntityTagger {
     }
 
     /// The statistical model's PERSON, ORG, LOC and MISC mentions.
-    fn model_entities(&self, _text: &str, _tokens: &[Token], _sentences: &[Sentence]) -> Vec<Entity> {
-        Vec::new()
+    fn model_entities(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        model::Model::embedded().tag(text, tokens, sentences)
     }
 
     /// Groups mentions into distinct entities like [`group`], except that mentions spelling a
