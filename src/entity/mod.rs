@@ -106,14 +106,14 @@ pub struct EntityGroup {
 /// Merge policy, in order (each rule names the case it exists for):
 /// 1. Custom matches win over everything: a newsroom's own taxonomy is authoritative. A rule span
 ///    that overlaps one is dropped; a model span is cut back to its tokens outside it (see 4).
-/// 2. A DATE or TIME inside a longer model name that has a capitalized word outside the date is
+/// 2. A DATE or TIME inside a longer model name that has a name word outside the date is
 ///    dropped, and the name kept: "Tuesday Morning Corp", "Windows 2000", "Good Morning America".
 /// 3. Otherwise rule spans win over the model: MONEY, PERCENT and QUANTITY always (a model MISC or
 ///    ORG over "$20 billion" or "20%" is a tagging slip), and DATE/TIME where the model span does
 ///    not contain them ("Last month" over a model's "Last").
 /// 4. A model span that overlaps what was kept is cut to its longest run of free tokens that
-///    still holds a capitalized word (without punctuation or lowercase words at its edges), or
-///    dropped when none is left.
+///    still holds a capitalized word other than a sentence opener such as "The" (without
+///    punctuation or lowercase words at its edges), or dropped when none is left.
 ///
 /// The result is sorted by position and no two mentions overlap.
 #[derive(Clone, Debug, Default)]
@@ -160,9 +160,11 @@ fn token_range(tokens: &[Token], span: Span) -> Range<usize> {
     first..end.max(first)
 }
 
-/// Whether token `token` starts with a capital letter.
-fn is_capitalized(text: &str, token: &Token) -> bool {
-    token.text(text).starts_with(char::is_uppercase)
+/// Whether token `token` can carry a name on its own: capitalized and not a word that merely opens
+/// sentences ("The" left over from a cut "The $" is not a name).
+fn is_name_word(text: &str, token: &Token) -> bool {
+    let word = token.text(text);
+    word.starts_with(char::is_uppercase) && !crate::abbreviation::is_sentence_starter(word)
 }
 
 /// The maximal runs of tokens in `range` that are not taken.
@@ -237,7 +239,7 @@ fn merge(
                         && range.end <= name.end
                         && (name.start..range.start)
                             .chain(range.end..name.end)
-                            .any(|k| is_capitalized(text, &tokens[k]))
+                            .any(|k| is_name_word(text, &tokens[k]))
                 });
         // 3. Otherwise the rule wins.
         if !inside_name {
@@ -254,7 +256,7 @@ fn merge(
         let mut best: Option<Range<usize>> = None;
         for run in free_runs(&taken, range) {
             let run = trim_edges(text, tokens, run);
-            let named = run.clone().any(|k| is_capitalized(text, &tokens[k]));
+            let named = run.clone().any(|k| is_name_word(text, &tokens[k]));
             if named && best.as_ref().is_none_or(|b| run.len() > b.len()) {
                 best = Some(run);
             }
@@ -372,11 +374,12 @@ mod tests {
 
     #[test]
     fn amounts_and_dates_win_over_model_spans_that_cover_them() {
-        let text = "Last month, it paid $20 billion, 20% more than OpenAI.";
+        let text = "Last month, it paid $20 billion, 20% more than OpenAI. The $5 fee stays.";
         let model = vec![
             at(text, "Last", Label::Org),
             at(text, "$20", Label::Misc),
             at(text, "20% more than OpenAI", Label::Misc),
+            at(text, "The $", Label::Misc),
         ];
         assert_eq!(
             merged(text, Vec::new(), model),
@@ -385,6 +388,7 @@ mod tests {
                 ("$20 billion", Label::Money),
                 ("20%", Label::Percent),
                 ("OpenAI", Label::Misc),
+                ("$5", Label::Money),
             ])
         );
     }

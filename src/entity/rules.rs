@@ -39,6 +39,7 @@
 //! - Months and weekdays must be capitalized, so "may" the verb is never a date. "May" alone
 //!   (without a day or year) needs a cue before it ("in May", "last May"), and a month alone
 //!   before a capitalized word is taken for a name ("June Carter"), not a date.
+//! - Units and periods must be lowercase: "Three Mile Island" and "A Thousand Days" are names.
 //! - Vague plurals are not dates: "the coming years" is nothing, "the next two years" is a DATE.
 //! - A clock time without "a.m."/"p.m." or a time zone needs a two-digit hour or a lowercase word
 //!   before it, so "John 3:16" is not a time.
@@ -254,7 +255,8 @@ const UNIT_SYMBOLS: &[&str] = &[
 /// Units of time after "per" in a rate ("barrels per day").
 const RATE_UNITS: &[&str] = &["second", "minute", "hour", "day", "week", "month", "year", "capita", "gallon"];
 
-/// Periods that durations and relative dates count ("two years", "last month").
+/// Periods that durations and relative dates count ("two years", "last month"); lowercase only, so
+/// that a title such as "A Thousand Days" is not a date.
 const PERIODS: &[&str] = &[
     "day",
     "days",
@@ -768,11 +770,11 @@ impl<'t> Rules<'t> {
             self.plain_amount(k).map(|a| a.end)
         };
         if let Some(end) = count_end {
-            return is_any(self.word(end), PERIODS).then_some(end + 1);
+            return PERIODS.contains(&self.word(end)).then_some(end + 1);
         }
         // Without a count, a single period: "last month", "this spring", "next Tuesday", "last May".
         let word = self.word(k);
-        let singular = is_any(word, PERIODS) && !word.ends_with('s');
+        let singular = PERIODS.contains(&word) && !word.ends_with('s');
         let named = is_any(word, SEASONS) || WEEKDAYS.contains(&word) || self.month(k).is_some();
         // "the last day", "the next week" are too often not dates; "the past year" is one.
         let plain = singular && !(the && is_any(word, &["day", "week"]) && !is_any(deictic, &["past"]));
@@ -830,7 +832,7 @@ impl<'t> Rules<'t> {
         } else {
             (self.plain_amount(i)?.end, false)
         };
-        if !is_any(self.word(k), PERIODS) {
+        if !PERIODS.contains(&self.word(k)) {
             return None;
         }
         let anchored = is_any(self.word(k + 1), &["ago", "earlier", "later", "old"]);
@@ -1038,6 +1040,7 @@ mod tests {
     fn vague_periods_are_not_dates() {
         assert_eq!(found("In the coming years, despite months of talks, a six-year-long deal."), []);
         assert_eq!(found("It earns $5 million a year."), [("$5 million".to_string(), Label::Money)]);
+        assert_eq!(found("He wrote A Thousand Days near Three Mile Island."), []);
     }
 
     #[test]
