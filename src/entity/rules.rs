@@ -11,12 +11,14 @@
 //! - PERCENT: an amount before "%", "percent", "per cent", "pct" or "percentage points".
 //! - QUANTITY: an amount before a unit ("five miles", "2.5 kg", "10km", "30 square miles",
 //!   "500,000 barrels per day").
-//! - TIME: clock times ("3:30 p.m. ET", "3 p.m.", "10am", "14:30", "10 o'clock"), "noon",
+//! - TIME: clock times ("3:30 p.m. ET", "3 p.m.", "10am", "3.30pm", "14:30", "1500 GMT",
+//!   "10 o'clock"), "noon",
 //!   "midnight", "tonight", "this morning", "last night", and durations in hours, minutes or
 //!   seconds ("two hours").
 //! - DATE: calendar dates ("Jan. 5", "January 5, 2020", "5 January 2020", "Tuesday, Jan. 5",
 //!   "2020-01-05", "1/5/2020"), months and weekdays ("in May", "Tuesday"), years ("2019",
-//!   "2019-20", "the 1990s" as "1990s", "mid-2019", "fiscal 2020", "Q3 2019"), seasons with a year
+//!   "2019-20", "the 1990s" as "1990s", "mid-2019", "early 2020", "fiscal 2020", "Q3 2019", "20th
+//!   century"), seasons with a year
 //!   ("spring 2020"), relative dates ("last month", "earlier this year", "the past two years",
 //!   "yesterday"), parts of periods ("the end of the year", "the first quarter of 2019") and
 //!   durations in days to centuries ("two years", "a decade ago").
@@ -386,6 +388,15 @@ fn is_day_word(word: &str) -> bool {
     }
 }
 
+/// "3", "11", "3.30": an hour of a 12-hour clock, with minutes after a period in British style.
+fn is_twelve_hour(word: &str) -> bool {
+    let (hour, minutes) = word.split_once('.').unwrap_or((word, "00"));
+    hour.len() <= 2
+        && digits_value(hour).is_some_and(|h| (1..=12).contains(&h))
+        && minutes.len() == 2
+        && digits_value(minutes).is_some_and(|m| m < 60)
+}
+
 /// A number followed by what the amount families accept, see [`Rules::amount`].
 #[derive(Clone, Copy, Debug)]
 struct Amount<'t> {
@@ -576,24 +587,28 @@ impl<'t> Rules<'t> {
         if military && TIME_ZONES.contains(&self.word(i + 1)) {
             return Some(i + 2);
         }
+        // "3:30", "3:30pm" (the meridiem glued to the minutes).
+        let minutes = self.word(i + 2);
+        let (minutes, glued) = match split_glued(minutes) {
+            Some((m, suffix)) if MERIDIEMS.contains(&suffix) => (m, true),
+            _ => (minutes, false),
+        };
         let clock = hour(word).is_some()
             && self.word(i + 1) == ":"
             && self.touches(i + 1)
             && self.touches(i + 2)
-            && self.word(i + 2).len() == 2
-            && digits_value(self.word(i + 2)).is_some_and(|m| m < 60);
+            && minutes.len() == 2
+            && digits_value(minutes).is_some_and(|m| m < 60);
         let (end, meridiem) = if clock {
-            let meridiem = MERIDIEMS.contains(&self.word(i + 3));
-            (i + 3 + usize::from(meridiem), meridiem)
-        } else if hour(word).is_some_and(|h| (1..=12).contains(&h)) && MERIDIEMS.contains(&self.word(i + 1)) {
+            let spaced = !glued && MERIDIEMS.contains(&self.word(i + 3));
+            (i + 3 + usize::from(spaced), glued || spaced)
+        } else if is_twelve_hour(word) && MERIDIEMS.contains(&self.word(i + 1)) {
+            // "3 p.m.", "3.30 p.m."
             (i + 2, true)
-        } else if split_glued(word)
-            .is_some_and(|(n, s)| hour(n).is_some_and(|h| (1..=12).contains(&h)) && MERIDIEMS.contains(&s))
-        {
+        } else if split_glued(word).is_some_and(|(n, s)| is_twelve_hour(n) && MERIDIEMS.contains(&s)) {
+            // "4pm", "3.30pm"
             (i + 1, true)
-        } else if hour(word).is_some_and(|h| (1..=12).contains(&h))
-            && is_any(self.word(i + 1), &["o'clock", "o’clock"])
-        {
+        } else if is_twelve_hour(word) && is_any(self.word(i + 1), &["o'clock", "o’clock"]) {
             return Some(i + 2);
         } else {
             // "two hours", "90 minutes"
@@ -731,6 +746,18 @@ impl<'t> Rules<'t> {
             .is_some_and(|y| is_year_digits(y) || (y.len() == 2 && digits_value(y).is_some()));
         if decade || part_of_year || fiscal {
             return Some(i + 1);
+        }
+        // "early 2020", "late 1990s": the part of the year is part of the date.
+        if is_any(word, &["early", "late", "mid"]) {
+            let decade = self.kind(i + 1) == Some(TokenKind::Word) && self.year(i + 1).is_some();
+            return self.year_number(i + 1).or(decade.then_some(i + 2));
+        }
+        // "the 20th century": an ordinal century.
+        let ordinal = split_glued(word).is_some_and(|(n, s)| {
+            digits_value(n).is_some_and(|c| (1..=21).contains(&c)) && matches!(s, "st" | "nd" | "rd" | "th")
+        });
+        if ordinal && is_any(self.word(i + 1), &["century"]) {
+            return Some(i + 2);
         }
         if matches!(word, "Q1" | "Q2" | "Q3" | "Q4") {
             return Some(self.year_number(i + 1).unwrap_or(i + 1));
@@ -955,6 +982,11 @@ mod tests {
             &["14:30", "10 o'clock"],
         );
         assert_found("Talks end at 1500 GMT.", Label::Time, &["1500 GMT"]);
+        assert_found(
+            "Doors open at 3.30pm, 7:45pm and 6.15 a.m.",
+            Label::Time,
+            &["3.30pm", "7:45pm", "6.15 a.m."],
+        );
     }
 
     #[test]
@@ -985,6 +1017,11 @@ mod tests {
             "2019 was a good year, unlike the 1990s or mid-2008.",
             Label::Date,
             &["2019", "1990s", "mid-2008"],
+        );
+        assert_found(
+            "Sales fell in early 2020, as in the late 1990s and the 20th century.",
+            Label::Date,
+            &["early 2020", "late 1990s", "20th century"],
         );
         assert_found(
             "Results for fiscal 2020 and Q3 2019 and the 2019-20 season.",
