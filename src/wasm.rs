@@ -94,6 +94,13 @@ pub fn labels() -> Result<JsValue, JsValue> {
     to_js(&Label::ALL)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript array of `CustomEntity` objects (typed as such in the .d.ts).
+    #[wasm_bindgen(typescript_type = "CustomEntity[]")]
+    pub type CustomEntities;
+}
+
 /// An analyzer to keep and reuse, optionally with a newsroom's own entities.
 #[wasm_bindgen(js_name = Analyzer)]
 pub struct WasmAnalyzer {
@@ -105,14 +112,10 @@ impl WasmAnalyzer {
     /// Creates an analyzer with the embedded model and, when given, custom entities: every mention
     /// of a custom entity's name or aliases gets its label and groups under its name.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "CustomEntity[]")] custom_entities: Option<JsValue>,
-    ) -> Result<WasmAnalyzer, JsValue> {
+    pub fn new(custom_entities: Option<CustomEntities>) -> Result<WasmAnalyzer, JsValue> {
         let inner = match custom_entities {
-            Some(list) if !list.is_undefined() && !list.is_null() => {
-                CoreAnalyzer::with_custom_entities(serde_wasm_bindgen::from_value::<Vec<CustomEntity>>(list)?)
-            }
-            _ => CoreAnalyzer::new(),
+            Some(list) => CoreAnalyzer::with_custom_entities(serde_wasm_bindgen::from_value(list.into())?),
+            None => CoreAnalyzer::new(),
         };
         Ok(WasmAnalyzer { inner })
     }

@@ -240,7 +240,7 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
             {"name":"Maria Lindqvist","label":"PERSON"}]"#,
     )
     .unwrap();
-    let analyzer = WasmAnalyzer::new(Some(custom)).unwrap();
+    let analyzer = WasmAnalyzer::new(Some(custom.unchecked_into())).unwrap();
     let text = "Harbor Freight Lines hired Maria Lindqvist. Harbor Freight's board agreed.";
     let value = analyzer.analyze(text).unwrap();
     let json = String::from(js_sys::JSON::stringify(&value).unwrap());
@@ -262,7 +262,7 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
         all(&target, "mark[data-group=\"0\"]").iter().map(|m| m.text_content().unwrap()).collect();
     assert_eq!(harbor, ["Harbor Freight Lines", "Harbor Freight"]);
     let bad = js_sys::JSON::parse(r#"[{"name":"X","label":"NOPE"}]"#).unwrap();
-    assert!(WasmAnalyzer::new(Some(bad)).is_err());
+    assert!(WasmAnalyzer::new(Some(bad.unchecked_into())).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -1,9 +1,12 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
+mod clusters;
 mod conll;
 mod eval;
 mod sentence_eval;
+mod serve;
 mod train;
+mod web;
 
 use std::process::{Command, ExitCode};
 
@@ -11,7 +14,11 @@ const USAGE: &str = "\
 Usage: cargo xtask <task>
 
 Tasks:
-  test     run every test: formatting, clippy, unit, golden and property tests
+  test     run every test: formatting, clippy, unit, golden and property tests, then the browser
+           tests (wasm-bindgen-test in headless Chromium, the page end to end with playwright-core)
+  dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
+           works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
+  serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
   train [--data DIR] [--train-only] [--epochs N] [--out FILE]
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
@@ -22,9 +29,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        Some("eval-sentences") => {
-            sentence_eval::run(&repo_root().join("../shared/eval/sentences"), args.iter().any(|a| a == "--errors"))
-        }
+        Some("dist") => web::dist(),
+        Some("serve") => web::serve(&args[1..]),
+        Some("eval-sentences") => sentence_eval::run(
+            &repo_root().join("../shared/eval/sentences"),
+            args.iter().any(|a| a == "--errors"),
+        ),
         Some("train") => train::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
         Some("-h" | "--help") | None => {
@@ -65,9 +75,10 @@ fn repo_root() -> std::path::PathBuf {
         .to_path_buf()
 }
 
-/// Every test: formatting and lints first (cheap), then the native test suite.
+/// Every test: formatting and lints first (cheap), then the native test suite, then the browser tests.
 fn test() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
-    run("cargo", &["test", "--workspace"])
+    run("cargo", &["test", "--workspace"])?;
+    web::test()
 }

@@ -1,0 +1,95 @@
+// <article-analyzer>: the highlighted article in a shadow root, for CMS preview panes.
+//
+//   <script src="article-analyzer-element.js"></script>
+//   <article-analyzer text="Harbor Freight Lines agreed to buy Nordvik Shipping."></article-analyzer>
+//   <article-analyzer>Or the article as the element's own text.</article-analyzer>
+//
+// `cargo xtask dist` wraps this file, the wasm glue, the wasm (base64) and the styles into one
+// classic script; inside that wrapper `wasm_bindgen`, WASM_BASE64 and ELEMENT_CSS are in scope and
+// nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
+// exposes the last result as `.analysis` and fires an `analyzed` event with it as `detail`.
+
+const ready = (async () => {
+  const binary = atob(WASM_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  await wasm_bindgen({ module_or_path: await WebAssembly.compile(bytes) });
+})();
+
+let sheet = null;
+function styles() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(ELEMENT_CSS);
+  }
+  return sheet;
+}
+
+class ArticleAnalyzerElement extends HTMLElement {
+  static get observedAttributes() {
+    return ['text'];
+  }
+
+  #output;
+  #observer = null;
+  #scheduled = false;
+  #analysis = null;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = [styles()];
+    this.#output = document.createElement('div');
+    this.#output.className = 'article';
+    this.#output.setAttribute('part', 'article');
+    root.append(this.#output);
+  }
+
+  /** The text analysed: the `text` attribute if present, else the element's own text content. */
+  get text() {
+    return this.getAttribute('text') ?? this.textContent;
+  }
+
+  set text(value) {
+    this.setAttribute('text', value);
+  }
+
+  /** The last analysis ({sentences, entities, groups}, UTF-16 offsets), or null before the first. */
+  get analysis() {
+    return this.#analysis;
+  }
+
+  connectedCallback() {
+    this.#observer ??= new MutationObserver(() => this.#schedule());
+    this.#observer.observe(this, { childList: true, characterData: true, subtree: true });
+    this.#schedule();
+  }
+
+  disconnectedCallback() {
+    this.#observer?.disconnect();
+  }
+
+  attributeChangedCallback() {
+    this.#schedule();
+  }
+
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    ready.then(() => {
+      this.#scheduled = false;
+      const text = this.text;
+      this.#analysis = wasm_bindgen.analyze(text);
+      wasm_bindgen.renderAnalysis(this.#output, text, this.#analysis);
+      this.dispatchEvent(new CustomEvent('analyzed', { detail: this.#analysis }));
+    }).catch((error) => {
+      this.#scheduled = false;
+      const message = document.createElement('p');
+      message.className = 'error';
+      message.textContent = `article-analyzer: ${error.message}`;
+      this.#output.replaceChildren(message);
+    });
+  }
+}
+
+if (!customElements.get('article-analyzer')) customElements.define('article-analyzer', ArticleAnalyzerElement);

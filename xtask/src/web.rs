@@ -1,0 +1,494 @@
+//! The browser side: `cargo xtask dist` (static site, single file, custom element, npm and Node
+//! packages), `cargo xtask serve`, and the browser half of `cargo xtask test`. Each installs what it
+//! needs when missing: the wasm32 target, wasm-bindgen-cli at the version Cargo.lock pins, the npm
+//! packages of tests/e2e (wasm-opt from `binaryen`, `playwright-core`), Debian's chromium.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::serve;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Content-Security-Policy of the single file: inline scripts and styles, wasm, blob workers and
+/// data: images; no request to anywhere, not even to its own directory.
+const SINGLE_FILE_CSP: &str = "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; \
+    style-src 'unsafe-inline'; img-src data:; worker-src blob:; base-uri 'none'; form-action 'none'";
+
+/// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
+pub fn dist() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_node_packages()?;
+    let root = crate::repo_root();
+    let work = target_dir().join("web");
+    let dist = root.join("dist");
+
+    command("cargo", &["build", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]).run()?;
+    let wasm = target_dir().join(WASM_TARGET).join("wasm/article_analyzer.wasm");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
+    }
+    // The page's build (a classic script) stays under target/; dist/ gets what a browser downloads.
+    let classic = work.join("no-modules");
+    bindgen(&wasm, "no-modules", &classic, "analyzer")?;
+    bindgen(&wasm, "web", &dist.join("pkg"), "article_analyzer")?;
+    bindgen(&wasm, "nodejs", &dist.join("node"), "article_analyzer")?;
+    for built in ["pkg", "node"].map(|dir| dist.join(dir).join("article_analyzer_bg.wasm")) {
+        wasm_opt(&built)?;
+    }
+    wasm_opt(&classic.join("analyzer_bg.wasm"))?;
+    write_packages(&dist)?;
+    Site::load(&classic)?.write(&dist)?;
+    report_sizes(&dist)
+}
+
+/// `cargo xtask serve [--port N]`: builds `dist/` and serves it on http://127.0.0.1:8080 (or N, or `$PORT`).
+pub fn serve(args: &[String]) -> Result<(), String> {
+    let port = match args {
+        [] => std::env::var("PORT").unwrap_or_else(|_| "8080".into()),
+        [flag, port] if flag == "--port" => port.clone(),
+        _ => return Err(format!("unexpected arguments {args:?}; usage: cargo xtask serve [--port N]")),
+    };
+    let port: u16 = port.parse().map_err(|_| format!("invalid port {port:?}"))?;
+    dist()?;
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
+    println!("Serving dist/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
+    serve::run(listener, crate::repo_root().join("dist"));
+    Ok(())
+}
+
+/// The browser tests: tests/wasm.rs in headless Chromium, then the page tests (tests/e2e) against a
+/// fresh `dist/` served on a free port.
+pub fn test() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_chromium()?;
+    command("cargo", &["test", "--target", WASM_TARGET, "--test", "wasm"])
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .run()?;
+
+    dist()?;
+    command("cargo", &["build", "--release", "--bin", "article-analyzer"]).run()?;
+    let root = crate::repo_root();
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let site = root.join("dist");
+    std::thread::spawn(move || serve::run(listener, site));
+    let cli = target_dir().join("release/article-analyzer");
+    command("node", &["--test", "--test-reporter=spec", "page.test.mjs"])
+        .dir(&root.join("tests/e2e"))
+        .env("E2E_BASE_URL", &format!("http://{address}/"))
+        .env("E2E_DIST", &root.join("dist").display().to_string())
+        .env("E2E_CLI", &cli.display().to_string())
+        .env("E2E_CHROMIUM", CHROMIUM)
+        .run()
+}
+
+/// The static site under `dist/`, the single file and the custom element, from `www/` and the
+/// classic-script build in `classic`.
+struct Site {
+    www: BTreeMap<&'static str, String>,
+    glue: String,
+    wasm: Vec<u8>,
+}
+
+impl Site {
+    /// Files copied from www/ as they are (index.html is templated).
+    const COPIED: [&'static str; 7] =
+        ["app.js", "worker.js", "style.css", "marks.css", "favicon.svg", "embed.html", "index.html"];
+
+    fn load(classic: &Path) -> Result<Site, String> {
+        let www_dir = crate::repo_root().join("www");
+        let mut www = BTreeMap::new();
+        for name in Site::COPIED.into_iter().chain(["sample.txt", "element.js", "element.css"]) {
+            www.insert(name, read(&www_dir.join(name))?);
+        }
+        let glue = read(&classic.join("analyzer.js"))?;
+        let wasm =
+            std::fs::read(classic.join("analyzer_bg.wasm")).map_err(|e| format!("cannot read wasm: {e}"))?;
+        Ok(Site { www, glue, wasm })
+    }
+
+    fn write(&self, dist: &Path) -> Result<(), String> {
+        let index = self.index()?;
+        for name in Site::COPIED {
+            let text = if name == "index.html" { &index } else { &self.www[name] };
+            write(&dist.join(name), text.as_bytes())?;
+        }
+        write(&dist.join("analyzer.js"), self.glue.as_bytes())?;
+        write(&dist.join("analyzer_bg.wasm"), &self.wasm)?;
+        write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
+        write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())
+    }
+
+    /// index.html with the sample article in its textarea.
+    fn index(&self) -> Result<String, String> {
+        replace_once(&self.www["index.html"], "@SAMPLE@", &escape_html(&self.www["sample.txt"]))
+    }
+
+    /// The page as one file: styles, scripts, worker, favicon and wasm (base64) inlined.
+    fn single_file(&self, index: &str) -> Result<String, String> {
+        let csp_start =
+            index.find("<meta http-equiv=\"Content-Security-Policy\"").ok_or("index.html has no CSP")?;
+        let csp_end = csp_start + index[csp_start..].find('>').ok_or("unterminated CSP meta")? + 1;
+        let mut html = format!(
+            "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{SINGLE_FILE_CSP}\">{}",
+            &index[..csp_start],
+            &index[csp_end..]
+        );
+        let favicon = format!("data:image/svg+xml;base64,{}", base64(self.www["favicon.svg"].as_bytes()));
+        html = replace_once(&html, "href=\"favicon.svg\"", &format!("href=\"{favicon}\""))?;
+        for sheet in ["marks.css", "style.css"] {
+            let tag = format!("<link rel=\"stylesheet\" href=\"{sheet}\">");
+            html = replace_once(
+                &html,
+                &tag,
+                &format!("<style>\n{}</style>", inline(&self.www[sheet], "style")?),
+            )?;
+        }
+        let glue = format!("<script id=\"analyzer-glue\">\n{}</script>", inline(&self.glue, "script")?);
+        html = replace_once(&html, "<script src=\"analyzer.js\"></script>", &glue)?;
+        let app = format!(
+            "<script id=\"analyzer-wasm\" type=\"application/octet-stream\">{}</script>\n\
+             <script id=\"worker-source\" type=\"text/plain\">\n{}</script>\n<script>\n{}</script>",
+            base64(&self.wasm),
+            inline(&self.www["worker.js"], "script")?,
+            inline(&self.www["app.js"], "script")?
+        );
+        replace_once(&html, "<script src=\"app.js\"></script>", &app)
+    }
+
+    /// `<article-analyzer>` as one classic script: glue, wasm and styles inside a closure.
+    fn element(&self) -> Result<String, String> {
+        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
+        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
+             Usage: <script src=\"article-analyzer-element.js\"></script> \
+             <article-analyzer text=\"...\"></article-analyzer> */\n\
+             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nconst ELEMENT_CSS = {css};\n{}}})();\n",
+            crate_version()?,
+            self.glue,
+            base64(&self.wasm),
+            self.www["element.js"]
+        ))
+    }
+}
+
+/// The package.json files of dist/pkg (ES module for bundlers and browsers) and dist/node (CommonJS).
+fn write_packages(dist: &Path) -> Result<(), String> {
+    let version = crate_version()?;
+    let description = "Splits English news articles into sentences and tags their entities (WebAssembly).";
+    let files = ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"];
+    let pkg = serde_json::json!({
+        "name": "article-analyzer",
+        "version": version,
+        "description": description,
+        "license": "MIT",
+        "type": "module",
+        "main": "article_analyzer.js",
+        "module": "article_analyzer.js",
+        "types": "article_analyzer.d.ts",
+        "exports": {
+            ".": { "types": "./article_analyzer.d.ts", "default": "./article_analyzer.js" },
+            "./article_analyzer_bg.wasm": "./article_analyzer_bg.wasm"
+        },
+        "files": files,
+        "sideEffects": false
+    });
+    let node = serde_json::json!({
+        "name": "article-analyzer-node",
+        "version": version,
+        "description": description,
+        "license": "MIT",
+        "type": "commonjs",
+        "main": "article_analyzer.js",
+        "types": "article_analyzer.d.ts",
+        "files": files
+    });
+    for (dir, manifest) in [("pkg", pkg), ("node", node)] {
+        let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
+        write(&dist.join(dir).join("package.json"), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Prints the raw and gzipped sizes of what browsers download.
+fn report_sizes(dist: &Path) -> Result<(), String> {
+    let mut report = String::from("xtask: sizes (bytes, raw and gzip -9):\n");
+    let site = ["index.html", "app.js", "worker.js", "analyzer.js", "style.css", "marks.css", "favicon.svg"];
+    let mut site_total = (0, 0);
+    let files = [
+        "analyzer_bg.wasm",
+        "article-analyzer.html",
+        "article-analyzer-element.js",
+        "pkg/article_analyzer_bg.wasm",
+    ];
+    for name in site.iter().chain(files.iter()) {
+        let path = dist.join(name);
+        let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        let gzipped = gzip_size(&path)?;
+        if site.contains(name) {
+            site_total = (site_total.0 + raw, site_total.1 + gzipped);
+        } else {
+            let _ = writeln!(report, "  {name:<34} {raw:>9} {gzipped:>9}");
+        }
+    }
+    let _ = writeln!(
+        report,
+        "  {:<34} {:>9} {:>9}",
+        "site without wasm (html, js, css, svg)", site_total.0, site_total.1
+    );
+    print!("{report}");
+    Ok(())
+}
+
+fn gzip_size(path: &Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    Ok(output.stdout.len() as u64)
+}
+
+fn bindgen(wasm: &Path, target: &str, out_dir: &Path, out_name: &str) -> Result<(), String> {
+    let (wasm, out_dir) = (wasm.display().to_string(), out_dir.display().to_string());
+    let mut args = vec!["--target", target, "--out-dir", &out_dir, "--out-name", out_name];
+    if target == "no-modules" {
+        args.push("--no-typescript");
+    }
+    args.push(&wasm);
+    command("wasm-bindgen", &args).run()
+}
+
+/// Optimises a wasm file in place with wasm-opt from npm's binaryen (not Debian's, see issue 5).
+fn wasm_opt(file: &Path) -> Result<(), String> {
+    let wasm_opt = crate::repo_root().join("tests/e2e/node_modules/.bin/wasm-opt");
+    let file = file.display().to_string();
+    let features = [
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ];
+    let mut args = vec!["-Oz", "--strip-debug", "--strip-producers"];
+    args.extend(features);
+    args.extend([file.as_str(), "-o", file.as_str()]);
+    command(&wasm_opt.display().to_string(), &args).run()
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = command("rustup", &["target", "list", "--installed"]).output()?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    command("rustup", &["target", "add", WASM_TARGET]).run()
+}
+
+/// Installs wasm-bindgen-cli (with wasm-bindgen-test-runner) at the version Cargo.lock pins.
+fn ensure_wasm_bindgen() -> Result<(), String> {
+    let lock = read(&crate::repo_root().join("Cargo.lock"))?;
+    let version = locked_version(&lock, "wasm-bindgen").ok_or("Cargo.lock has no wasm-bindgen")?;
+    let installed = command("wasm-bindgen", &["--version"]).output().unwrap_or_default();
+    if installed.trim() == format!("wasm-bindgen {version}") {
+        return Ok(());
+    }
+    // Not --locked: the registry lacks one of its locked dependencies (see issue 5).
+    command("cargo", &["install", "wasm-bindgen-cli", "--version", &version]).run()
+}
+
+/// The version of `package` in a Cargo.lock.
+fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("name = \"{package}\"") {
+            let version = lines.next()?.strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(version.to_string());
+        }
+    }
+    None
+}
+
+/// The npm packages of tests/e2e (`npm ci` from the committed package-lock.json).
+fn ensure_node_packages() -> Result<(), String> {
+    let e2e = crate::repo_root().join("tests/e2e");
+    let modules = e2e.join("node_modules");
+    if modules.join(".bin/wasm-opt").exists() && modules.join("playwright-core/package.json").exists() {
+        return Ok(());
+    }
+    if command("npm", &["--version"]).output().is_err() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    command("npm", &["ci", "--no-audit", "--no-fund"]).dir(&e2e).run()
+}
+
+fn ensure_chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    command("apt-get", &["update"]).run()?;
+    let mut args = vec!["install", "-y"];
+    args.extend(packages);
+    command("apt-get", &args).env("DEBIAN_FRONTEND", "noninteractive").run()
+}
+
+/// Cargo's target directory (`$CARGO_TARGET_DIR`, relative to the repository root, or target/).
+fn target_dir() -> PathBuf {
+    let root = crate::repo_root();
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
+}
+
+/// The library's version, from the root Cargo.toml.
+fn crate_version() -> Result<String, String> {
+    let manifest = read(&crate::repo_root().join("Cargo.toml"))?;
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \"")?.strip_suffix('"'))
+        .map(String::from)
+        .ok_or_else(|| "no version in Cargo.toml".into())
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> Result<String, String> {
+    match text.matches(from).count() {
+        1 => Ok(text.replacen(from, to, 1)),
+        n => Err(format!("expected {from:?} once in a www/ file, found it {n} times")),
+    }
+}
+
+/// `text` checked to be safe inside `<tag>...</tag>` (it must not close the element early).
+fn inline<'t>(text: &'t str, tag: &str) -> Result<&'t str, String> {
+    if text.to_ascii_lowercase().contains(&format!("</{tag}")) {
+        return Err(format!("cannot inline a file that contains </{tag}"));
+    }
+    Ok(text)
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A command run from the repository root (or `dir`), echoed before it runs.
+struct Step {
+    command: Command,
+    shown: String,
+}
+
+fn command(program: &str, args: &[&str]) -> Step {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(crate::repo_root());
+    Step { command, shown: format!("{program} {}", args.join(" ")) }
+}
+
+impl Step {
+    fn dir(mut self, dir: &Path) -> Step {
+        self.command.current_dir(dir);
+        self
+    }
+
+    fn env(mut self, key: &str, value: &str) -> Step {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Runs it with inherited output; fails if it fails.
+    fn run(mut self) -> Result<(), String> {
+        eprintln!("xtask: running {}", self.shown);
+        let status = self.command.status().map_err(|e| format!("cannot start {}: {e}", self.shown))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("{} failed ({status})", self.shown))
+        }
+    }
+
+    /// Runs it quietly and returns its standard output.
+    fn output(mut self) -> Result<String, String> {
+        let output = self
+            .command
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot start {}: {e}", self.shown))?;
+        if !output.status.success() {
+            return Err(format!("{} failed ({})", self.shown, output.status));
+        }
+        String::from_utf8(output.stdout).map_err(|e| format!("{}: {e}", self.shown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn finds_the_locked_version_of_a_package() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-shared\"\nversion = \"9.9.9\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(locked_version(lock, "serde"), None);
+    }
+
+    #[test]
+    fn inlining_refuses_text_that_would_close_its_element() {
+        assert!(inline("let a = '</SCRIPT>';", "script").is_err());
+        assert_eq!(inline("a < b && c > d", "script"), Ok("a < b && c > d"));
+        assert_eq!(escape_html("<b>&amp;</b>"), "&lt;b&gt;&amp;amp;&lt;/b&gt;");
+    }
+}
