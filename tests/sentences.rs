@@ -12,7 +12,8 @@ fn failures(path: &str) -> Vec<String> {
     let mut failures = Vec::new();
     for case in cases {
         let text = case["text"].as_str().unwrap();
-        let expected: Vec<&str> = case["sentences"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let expected: Vec<&str> =
+            case["sentences"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         let actual: Vec<&str> = split(text).iter().map(|s| s.slice(text)).collect();
         if actual != expected {
             failures.push(format!("{}: expected {expected:?}\n    got {actual:?}", case["name"]));

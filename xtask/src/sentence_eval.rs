@@ -36,12 +36,18 @@ pub fn run(eval_dir: &Path, show_errors: bool) -> Result<(), String> {
     println!("{:<24} {:>10} {:>8} {:>8} {:>8}  target", "set", "boundaries", "P", "R", "F1");
     for (name, target) in SETS {
         let path = eval_dir.join(name);
-        let data = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let data =
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let data: Value = serde_json::from_str(&data).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut counts = Counts::default();
-        for paragraph in data["docs"].as_array().into_iter().flatten().flat_map(|d| d["paragraphs"].as_array()).flatten() {
+        for paragraph in
+            data["docs"].as_array().into_iter().flatten().flat_map(|d| d["paragraphs"].as_array()).flatten()
+        {
             let text = paragraph["text"].as_str().unwrap_or_default();
-            let gold = gold_boundaries(text, paragraph["sentences"].as_array().map(Vec::as_slice).unwrap_or_default());
+            let gold = gold_boundaries(
+                text,
+                paragraph["sentences"].as_array().map(Vec::as_slice).unwrap_or_default(),
+            );
             let spans = article_analyzer::sentence::split(text);
             let predicted: BTreeSet<usize> = spans.iter().rev().skip(1).map(|s| s.end).collect();
             counts.true_positive += predicted.intersection(&gold).count();
@@ -79,7 +85,11 @@ fn gold_boundaries(text: &str, sentences: &[Value]) -> BTreeSet<usize> {
 
 /// Up to `width` bytes of `text` before (negative) or after `at`, on character boundaries.
 fn context(text: &str, at: usize, width: isize) -> String {
-    let (mut start, mut end) = if width < 0 { (at.saturating_sub(width.unsigned_abs()), at) } else { (at, (at + width as usize).min(text.len())) };
+    let (mut start, mut end) = if width < 0 {
+        (at.saturating_sub(width.unsigned_abs()), at)
+    } else {
+        (at, (at + width as usize).min(text.len()))
+    };
     while !text.is_char_boundary(start) {
         start += 1;
     }
