@@ -1,6 +1,5 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
-mod clusters;
 mod conll;
 mod eval;
 mod sentence_eval;
