@@ -1,0 +1,311 @@
+// End-to-end tests of dist/ in Debian's Chromium, driven by playwright-core (no browser download).
+// Run by `cargo xtask test`, which builds dist/ and the release CLI, serves dist/ on a free port and
+// sets E2E_BASE_URL, E2E_DIST, E2E_CLI and E2E_CHROMIUM. By hand: `cargo xtask serve` in one shell,
+// then `E2E_BASE_URL=http://127.0.0.1:8080/ node --test page.test.mjs` here.
+// Expected results come from the CLI on the same text: the page must show exactly what it finds.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const BASE = process.env.E2E_BASE_URL;
+const DIST = process.env.E2E_DIST ?? join(repo, 'dist');
+const CLI = process.env.E2E_CLI ?? join(repo, 'target/release/article-analyzer');
+const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(here, 'artifacts');
+// The project's running example, in the shared data beside the clone (absent on a bare clone).
+const RUNNING_EXAMPLE = resolve(repo, '../shared/examples/openai-microsoft.txt');
+
+if (!BASE) throw new Error('set E2E_BASE_URL to a server of dist/ (cargo xtask serve), or run cargo xtask test');
+const ORIGIN = new URL(BASE).origin;
+
+const HOSTILE = 'Breaking: <img src=x onerror="window.__pwned=\'img\'"> was pasted into the CMS. '
+  + '<script>window.__pwned = "script"</script> Then "><svg onload="window.__pwned=\'svg\'"> followed. '
+  + 'Fish &amp; chips & <b>bold</b> claims cost Acme Corp. $5 million on Monday.';
+
+/** The CLI's analysis of `text` (the reference the page must match). */
+function cli(text) {
+  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8' }));
+}
+
+/** What the CLI's analysis looks like on a page: sentence texts and [label, text] per mention. */
+function expected(text, analysis) {
+  return {
+    sentences: analysis.sentences.map((s) => text.slice(s.start, s.end)),
+    entities: analysis.entities.map((e) => [e.label, e.text]),
+  };
+}
+
+/** Reads the rendered article under `root` (the page's #article-output or an element's shadow root). */
+function readRendered(root) {
+  const marks = [...root.querySelectorAll('mark.entity')];
+  const entities = [];
+  for (const mark of marks) {
+    // A mention that crosses a sentence edge is rendered as pieces: join them back.
+    if (mark.dataset.part === 'middle' || mark.dataset.part === 'end') entities[entities.length - 1][1] += mark.textContent;
+    else entities.push([mark.dataset.label, mark.textContent]);
+  }
+  return {
+    text: root.textContent,
+    sentences: [...root.querySelectorAll('.sentence')].map((s) => s.textContent),
+    entities,
+    nested: root.querySelectorAll('.sentence .sentence').length,
+    labels: marks.map((m) => m.dataset.label),
+    marksWithChildren: marks.filter((m) => m.children.length > 0).length,
+    markup: root.querySelectorAll('img, script, svg, b, iframe').length,
+  };
+}
+
+const LABELS = ['PERSON', 'ORG', 'LOC', 'MISC', 'DATE', 'TIME', 'MONEY', 'PERCENT', 'QUANTITY'];
+
+function assertRendered(rendered, text, analysis) {
+  assert.equal(rendered.text, text, 'the rendered article is the text, character for character');
+  assert.deepEqual({ sentences: rendered.sentences, entities: rendered.entities }, expected(text, analysis));
+  assert.equal(rendered.nested, 0, 'sentences never nest');
+  assert.equal(rendered.marksWithChildren, 0, 'an entity mark holds only its text');
+  for (const label of rendered.labels) assert.ok(LABELS.includes(label), label);
+}
+
+let browser;
+const pages = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh page that records every request, failed response, console error and uncaught error. */
+async function open(url, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const record = { page, requests: [], problems: [] };
+  context.on('request', (request) => record.requests.push(request.url()));
+  page.on('response', (response) => {
+    if (response.status() >= 400) record.problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') record.problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => record.problems.push(`error: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    record.problems.push(`dialog: ${dialog.message()}`);
+    dialog.dismiss();
+  });
+  pages.push(record);
+  await page.goto(url);
+  return record;
+}
+
+/** Waits until the page shows the analysis of what is in the textarea. */
+async function analysed(page) {
+  await page.waitForFunction(() => {
+    const input = document.getElementById('article-input');
+    const output = document.getElementById('article-output');
+    return document.documentElement.dataset.engine && output.textContent === input.value
+      && (input.value.trim() === '' || output.querySelector('.sentence'));
+  });
+  return page.evaluate(`(${readRendered})(document.getElementById('article-output'))`);
+}
+
+/** Replaces the textarea's text the way a paste does (one `input` event, no `change`). */
+async function paste(page, text) {
+  await page.locator('#article-input').fill(text);
+  return analysed(page);
+}
+
+function assertNoProblems(record) {
+  assert.deepEqual(record.problems, [], 'no console errors, failed requests or dialogs');
+}
+
+function assertSameOrigin(record, allowed = (url) => new URL(url).origin === ORIGIN) {
+  const outside = record.requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:') && !allowed(url));
+  assert.deepEqual(outside, [], 'no request leaves the origin');
+}
+
+test('the sample article renders as the CLI analyses it, analysed in a worker', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  const rendered = await analysed(page);
+  const text = await page.inputValue('#article-input');
+  const analysis = cli(text);
+  assert.ok(analysis.sentences.length >= 8 && analysis.entities.length >= 5, 'the sample is a real article');
+  assertRendered(rendered, text, analysis);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'worker');
+  assert.equal(await page.locator('#legend button').count(), LABELS.length);
+  assert.equal(await page.locator('#entity-panel .entity-link').count(), analysis.groups.length);
+  const status = await page.textContent('#status');
+  assert.ok(status.startsWith(`${analysis.sentences.length} sentences`), status);
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'page.png'), fullPage: true });
+  assertNoProblems(record);
+  assertSameOrigin(record);
+});
+
+test('pasting the running example gives its sentences and entities', async (t) => {
+  if (!existsSync(RUNNING_EXAMPLE)) {
+    t.skip(`${RUNNING_EXAMPLE} is absent (shared data beside the clone)`);
+    return;
+  }
+  const text = readFileSync(RUNNING_EXAMPLE, 'utf8');
+  const analysis = cli(text);
+  const record = await open(BASE);
+  await analysed(record.page);
+  const rendered = await paste(record.page, text);
+  assertRendered(rendered, text, analysis);
+  t.diagnostic(`${rendered.sentences.length} sentences, ${rendered.entities.length} entity mentions`);
+  assertNoProblems(record);
+});
+
+test('hostile input is shown literally and nothing in it runs', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await analysed(page);
+  const rendered = await paste(page, HOSTILE);
+  assertRendered(rendered, HOSTILE, cli(HOSTILE));
+  assert.equal(rendered.markup, 0, 'no element was made from the text');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  const html = await page.innerHTML('#article-output');
+  assert.ok(html.includes('&amp;') && html.includes('&lt;'), 'ampersands and angle brackets are escaped');
+  assert.doesNotMatch(html, /<(img|script|svg|b)[\s>]/i, 'no tag from the text reaches the markup');
+  assert.ok(!record.requests.some((url) => url.endsWith('/x')), 'the <img src=x> was never loaded');
+  assertNoProblems(record);
+  assertSameOrigin(record);
+});
+
+test('typing re-analyses on input events, debounced, without a change event', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await analysed(page);
+  await page.evaluate(() => {
+    window.changeEvents = 0;
+    document.getElementById('article-input').addEventListener('change', () => { window.changeEvents += 1; });
+  });
+  await page.locator('#article-input').fill('');
+  await page.locator('#article-input').pressSequentially('Acme rose. It fell on Monday.', { delay: 5 });
+  const rendered = await analysed(page);
+  assert.deepEqual(rendered.sentences, ['Acme rose.', 'It fell on Monday.']);
+  assert.equal(await page.evaluate(() => window.changeEvents), 0);
+  assertNoProblems(record);
+});
+
+test('the legend toggles labels, the panel jumps to and flashes mentions, the JSON matches the CLI', async () => {
+  const record = await open(BASE, { acceptDownloads: true });
+  const { page } = record;
+  await analysed(page);
+  const text = await page.inputValue('#article-input');
+  const analysis = cli(text);
+  const label = analysis.entities[0].label;
+  const legendButton = page.locator(`#legend button[data-label="${label}"]`);
+  const mark = page.locator(`#article-output mark[data-label="${label}"]`).first();
+  const background = () => mark.evaluate((m) => getComputedStyle(m).backgroundColor);
+  const shown = await background();
+  // By keyboard: focus the legend button and press Enter.
+  await legendButton.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await legendButton.getAttribute('aria-pressed'), 'false');
+  assert.equal(await background(), 'rgba(0, 0, 0, 0)');
+  await legendButton.click();
+  assert.equal(await legendButton.getAttribute('aria-pressed'), 'true');
+  assert.equal(await background(), shown);
+
+  const busiest = analysis.groups.reduce((a, b) => (b.count > a.count ? b : a));
+  const link = page.locator('#entity-panel .entity-link', { hasText: busiest.text }).first();
+  await link.click();
+  const group = await link.getAttribute('data-group');
+  const flashing = await page.evaluate((g) => [...document.querySelectorAll(`#article-output mark[data-group="${g}"]`)]
+    .map((m) => ({ flash: m.classList.contains('flash'), text: m.textContent })), group);
+  assert.equal(flashing.length, busiest.count);
+  assert.ok(flashing.every((m) => m.flash));
+  assert.equal(await page.evaluate((g) => document.activeElement.dataset.group, group), group);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
+  assert.equal(download.suggestedFilename(), 'article-analysis.json');
+  assert.deepEqual(JSON.parse(readFileSync(await download.path(), 'utf8')), analysis);
+  assertNoProblems(record);
+  assertSameOrigin(record);
+});
+
+test('copy JSON puts the analysis on the clipboard', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+  await analysed(page);
+  await page.click('#copy-json');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.deepEqual(JSON.parse(copied), cli(await page.inputValue('#article-input')));
+  assertNoProblems(record);
+});
+
+test('on a phone in dark mode it fits the width and uses the dark scheme', async () => {
+  const record = await open(BASE, { viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true });
+  const { page } = record;
+  await analysed(page);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width}px wide`);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(background, 'rgb(248, 249, 250)', 'the dark background is used');
+  await page.screenshot({ path: join(ARTIFACTS, 'page-phone-dark.png'), fullPage: true });
+  assertNoProblems(record);
+});
+
+test('the single file works from file:// with nothing beside it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'article-analyzer-'));
+  const file = join(dir, 'article-analyzer.html');
+  copyFileSync(join(DIST, 'article-analyzer.html'), file);
+  try {
+    const url = pathToFileURL(file).href;
+    const record = await open(url);
+    const { page } = record;
+    const rendered = await analysed(page);
+    const text = await page.inputValue('#article-input');
+    assertRendered(rendered, text, cli(text));
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'worker');
+    const pasted = await paste(page, HOSTILE);
+    assertRendered(pasted, HOSTILE, cli(HOSTILE));
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assertNoProblems(record);
+    assertSameOrigin(record, (requested) => requested === url);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the <article-analyzer> element renders its text attribute and its own text', async () => {
+  const record = await open(new URL('embed.html', BASE).href);
+  const { page } = record;
+  const read = (id) => page.evaluate(`(() => {
+    const element = document.getElementById('${id}');
+    return element.analysis && (${readRendered})(element.shadowRoot.querySelector('.article'));
+  })()`);
+  for (const [id, source] of [['from-attribute', 'text'], ['from-content', null]]) {
+    await page.waitForFunction((i) => document.getElementById(i).analysis !== null, id);
+    const text = await page.evaluate(([i, attribute]) => {
+      const element = document.getElementById(i);
+      return attribute ? element.getAttribute(attribute) : element.textContent;
+    }, [id, source]);
+    assertRendered(await read(id), text, cli(text));
+  }
+  await page.evaluate((text) => document.getElementById('from-attribute').setAttribute('text', text), HOSTILE);
+  await page.waitForFunction(() => document.getElementById('from-attribute').shadowRoot.textContent.includes('<img'));
+  const rendered = await read('from-attribute');
+  assertRendered(rendered, HOSTILE, cli(HOSTILE));
+  assert.equal(rendered.markup, 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await page.screenshot({ path: join(ARTIFACTS, 'element.png'), fullPage: true });
+  assertNoProblems(record);
+  assertSameOrigin(record);
+});
