@@ -137,7 +137,7 @@ impl Splitter<'_> {
             return true;
         }
         // Rule 5: a dateline's date ("Thursday, May 7, 2015 On Tuesday, ...").
-        if token.gap != Gap::None && self.next_word(i) == NextWord::Other && self.is_date_line(first..i) {
+        if token.gap != Gap::None && self.is_date_line(first..i) && self.next_word(i) == NextWord::Other {
             return true;
         }
         // Rule 6: terminal punctuation, then closing quotes or brackets that touch it.
@@ -164,18 +164,19 @@ impl Splitter<'_> {
 
     /// Whether the tokens are a date alone: "Thursday, May 7, 2015" or "May 7, 2015".
     fn is_date_line(&self, tokens: Range<usize>) -> bool {
-        if tokens.len() > 6 {
-            return false;
-        }
-        let words: Vec<&str> = tokens.map(|j| self.text(j)).collect();
-        let date = match words.as_slice() {
-            [weekday, ",", date @ ..] if WEEKDAYS.contains(weekday) => date,
-            date => date,
-        };
+        let word = |n: usize| self.text(tokens.start + n);
         let is_number = |s: &str, digits: std::ops::RangeInclusive<usize>| {
             digits.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
         };
-        matches!(date, [month, day, ",", year] if MONTHS.contains(month) && is_number(day, 1..=2) && is_number(year, 4..=4))
+        let date = match tokens.len() {
+            4 => 0,
+            6 if WEEKDAYS.contains(&word(0)) && word(1) == "," => 2,
+            _ => return false,
+        };
+        MONTHS.contains(&word(date))
+            && is_number(word(date + 1), 1..=2)
+            && word(date + 2) == ","
+            && is_number(word(date + 3), 4..=4)
     }
 
     fn is_terminal(&self, i: usize) -> bool {

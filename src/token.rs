@@ -70,13 +70,56 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
     let mut builder = Builder { text, tokens, newlines: 0, spaced: false, special_end: 0, special_scans: 0 };
-    for (start, segment) in text.split_word_bound_indices() {
-        let end = start + segment.len();
-        if end <= builder.special_end {
-            continue;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        // Text splits into runs of ASCII whitespace and chunks between them; UAX #29 always puts a
+        // word boundary at their edges, so each chunk can be segmented on its own.
+        let is_space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0B;
+        let run = bytes[at..].iter().position(|b| !is_space(b)).unwrap_or(bytes.len() - at);
+        builder.whitespace(&text[at..at + run]);
+        at += run;
+        let chunk_len = bytes[at..].iter().position(is_space).unwrap_or(bytes.len() - at);
+        let chunk = &text[at..at + chunk_len];
+        if chunk.is_ascii() {
+            ascii_word_bounds(chunk.as_bytes(), |start, end| builder.segment(at + start, at + end));
+        } else {
+            for (start, segment) in chunk.split_word_bound_indices() {
+                builder.segment(at + start, at + start + segment.len());
+            }
         }
-        let start = start.max(builder.special_end);
-        builder.segment(start, end);
+        at += chunk_len;
+    }
+}
+
+/// The UAX #29 word boundaries of an ASCII chunk without whitespace, found byte by byte (about
+/// three times faster than the general algorithm, and news text is mostly ASCII). Letters, digits
+/// and "_" join (WB5, WB8-WB10, WB13a-b); a letter joins a letter across ".", "'" or ":" (WB6-7);
+/// a digit joins a digit across ".", "'", "," or ";" (WB11-12); everything else stands alone.
+fn ascii_word_bounds(chunk: &[u8], mut segment: impl FnMut(usize, usize)) {
+    let joins = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut start = 0;
+    while start < chunk.len() {
+        let mut end = start + 1;
+        if joins(chunk[start]) {
+            loop {
+                if end < chunk.len() && joins(chunk[end]) {
+                    end += 1;
+                } else if end + 1 < chunk.len() && {
+                    let (before, mid, after) = (chunk[end - 1], chunk[end], chunk[end + 1]);
+                    let letters = before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
+                    let digits = before.is_ascii_digit() && after.is_ascii_digit();
+                    (letters && matches!(mid, b'.' | b'\'' | b':'))
+                        || (digits && matches!(mid, b'.' | b'\'' | b',' | b';'))
+                } {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+        }
+        segment(start, end);
+        start = end;
     }
 }
 
@@ -96,6 +139,10 @@ struct Builder<'t, 'v> {
 impl Builder<'_, '_> {
     /// Takes one word-boundary segment, `text[start..end]`.
     fn segment(&mut self, start: usize, end: usize) {
+        if end <= self.special_end {
+            return;
+        }
+        let start = start.max(self.special_end);
         let segment = &self.text[start..end];
         let trimmed_start = segment.trim_start();
         let leading = segment.len() - trimmed_start.len();
@@ -339,6 +386,31 @@ mod tests {
             texts("(https://en.wikipedia.org/wiki/Rust_(language))"),
             ["(", "https://en.wikipedia.org/wiki/Rust_(language)", ")"]
         );
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_unicode_word_bounds() {
+        let chunks = [
+            "U.S.A.", "a.m.", "1,000.50", "3:30", "e.g.", "x_1", "foo's", "a:b", "1.a", "a1.2b", "..", "''",
+            "a.'b", "_a_",
+        ];
+        for chunk in chunks {
+            let mut ours = Vec::new();
+            ascii_word_bounds(chunk.as_bytes(), |start, end| ours.push(&chunk[start..end]));
+            let theirs: Vec<&str> = chunk.split_word_bounds().collect();
+            assert_eq!(ours, theirs, "{chunk}");
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_fast_path_agrees_on_any_ascii_chunk(chunk in "[a-c1-2_.,;:'!$-]{0,12}") {
+            let mut ours = Vec::new();
+            ascii_word_bounds(chunk.as_bytes(), |start, end| ours.push(&chunk[start..end]));
+            let theirs: Vec<&str> = chunk.split_word_bounds().collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
     }
 
     #[test]
