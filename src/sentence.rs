@@ -9,7 +9,7 @@
 //! 4. It is the label of a photo credit ("Image: Reuters"), which follows a caption.
 //! 5. It follows a dateline's date alone ("Thursday, May 7, 2015").
 //! 6. Terminal punctuation precedes it, possibly followed by closing quotes and brackets, and the
-//!    next word says a new sentence begins; see [`Splitter::ends_after_terminal`] for the cases
+//!    next word says a new sentence begins; see `Splitter::ends_after_terminal` for the cases
 //!    (abbreviations, initials, ellipses, numbers, quotations).
 //! 7. A single line break precedes it and the lines around it look like separate sentences (a
 //!    headline or caption without final punctuation), not one sentence wrapped.

@@ -2,7 +2,7 @@
 //!
 //! Adjustments to the word boundaries, each for a case UAX #29 alone gets wrong for our purposes:
 //! - URLs and e-mail addresses are one token, without trailing punctuation.
-//! - An abbreviation keeps its period ("Mr.", "U.S.", "a.m."), see [`crate::abbreviation`].
+//! - An abbreviation keeps its period ("Mr.", "U.S.", "a.m."), see `src/abbreviation.rs`.
 //! - Runs of `.`, `!` and `?` are one token ("!!", "?!", "...").
 //! - Hyphenated compounds are one token ("six-year-long", "1996-08-30"), as in CoNLL-2003.
 //! - Clitics are split off: "OpenAI's" -> "OpenAI" + "'s", "didn't" -> "did" + "n't".
@@ -20,7 +20,7 @@ pub enum TokenKind {
     Number,
     /// Anything else: punctuation, symbols, emoji.
     Punct,
-    /// A web address: "https://example.com/a.html", "www.example.com".
+    /// A web address: "<https://example.com/a.html>", "www.example.com".
     Url,
     /// An e-mail address: "jane.doe@example.com".
     Email,
