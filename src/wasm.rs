@@ -13,7 +13,7 @@ use web_sys::{Document, Element, Node};
 
 use crate::entity::{self, Entity, EntityGroup, Label};
 use crate::span::Span;
-use crate::{Analysis, Analyzer as CoreAnalyzer, CustomEntity};
+use crate::{Analysis, Analyzer as CoreAnalyzer};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

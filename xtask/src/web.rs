@@ -70,6 +70,9 @@ pub fn test() -> Result<(), String> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     ensure_chromium()?;
+    // The workspace's clippy run is native: src/wasm.rs and tests/wasm.rs exist only for wasm32.
+    command("cargo", &["clippy", "--target", WASM_TARGET, "--lib", "--test", "wasm", "--", "-D", "warnings"])
+        .run()?;
     command("cargo", &["test", "--target", WASM_TARGET, "--test", "wasm"])
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .run()?;
