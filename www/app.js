@@ -212,7 +212,7 @@
       await navigator.clipboard.writeText(json());
     } catch {
       // No clipboard API (file://, older browsers): copy through a selected, off-screen textarea.
-      const scratch = el('textarea', { 'aria-hidden': 'true', style: 'position:fixed;left:-100vw' });
+      const scratch = el('textarea', { 'aria-hidden': 'true', class: 'offscreen' });
       scratch.value = json();
       document.body.append(scratch);
       scratch.select();

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -324,6 +325,30 @@ test('the <article-analyzer> element renders its text attribute and its own text
   assert.equal(rendered.markup, 0);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   await page.screenshot({ path: join(ARTIFACTS, 'element.png'), fullPage: true });
+  assertNoProblems(record);
+  assertSameOrigin(record);
+});
+
+test('dist/pkg (ES module, in the page) and dist/node (Node) return the CLI\'s JSON', async () => {
+  const text = readFileSync(join(here, '../../www/sample.txt'), 'utf8') + HOSTILE;
+  const analysis = cli(text);
+  const node = createRequire(import.meta.url)(join(DIST, 'node/article_analyzer.js'));
+  assert.deepEqual(node.analyze(text), analysis);
+  const record = await open(BASE);
+  const fromModule = await record.page.evaluate(async (input) => {
+    const module = await import('./pkg/article_analyzer.js');
+    await module.default();
+    return module.analyze(input);
+  }, text);
+  assert.deepEqual(fromModule, analysis);
+  const manifest = JSON.parse(readFileSync(join(DIST, 'pkg/package.json'), 'utf8'));
+  for (const file of manifest.files) assert.ok(existsSync(join(DIST, 'pkg', file)), file);
+  const types = readFileSync(join(DIST, 'pkg', manifest.types), 'utf8');
+  // The public API, before wasm-bindgen's loader types (whose raw exports are typed `any`).
+  const api = types.slice(0, types.indexOf('export type InitInput'));
+  assert.ok(api.includes('export function analyze(text: string): Analysis;'), 'analyze is typed');
+  assert.ok(api.includes('export interface Entity extends Span'), 'the result types are declared');
+  assert.ok(!/\bany\b/.test(api), 'the public API has real types, not any');
   assertNoProblems(record);
   assertSameOrigin(record);
 });
