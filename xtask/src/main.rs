@@ -1,5 +1,6 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
+mod bench;
 mod conll;
 mod eval;
 mod sentence_eval;
@@ -19,10 +20,13 @@ Tasks:
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
-  train [--data DIR] [--train-only] [--epochs N] [--out FILE]
+  train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N]
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
            and write model/ner.bin
-  eval [--data DIR] [--model FILE]  entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed";
+  eval [--data DIR] [--model FILE]  entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed
+  bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]
+           speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
+           and wasm builds next to compromise and wink-nlp (bench/peers), on CoNLL-2003 test";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
         ),
         Some("train") => train::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

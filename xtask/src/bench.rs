@@ -1,0 +1,482 @@
+//! `cargo xtask bench`: speed, model load time, bundle size and wasm memory of article-analyzer,
+//! side by side with the npm packages a newsroom would otherwise use (compromise, wink-nlp).
+//!
+//! Texts: the CoNLL-2003 test documents rebuilt as plain text (tokens joined by single spaces, one
+//! sentence per line, documents a blank line apart), and one long article made of copies of them.
+//! Engines: the native core (this binary, re-run as a worker), the wasm build in Node (`dist/node`),
+//! compromise and wink-nlp (bench/peers, `npm ci` from its lock file). Every engine runs in its own
+//! process, engines alternating within each round, so that load on the shared machine falls on all
+//! of them alike; each process loads, warms up on the text's first 256 KB, then times whole passes.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use article_analyzer::Analyzer;
+use serde_json::Value;
+
+use crate::conll;
+
+/// Bytes the warm-up pass reads from the start of the text (up to a line break).
+const WARM_UP_BYTES: usize = 256 * 1024;
+/// Size of the article for the memory check.
+const MEMORY_ARTICLE_BYTES: usize = 10_000_000;
+/// What the page downloads (index.html links, app.js fetches, the worker imports), as in dist/.
+const PAGE_FILES: [&str; 8] = [
+    "index.html",
+    "favicon.svg",
+    "marks.css",
+    "style.css",
+    "analyzer.js",
+    "app.js",
+    "worker.js",
+    "analyzer_bg.wasm",
+];
+
+const USAGE: &str = "cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]";
+
+/// An engine measured: its name in the table and how its worker process is started.
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Native,
+    Wasm,
+    Compromise,
+    Wink,
+}
+
+impl Engine {
+    const ALL: [Engine; 4] = [Engine::Native, Engine::Wasm, Engine::Compromise, Engine::Wink];
+
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Native => "native (Rust, release)",
+            Engine::Wasm => "wasm in Node (dist/node)",
+            Engine::Compromise => "compromise 14",
+            Engine::Wink => "wink-nlp 2 + lite model",
+        }
+    }
+}
+
+/// One worker process's report (see bench/peers/run.mjs for the fields).
+struct Run {
+    load_ms: f64,
+    ready_ms: f64,
+    times_ms: Vec<f64>,
+    sentences: u64,
+    entities: u64,
+    max_rss_bytes: f64,
+    wasm_memory_bytes: Option<f64>,
+}
+
+impl Run {
+    fn parse(line: &str) -> Result<Run, String> {
+        let value: Value =
+            serde_json::from_str(line).map_err(|e| format!("bad worker report {line:?}: {e}"))?;
+        let number =
+            |key: &str| value[key].as_f64().ok_or_else(|| format!("worker report lacks {key}: {line}"));
+        let times_ms = value["times_ms"]
+            .as_array()
+            .map(|times| times.iter().filter_map(Value::as_f64).collect::<Vec<_>>())
+            .filter(|times| !times.is_empty())
+            .ok_or_else(|| format!("worker report lacks times_ms: {line}"))?;
+        Ok(Run {
+            load_ms: number("load_ms")?,
+            ready_ms: number("ready_ms")?,
+            times_ms,
+            sentences: number("sentences")? as u64,
+            entities: number("entities")? as u64,
+            max_rss_bytes: number("max_rss_bytes")?,
+            wasm_memory_bytes: value["wasm_memory_bytes"].as_f64(),
+        })
+    }
+}
+
+/// A text the engines analyse, written to a file the workers read.
+struct Text {
+    name: String,
+    path: PathBuf,
+    bytes: usize,
+    tokens: usize,
+    /// Timed passes per worker process.
+    passes: usize,
+}
+
+impl Text {
+    fn write(name: &str, text: &str, dir: &Path, passes: usize) -> Result<Text, String> {
+        let path = dir.join(format!("{name}.txt"));
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(Text {
+            name: name.to_string(),
+            path,
+            bytes: text.len(),
+            tokens: text.split_whitespace().count(),
+            passes,
+        })
+    }
+
+    fn megabytes(&self) -> f64 {
+        self.bytes as f64 / 1e6
+    }
+}
+
+struct Options {
+    data: PathBuf,
+    rounds: usize,
+    long_bytes: usize,
+    build: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options {
+            data: crate::repo_root().join("../shared/data"),
+            rounds: 3,
+            long_bytes: 5_000_000,
+            build: true,
+        };
+        let mut iter = args.iter();
+        while let Some(arg) = iter.next() {
+            let mut value = |what: &str| iter.next().ok_or(format!("{arg} needs {what}; usage: {USAGE}"));
+            match arg.as_str() {
+                "--data" => options.data = value("a directory")?.into(),
+                "--rounds" => options.rounds = parse_count(value("a number")?)?,
+                "--long-mb" => options.long_bytes = parse_count(value("a number")?)? * 1_000_000,
+                "--no-build" => options.build = false,
+                other => return Err(format!("bench: unknown argument {other:?}; usage: {USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn parse_count(value: &str) -> Result<usize, String> {
+    value.parse().ok().filter(|&n| n > 0).ok_or_else(|| format!("expected a positive number, got {value:?}"))
+}
+
+/// `cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let [flag, file, passes] = args {
+        if flag == "--native-worker" {
+            return native_worker(Path::new(file), parse_count(passes)?);
+        }
+    }
+    let options = Options::parse(args)?;
+    let root = crate::repo_root();
+    let documents = conll::read(&options.data.join("conll2003/test.txt"))?;
+    let corpus = documents.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n\n");
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let texts = [
+        Text::write("conll-test", &corpus, &dir, 3)?,
+        Text::write("long-article", &repeat(&corpus, options.long_bytes), &dir, 1)?,
+    ];
+    let memory_text = Text::write("article-10mb", &repeat(&corpus, MEMORY_ARTICLE_BYTES), &dir, 1)?;
+
+    if options.build || !root.join("dist/node/article_analyzer.js").exists() {
+        crate::web::dist()?;
+    }
+    ensure_peers(&root.join("bench/peers"))?;
+
+    let mut results: Vec<Vec<Vec<Run>>> = Vec::new();
+    for text in &texts {
+        let mut runs: Vec<Vec<Run>> = Engine::ALL.iter().map(|_| Vec::new()).collect();
+        for round in 1..=options.rounds {
+            for (i, &engine) in Engine::ALL.iter().enumerate() {
+                eprintln!(
+                    "xtask: bench round {round}/{}: {} on {}",
+                    options.rounds,
+                    engine.name(),
+                    text.name
+                );
+                runs[i].push(worker(engine, text)?);
+            }
+        }
+        results.push(runs);
+    }
+    eprintln!("xtask: bench: wasm memory on the {:.0} MB article", memory_text.megabytes());
+    let memory = worker(Engine::Wasm, &memory_text)?;
+    let bundle = bundle_size(&root.join("dist"))?;
+
+    print!("{}", report(documents.len(), &texts, &results, &memory, bundle, &options)?);
+    Ok(())
+}
+
+/// `text`'s copies, a blank line apart, up to at least `bytes`.
+fn repeat(text: &str, bytes: usize) -> String {
+    vec![text; bytes.div_ceil(text.len() + 2).max(1)].join("\n\n")
+}
+
+/// Installs the peers from bench/peers/package-lock.json when node_modules is missing.
+fn ensure_peers(peers: &Path) -> Result<(), String> {
+    let modules = peers.join("node_modules");
+    if ["compromise", "wink-nlp", "wink-eng-lite-web-model"].iter().all(|p| modules.join(p).exists()) {
+        return Ok(());
+    }
+    eprintln!("xtask: running npm ci in {}", peers.display());
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(peers)
+        .status()
+        .map_err(|e| format!("cannot run npm (install nodejs and npm): {e}"))?;
+    status.success().then_some(()).ok_or_else(|| format!("npm ci in {} failed ({status})", peers.display()))
+}
+
+/// Runs one worker process: `engine` on `text`.
+fn worker(engine: Engine, text: &Text) -> Result<Run, String> {
+    let root = crate::repo_root();
+    let file = text.path.display().to_string();
+    let passes = text.passes.to_string();
+    let mut command = if engine == Engine::Native {
+        let mut command =
+            Command::new(std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?);
+        command.args(["bench", "--native-worker", &file, &passes]);
+        command
+    } else {
+        let engine = match engine {
+            Engine::Wasm => "wasm",
+            Engine::Compromise => "compromise",
+            _ => "wink",
+        };
+        let mut command = Command::new("node");
+        command.args(["--expose-gc", "--max-old-space-size=8192", "run.mjs", engine, &file, &passes]);
+        command.arg(root.join("dist/node")).current_dir(root.join("bench/peers"));
+        command
+    };
+    let output = command.output().map_err(|e| format!("cannot start the {} worker: {e}", engine.name()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the {} worker failed on {} ({}):\n{}",
+            engine.name(),
+            text.name,
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    Run::parse(stdout.lines().last().unwrap_or_default())
+}
+
+/// The native worker: the same protocol as bench/peers/run.mjs, with `Analyzer::new().analyze`.
+fn native_worker(file: &Path, passes: usize) -> Result<(), String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let start = Instant::now();
+    let analyzer = Analyzer::new();
+    let load = start.elapsed();
+    let start = Instant::now();
+    black_box(analyzer.analyze(black_box("")));
+    let ready = start.elapsed();
+    let warm_up =
+        text.get(..WARM_UP_BYTES).and_then(|head| head.rfind('\n')).map_or(&text[..], |end| &text[..end]);
+    black_box(analyzer.analyze(warm_up));
+    let mut times_ms = Vec::with_capacity(passes);
+    let mut analysis = None;
+    for _ in 0..passes {
+        drop(analysis.take());
+        let start = Instant::now();
+        analysis = Some(black_box(analyzer.analyze(black_box(&text))));
+        times_ms.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    let analysis = analysis.unwrap_or_default();
+    let report = serde_json::json!({
+        "engine": "native",
+        "load_ms": load.as_secs_f64() * 1e3,
+        "ready_ms": ready.as_secs_f64() * 1e3,
+        "times_ms": times_ms,
+        "sentences": analysis.sentences.len(),
+        "entities": analysis.entities.len(),
+        "max_rss_bytes": peak_rss_bytes(),
+    });
+    println!("{report}");
+    Ok(())
+}
+
+/// This process's peak resident set (Linux: VmHWM in /proc/self/status), 0 where unknown.
+fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kilobytes| kilobytes * 1024)
+}
+
+/// Raw and gzip -9 bytes of the files the page downloads, and of its wasm alone.
+struct Bundle {
+    raw: u64,
+    gzipped: u64,
+    wasm_gzipped: u64,
+}
+
+fn bundle_size(dist: &Path) -> Result<Bundle, String> {
+    let mut bundle = Bundle { raw: 0, gzipped: 0, wasm_gzipped: 0 };
+    for name in PAGE_FILES {
+        let path = dist.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let output = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map_err(|e| format!("cannot run gzip: {e}"))?;
+        let gzipped = output.stdout.len() as u64;
+        bundle.raw += bytes.len() as u64;
+        bundle.gzipped += gzipped;
+        if name.ends_with(".wasm") {
+            bundle.wasm_gzipped = gzipped;
+        }
+    }
+    Ok(bundle)
+}
+
+/// The shortest and the median of all timed passes, in seconds.
+fn best_and_median(runs: &[Run]) -> (f64, f64) {
+    let mut times: Vec<f64> = runs.iter().flat_map(|r| r.times_ms.iter().copied()).collect();
+    times.sort_by(f64::total_cmp);
+    (times[0] / 1e3, times[times.len() / 2] / 1e3)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "PASS"
+    } else {
+        "MISS"
+    }
+}
+
+fn report(
+    documents: usize,
+    texts: &[Text],
+    results: &[Vec<Vec<Run>>],
+    memory: &Run,
+    bundle: Bundle,
+    options: &Options,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let date = command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let commit = command_output("git", &["rev-parse", "--short", "HEAD"]);
+    let dirty = if command_output("git", &["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        ""
+    } else {
+        " with uncommitted changes"
+    };
+    let _ = writeln!(
+        out,
+        "\n`cargo xtask bench`, {date}, commit {commit}{dirty}; {} rounds, engines alternating, one process each",
+        options.rounds
+    );
+    let _ = writeln!(
+        out,
+        "texts: {} = the {documents} CoNLL-2003 test documents as plain text; {} = copies of them as one article",
+        texts[0].name, texts[1].name
+    );
+    let _ = writeln!(
+        out,
+        "MB = 10^6 bytes of UTF-8 input; tokens = its whitespace-separated tokens; speed from the best pass \
+         (median in brackets); x wasm = the wasm build's speed over that engine's\n"
+    );
+    let _ = writeln!(
+        out,
+        "| text | MB | tokens | engine | MB/s | tokens/s | x wasm | load ms | first call ms | sentences | entities | peak RSS MB |"
+    );
+    let _ = writeln!(out, "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let wasm_index = Engine::ALL.iter().position(|&e| e == Engine::Wasm).unwrap_or(0);
+    let mut wasm_speed = Vec::new();
+    let mut compromise_ratio = Vec::new();
+    for (text, runs) in texts.iter().zip(results) {
+        let (wasm_best, _) = best_and_median(&runs[wasm_index]);
+        for (&engine, runs) in Engine::ALL.iter().zip(runs) {
+            let (best, median_time) = best_and_median(runs);
+            let last = &runs[runs.len() - 1];
+            let ratio = best / wasm_best;
+            if engine == Engine::Compromise {
+                compromise_ratio.push((text.name.as_str(), ratio));
+            }
+            if engine == Engine::Wasm {
+                wasm_speed.push((text.name.as_str(), text.megabytes() / best));
+            }
+            let _ = writeln!(
+                out,
+                "| {} | {:.2} | {} | {} | {:.2} ({:.2}) | {:.0} | {:.2} | {:.1} | {:.1} | {} | {} | {:.0} |",
+                text.name,
+                text.megabytes(),
+                text.tokens,
+                engine.name(),
+                text.megabytes() / best,
+                text.megabytes() / median_time,
+                text.tokens as f64 / best,
+                ratio,
+                median(runs.iter().map(|r| r.load_ms).collect()),
+                median(runs.iter().map(|r| r.ready_ms).collect()),
+                last.sentences,
+                last.entities,
+                runs.iter().map(|r| r.max_rss_bytes).fold(0.0, f64::max) / 1e6,
+            );
+        }
+    }
+    let wasm_runs = results.iter().flat_map(|runs| &runs[wasm_index]);
+    let load = median(wasm_runs.clone().map(|r| r.load_ms).collect());
+    let ready = median(wasm_runs.map(|r| r.ready_ms).collect());
+    let memory_mb = memory.wasm_memory_bytes.ok_or("the wasm worker did not report its memory")? / 1e6;
+    let (long_name, long_speed) = wasm_speed[wasm_speed.len() - 1];
+    let (_, long_ratio) = compromise_ratio[compromise_ratio.len() - 1];
+    let rows = [
+        (
+            format!("wasm full analysis >= 5 MB/s ({long_name})"),
+            format!("{long_speed:.2} MB/s"),
+            verdict(long_speed >= 5.0),
+        ),
+        (
+            "wasm full analysis >= 1 MB/s (the floor)".into(),
+            format!("{long_speed:.2} MB/s"),
+            verdict(long_speed >= 1.0),
+        ),
+        (
+            format!("wasm >= 20x compromise ({long_name})"),
+            format!("{long_ratio:.1}x"),
+            verdict(long_ratio >= 20.0),
+        ),
+        (
+            "model ready <= 50 ms after the wasm loads (first analyze(\"\"))".into(),
+            format!("{ready:.1} ms (module load {load:.1} ms)"),
+            verdict(ready <= 50.0),
+        ),
+        (
+            "page bundle <= 1 MB gzip -9 (html, js, css, svg, wasm)".into(),
+            format!(
+                "{:.0} KB ({:.0} KB raw; wasm {:.0} KB)",
+                bundle.gzipped as f64 / 1e3,
+                bundle.raw as f64 / 1e3,
+                bundle.wasm_gzipped as f64 / 1e3
+            ),
+            verdict(bundle.gzipped <= 1_000_000),
+        ),
+        (
+            "10 MB article: wasm memory < 100 MB".into(),
+            format!("{memory_mb:.1} MB (process RSS {:.0} MB)", memory.max_rss_bytes / 1e6),
+            verdict(memory_mb < 100.0),
+        ),
+    ];
+    let _ = writeln!(out, "\n| target | measured | |\n|---|---|---|");
+    for (target, measured, verdict) in rows {
+        let _ = writeln!(out, "| {target} | {measured} | {verdict} |");
+    }
+    Ok(out)
+}
+
+/// A command's trimmed standard output, or "?" if it cannot run.
+fn command_output(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .current_dir(crate::repo_root())
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map_or_else(|| "?".into(), |output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
