@@ -60,20 +60,20 @@ export interface Analysis {
 
 thread_local! {
     /// The analyzer behind the free functions, built on first use.
-    static DEFAULT: CoreAnalyzer = CoreAnalyzer::new();
+    static DEFAULT: WasmAnalyzer = WasmAnalyzer { inner: CoreAnalyzer::new() };
 }
 
 /// Analyses `text`: its sentences, entity mentions and distinct entities, offsets in UTF-16 code units.
 #[wasm_bindgen(unchecked_return_type = "Analysis")]
 pub fn analyze(text: &str) -> Result<JsValue, JsValue> {
-    DEFAULT.with(|analyzer| to_js(&analyzer.analyze(text).to_utf16(text)))
+    DEFAULT.with(|analyzer| analyzer.analyze(text))
 }
 
 /// Replaces the children of `element` with `text` highlighted: one `.sentence` per sentence and a
 /// `<mark class="entity" data-label="...">` per entity mention.
 #[wasm_bindgen]
 pub fn render(element: &Element, text: &str) -> Result<(), JsValue> {
-    DEFAULT.with(|analyzer| render_into(element, text, &analyzer.analyze(text).to_utf16(text)))
+    DEFAULT.with(|analyzer| analyzer.render(element, text))
 }
 
 /// Like `render`, but with an analysis of `text` made earlier (by `analyze`, in a worker for instance).
