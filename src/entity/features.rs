@@ -10,20 +10,20 @@ use crate::sentence::Sentence;
 use crate::token::Token;
 
 /// Version of the feature definitions; stored in the model file and checked on load.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
 
-/// Names known to be of some kind: hashes of lowercased token sequences, each with a bit set of
-/// kinds (up to 16; what each bit means is up to the trainer).
+/// Names known to be of some kind: hashes of lowercased token sequences ([`gazetteer_key`]), each
+/// with a bit set of kinds (up to 16; what each bit means is up to the trainer).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gazetteer {
     entries: Vec<(u32, u16)>,
 }
 
 impl Gazetteer {
-    /// A gazetteer of `(key, kinds)` entries (keys from [`gazetteer_key`]); duplicates are merged.
+    /// A gazetteer of `(key, kinds)` entries; the kinds of duplicate keys are merged.
     pub fn new(mut entries: Vec<(u32, u16)>) -> Gazetteer {
         entries.sort_unstable();
         let mut merged: Vec<(u32, u16)> = Vec::with_capacity(entries.len());
@@ -41,7 +41,7 @@ impl Gazetteer {
         &self.entries
     }
 
-    fn kinds(&self, key: u32) -> u16 {
+    fn get(&self, key: u32) -> u16 {
         self.entries.binary_search_by_key(&key, |e| e.0).map_or(0, |i| self.entries[i].1)
     }
 }
@@ -62,6 +62,8 @@ pub struct Features {
     pub offsets: Vec<usize>,
     /// Feature hashes.
     pub keys: Vec<u32>,
+    /// Each token's lowercased word hash, and whether the word is capitalized.
+    pub words: Vec<(u64, bool)>,
 }
 
 impl Features {
@@ -85,6 +87,8 @@ pub fn extract(
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
     }
+    out.words.clear();
+    out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = document_entries(&words, sentences);
     out.offsets.push(0);
     for sentence in sentences {
@@ -99,6 +103,42 @@ pub fn extract(
         }
     }
     while out.offsets.len() <= tokens.len() {
+        out.offsets.push(out.keys.len());
+    }
+}
+
+/// The features of the second pass (written into `out`): what the first pass tagged (`first_pass`,
+/// one tag per token) at the token and at the other occurrences of its word in the document. The
+/// second pass scores base features plus these, so that a name gets one label across an article.
+pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Features) {
+    out.offsets.clear();
+    out.keys.clear();
+    out.words.clear();
+    let kind = |tag: u8| usize::from(tag).div_ceil(4);
+    let mut counts: HashMap<u64, [u16; 5]> = HashMap::new();
+    for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
+        if cased {
+            let slot = &mut counts.entry(lower).or_default()[kind(tag)];
+            *slot = slot.saturating_add(1);
+        }
+    }
+    out.offsets.push(0);
+    for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
+        let own = kind(tag) as u64;
+        out.keys.push(Hash::new(template::OWN).value(u64::from(tag)).finish());
+        if let (true, Some(counts)) = (cased, counts.get(&lower)) {
+            let total: u16 = counts.iter().sum();
+            let majority = (0..5).rev().max_by_key(|&k| counts[k]).unwrap_or(0) as u64;
+            let bucket = u64::from(total.min(3));
+            out.keys.push(Hash::new(template::MAJORITY).value(majority).value(bucket).finish());
+            out.keys.push(Hash::new(template::OWN_MAJORITY).value(own).value(majority).finish());
+            let entities = total - counts[0];
+            if entities > 0 {
+                let kind = (1..5).rev().max_by_key(|&k| counts[k]).unwrap_or(1) as u64;
+                let share = u64::from(4 * entities / total);
+                out.keys.push(Hash::new(template::ENTITY_MAJORITY).value(kind).value(share).finish());
+            }
+        }
         out.offsets.push(out.keys.len());
     }
 }
@@ -252,7 +292,7 @@ fn mark_sentence(words: &mut [Word], gazetteer: &Gazetteer) {
         let mut hash = Hash::new(GAZETTEER_SEED);
         for end in start + 1..=(start + GAZETTEER_MAX_LEN).min(words.len()) {
             hash = hash.value(words[end - 1].lower);
-            let kinds = gazetteer.kinds(hash.finish());
+            let kinds = gazetteer.get(hash.finish());
             if kinds == 0 {
                 continue;
             }
@@ -335,6 +375,12 @@ mod template {
     pub const FIRST_CONTEXT: [u64; 2] = [27, 28];
     pub const MID_SHAPE: u64 = 29;
     pub const CASED_LOWER: u64 = 30;
+    pub const OWN: u64 = 31;
+    pub const MAJORITY: u64 = 32;
+    pub const OWN_MAJORITY: u64 = 33;
+    pub const ENTITY_MAJORITY: u64 = 34;
+    pub const SHAPE_POSITION: u64 = 35;
+    pub const POSITION: u64 = 36;
 }
 
 struct Emitter<'a> {
@@ -390,6 +436,10 @@ impl Emitter<'_> {
             self.one(template, value);
         }
         self.one(SHAPE, s);
+        let position =
+            u64::from(w.flags & (SENTENCE_START | CAPS_SENTENCE)) | u64::from(self.word(1).is_none());
+        self.two(SHAPE_POSITION, s, position);
+        self.one(POSITION, position);
         self.one(SHAPE_AT[0], sl);
         self.one(SHAPE_AT[1], sr);
         self.two(SHAPE_BIGRAM[0], sl, s);

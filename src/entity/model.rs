@@ -14,8 +14,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use super::decode::{spans, Decoder, NUM_TAGS, TYPES};
-use super::features::{self, extract, Features, Gazetteer};
+use super::decode::{spans, Decoder, NUM_TAGS, OUTSIDE, TYPES};
+use super::features::{self, extract, extract_second_pass, Features, Gazetteer};
 use super::Entity;
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -149,14 +149,7 @@ impl Model {
                 }
             }
         }
-        let count = reader.u32()? as usize;
-        let gazetteer_keys = reader.sorted_keys(count)?;
-        let mut entries = Vec::with_capacity(gazetteer_keys.len());
-        for key in gazetteer_keys {
-            let kinds =
-                u16::try_from(reader.varint()?).map_err(|_| ModelError::Corrupt("bad gazetteer kinds"))?;
-            entries.push((key, kinds));
-        }
+        let gazetteer = reader.gazetteer()?;
         if reader.at != reader.bytes.len() {
             return Err(ModelError::Corrupt("trailing data"));
         }
@@ -169,7 +162,7 @@ impl Model {
             }
             slots[slot] = (key, row as u32);
         }
-        Ok(Model { scale, transitions, slots, weights, gazetteer: Gazetteer::new(entries) })
+        Ok(Model { scale, transitions, slots, weights, gazetteer })
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
@@ -248,13 +241,26 @@ impl Model {
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, &mut features);
         let mut decoder = Decoder::default();
-        let mut emissions = Vec::new();
+        let mut base: Vec<[f32; NUM_TAGS]> =
+            (0..tokens.len()).map(|i| self.scores(features.token(i))).collect();
         let mut tags = Vec::new();
+        // First pass: base features alone.
+        let mut first_pass = vec![OUTSIDE; tokens.len()];
+        for sentence in sentences {
+            decoder.decode(&base[sentence.tokens.clone()], &self.transitions, &mut tags);
+            first_pass[sentence.tokens.clone()].copy_from_slice(&tags);
+        }
+        // Second pass: plus what the first pass said about the same words across the document.
+        let mut second = Features::default();
+        extract_second_pass(&features, &first_pass, &mut second);
+        for (i, scores) in base.iter_mut().enumerate() {
+            for (score, extra) in scores.iter_mut().zip(self.scores(second.token(i))) {
+                *score += extra;
+            }
+        }
         let mut entities = Vec::new();
         for sentence in sentences {
-            emissions.clear();
-            emissions.extend(sentence.tokens.clone().map(|i| self.scores(features.token(i))));
-            decoder.decode(&emissions, &self.transitions, &mut tags);
+            decoder.decode(&base[sentence.tokens.clone()], &self.transitions, &mut tags);
             for (first, end, kind) in spans(&tags) {
                 let span = Span::new(
                     tokens[sentence.tokens.start + first].start,
@@ -345,6 +351,19 @@ impl Reader<'_> {
             }
         }
         Err(ModelError::Corrupt("overlong varint"))
+    }
+
+    /// The gazetteer: count, keys, kinds.
+    fn gazetteer(&mut self) -> Result<Gazetteer, ModelError> {
+        let count = self.u32()? as usize;
+        let keys = self.sorted_keys(count)?;
+        let mut entries = Vec::with_capacity(keys.len());
+        for key in keys {
+            let kinds =
+                u16::try_from(self.varint()?).map_err(|_| ModelError::Corrupt("bad gazetteer kinds"))?;
+            entries.push((key, kinds));
+        }
+        Ok(Gazetteer::new(entries))
     }
 
     /// `count` strictly increasing non-zero keys written as deltas.

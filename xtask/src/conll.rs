@@ -104,7 +104,7 @@ pub struct Prepared {
     pub gold: Vec<u8>,
 }
 
-/// Prepares `document` for training with `gazetteer`'s features.
+/// Prepares `document` for training, with gazetteer features from `gazetteer`.
 pub fn prepare(document: &Document, gazetteer: &Gazetteer) -> Prepared {
     let tokens = tokenize(&document.text);
     let sentences = split_tokens(&document.text, &tokens);

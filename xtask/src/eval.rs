@@ -85,12 +85,18 @@ pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut data = crate::repo_root().join("../shared/data");
     let mut model_path: Option<PathBuf> = None;
+    let mut show_errors = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--data" => data = iter.next().ok_or("--data needs a directory")?.into(),
             "--model" => model_path = Some(iter.next().ok_or("--model needs a file")?.into()),
-            other => return Err(format!("eval: unknown argument {other:?} (use --data DIR, --model FILE)")),
+            "--errors" => show_errors = true,
+            other => {
+                return Err(format!(
+                    "eval: unknown argument {other:?} (use --data DIR, --model FILE, --errors)"
+                ))
+            }
         }
     }
     let owned;
@@ -108,6 +114,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         model.feature_count(),
         model.gazetteer_len()
     );
+    println!(
+        "note: the shipped model is trained on train + dev, so its dev figures are not held out; for those, \
+         run `cargo xtask train --train-only --out FILE` and `cargo xtask eval --model FILE`"
+    );
+    if show_errors {
+        errors(model, &conll::read(&data.join("conll2003/dev.txt"))?);
+        return Ok(());
+    }
     let analyzer = Analyzer::new();
     for (name, file) in [("dev", "dev.txt"), ("test", "test.txt")] {
         let documents = conll::read(&data.join("conll2003").join(file))?;
@@ -133,4 +147,63 @@ pub fn run(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Prints a breakdown of the model's errors on `documents` (development aid).
+pub fn errors(model: &Model, documents: &[Document]) {
+    let (mut wrong_label, mut boundary, mut missed, mut spurious, mut unreachable) = (0, 0, 0, 0, 0);
+    let mut confusion = [[0usize; 4]; 4];
+    for document in documents {
+        let tokens = tokenize(&document.text);
+        let predicted: Vec<(usize, usize, usize)> = tag_with_model(model, document)
+            .iter()
+            .filter_map(|e| Some((e.span.start, e.span.end, TYPES.iter().position(|&l| l == e.label)?)))
+            .collect();
+        for &(span, kind) in &document.entities {
+            if !tokens.iter().any(|t| t.start == span.start) || !tokens.iter().any(|t| t.end == span.end) {
+                unreachable += 1;
+            }
+            if predicted.contains(&(span.start, span.end, kind)) {
+                continue;
+            }
+            if let Some(p) = predicted.iter().find(|p| p.0 == span.start && p.1 == span.end) {
+                wrong_label += 1;
+                confusion[kind][p.2] += 1;
+                {
+                    println!(
+                        "LABEL {:?} gold {} pred {}",
+                        &document.text[span.start..span.end],
+                        TYPE_NAMES[kind],
+                        TYPE_NAMES[p.2]
+                    );
+                }
+            } else if predicted.iter().any(|p| p.0 < span.end && span.start < p.1) {
+                boundary += 1;
+                {
+                    let p = predicted.iter().find(|p| p.0 < span.end && span.start < p.1).unwrap();
+                    println!(
+                        "BOUNDARY gold {:?} {} pred {:?}",
+                        &document.text[span.start..span.end],
+                        TYPE_NAMES[kind],
+                        &document.text[p.0..p.1]
+                    );
+                }
+            } else {
+                missed += 1;
+                {
+                    println!("MISSED {:?} {}", &document.text[span.start..span.end], TYPE_NAMES[kind]);
+                }
+            }
+        }
+        for p in &predicted {
+            if !document.entities.iter().any(|(s, _)| s.start < p.1 && p.0 < s.end) {
+                spurious += 1;
+                {
+                    println!("SPURIOUS {:?} {}", &document.text[p.0..p.1], TYPE_NAMES[p.2]);
+                }
+            }
+        }
+    }
+    println!("errors: wrong label {wrong_label}, boundary {boundary}, missed {missed}, spurious {spurious}; gold spans not on token boundaries {unreachable}");
+    println!("confusion (gold row, predicted column, PER ORG LOC MISC): {confusion:?}");
 }

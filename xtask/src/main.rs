@@ -23,7 +23,8 @@ Tasks:
   train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N]
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
            and write model/ner.bin
-  eval [--data DIR] [--model FILE]  entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed
+  eval [--data DIR] [--model FILE] [--errors]
+           entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed (--errors: list the dev errors)
   bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (bench/peers), on CoNLL-2003 test";

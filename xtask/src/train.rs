@@ -9,11 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use article_analyzer::entity::decode::{Decoder, NUM_TAGS};
-use article_analyzer::entity::features::{gazetteer_key, Gazetteer, GAZETTEER_MAX_LEN};
+use article_analyzer::entity::decode::{Decoder, NUM_TAGS, OUTSIDE};
+use article_analyzer::entity::features::{
+    extract_second_pass, gazetteer_key, Features, Gazetteer, GAZETTEER_MAX_LEN,
+};
 use article_analyzer::entity::model::Model;
 
-use crate::conll::{self, prepare, Document};
+use crate::conll::{self, prepare, Document, Prepared};
 use crate::eval::score_model;
 
 /// Training settings.
@@ -28,7 +30,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { epochs: 12, min_count: 2, seed: 0x5EED_2003 }
+        Options { epochs: 12, min_count: 3, seed: 0x5EED_2003 }
     }
 }
 
@@ -43,12 +45,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--data" => data = iter.next().ok_or("--data needs a directory")?.into(),
             "--out" => out = iter.next().ok_or("--out needs a file")?.into(),
             "--train-only" => train_only = true,
-            "--epochs" => {
-                options.epochs = iter.next().and_then(|n| n.parse().ok()).ok_or("--epochs needs a number")?;
-            }
+            "--seed" => options.seed = number(iter.next(), "--seed")?,
+            "--min-count" => options.min_count = number(iter.next(), "--min-count")?,
+            "--epochs" => options.epochs = number(iter.next(), "--epochs")?,
             other => {
                 return Err(format!(
-                    "train: unknown argument {other:?} (use --data DIR, --out FILE, --epochs N, --train-only)"
+                    "train: unknown argument {other:?} (use --data DIR, --out FILE, --train-only, --epochs N, --seed N, \
+                     --min-count N)"
                 ))
             }
         }
@@ -57,8 +60,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("no CoNLL-2003 data at {}/conll2003 (pass --data DIR)", data.display()));
     }
     let started = Instant::now();
-    let gazetteer = build_gazetteer(&data)?;
     let mut documents = conll::read(&data.join("conll2003/train.txt"))?;
+    let gazetteer = build_gazetteer(&data)?;
     let dev = conll::read(&data.join("conll2003/dev.txt"))?;
     let dev = if train_only {
         println!(
@@ -89,78 +92,118 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Parses a numeric option's value.
+fn number<T: std::str::FromStr>(value: Option<&String>, option: &str) -> Result<T, String> {
+    value.and_then(|v| v.parse().ok()).ok_or_else(|| format!("{option} needs a number"))
+}
+
 fn gzipped_size(path: &PathBuf) -> Option<usize> {
     let output = Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
     output.status.success().then_some(output.stdout.len())
 }
 
-/// One training sentence: the kept feature ids of each token and the gold tags.
-struct Example {
+/// Feature ids of a run of tokens: `ids[offsets[i]..offsets[i + 1]]` for token `i`.
+struct Ids {
     offsets: Vec<usize>,
     ids: Vec<u32>,
+}
+
+impl Ids {
+    fn new() -> Ids {
+        Ids { offsets: vec![0], ids: Vec::new() }
+    }
+
+    fn push(&mut self, keys: &[u32], index: &HashMap<u32, u32>) {
+        self.ids.extend(keys.iter().filter_map(|k| index.get(k)));
+        self.offsets.push(self.ids.len());
+    }
+
+    fn token(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// One training sentence: where it is, the feature ids of each token (base features, and second
+/// pass features) and the gold tags.
+struct Example {
+    document: usize,
+    start: usize,
+    base: Ids,
+    second: Ids,
     gold: Vec<u8>,
 }
 
+/// Folds of the jackknife that gives the second pass realistic first-pass tags to learn from.
+const FOLDS: usize = 5;
+
 /// Trains on `documents` and returns the model file; reports F1 on `dev` after each epoch if given.
+///
+/// The model tags in two passes (see [`Model::tag`]): the first pass uses the base features, the
+/// second adds features of what the first pass tagged across the document. The first-pass tags of
+/// the training documents come from a jackknife (each fold tagged by a model trained on the other
+/// folds), so that the second pass learns how far to trust them.
 pub fn train(
     documents: &[Document],
     dev: Option<&[Document]>,
     gazetteer: &Gazetteer,
     options: &Options,
 ) -> Vec<u8> {
-    let prepared: Vec<_> = documents.iter().map(|d| prepare(d, gazetteer)).collect();
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    for document in &prepared {
-        for &key in &document.features.keys {
-            *counts.entry(key).or_default() += 1;
-        }
-    }
-    let mut keys: Vec<u32> =
-        counts.iter().filter(|(_, &n)| n >= options.min_count).map(|(&k, _)| k).collect();
-    keys.sort_unstable();
-    println!("features: {} distinct, {} seen at least {} times", counts.len(), keys.len(), options.min_count);
-    let index: HashMap<u32, u32> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+    let prepared: Vec<Prepared> = documents.iter().map(|d| prepare(d, gazetteer)).collect();
+    let mut keys = frequent_keys(prepared.iter().map(|p| &p.features), options.min_count);
+    println!("base features seen at least {} times: {}", options.min_count, keys.len());
+    let mut index: HashMap<u32, u32> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
     let mut examples = Vec::new();
-    for document in &prepared {
-        for sentence in &document.sentences {
-            let mut example = Example { offsets: vec![0], ids: Vec::new(), gold: Vec::new() };
+    for (d, document) in prepared.iter().enumerate() {
+        for sentence in document.sentences.iter().filter(|s| !s.tokens.is_empty()) {
+            let mut example = Example {
+                document: d,
+                start: sentence.tokens.start,
+                base: Ids::new(),
+                second: Ids::new(),
+                gold: Vec::new(),
+            };
             for i in sentence.tokens.clone() {
-                example.ids.extend(document.features.token(i).iter().filter_map(|k| index.get(k)));
-                example.offsets.push(example.ids.len());
+                example.base.push(document.features.token(i), &index);
                 example.gold.push(document.gold[i]);
             }
-            if !example.gold.is_empty() {
-                examples.push(example);
-            }
+            examples.push(example);
         }
     }
     let tokens: usize = examples.iter().map(|e| e.gold.len()).sum();
     println!("{} sentences, {tokens} tokens", examples.len());
+    let first_pass = jackknife(&prepared, &examples, keys.len(), options);
+    let second: Vec<Features> = prepared
+        .iter()
+        .zip(&first_pass)
+        .map(|(document, tags)| {
+            let mut features = Features::default();
+            extract_second_pass(&document.features, tags, &mut features);
+            features
+        })
+        .collect();
+    for key in frequent_keys(second.iter(), options.min_count) {
+        index.entry(key).or_insert_with(|| {
+            keys.push(key);
+            keys.len() as u32 - 1
+        });
+    }
+    for example in &mut examples {
+        for i in example.start..example.start + example.gold.len() {
+            example.second.push(second[example.document].token(i), &index);
+        }
+    }
+    println!("features with second-pass ones: {}", keys.len());
     let mut perceptron = Perceptron::new(keys.len());
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut random = Random(options.seed);
+    let mut order: Vec<(usize, bool)> = (0..examples.len()).flat_map(|e| [(e, false), (e, true)]).collect();
+    let mut random = Random::new(options.seed);
     let mut decoder = Decoder::default();
-    let (mut emissions, mut predicted) = (Vec::new(), Vec::new());
     for epoch in 1..=options.epochs {
         random.shuffle(&mut order);
-        let mut wrong = 0;
-        for &e in &order {
-            let example = &examples[e];
-            emissions.clear();
-            emissions.extend(
-                (0..example.gold.len())
-                    .map(|i| perceptron.scores(&example.ids[example.offsets[i]..example.offsets[i + 1]])),
-            );
-            decoder.decode(&emissions, &perceptron.transitions, &mut predicted);
-            wrong += predicted.iter().zip(&example.gold).filter(|(p, g)| p != g).count();
-            if predicted != example.gold {
-                perceptron.update(example, &predicted);
-            }
-            perceptron.tick();
-        }
+        let wrong: usize =
+            order.iter().map(|&(e, second)| perceptron.learn(&examples[e], second, &mut decoder)).sum();
         let mut line = format!(
             "epoch {epoch:>2}: {:.2}% of training tokens mistagged",
-            100.0 * wrong as f64 / tokens as f64
+            50.0 * wrong as f64 / tokens as f64
         );
         if let Some(dev) = dev {
             let model =
@@ -172,6 +215,60 @@ pub fn train(
     perceptron.to_bytes(&keys, gazetteer)
 }
 
+/// The keys occurring at least `min_count` times, sorted.
+fn frequent_keys<'f>(features: impl Iterator<Item = &'f Features>, min_count: u32) -> Vec<u32> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for document in features {
+        for &key in &document.keys {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    let mut keys: Vec<u32> = counts.into_iter().filter(|&(_, n)| n >= min_count).map(|(k, _)| k).collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// First-pass tags of every training token, each fold tagged by a model trained on the others.
+fn jackknife(
+    documents: &[Prepared],
+    examples: &[Example],
+    features: usize,
+    options: &Options,
+) -> Vec<Vec<u8>> {
+    let mut tags: Vec<Vec<u8>> = documents.iter().map(|d| vec![OUTSIDE; d.gold.len()]).collect();
+    let mut decoder = Decoder::default();
+    let (mut emissions, mut predicted) = (Vec::new(), Vec::new());
+    let mut correct = 0;
+    for fold in 0..FOLDS {
+        let mut perceptron = Perceptron::new(features);
+        let mut order: Vec<(usize, bool)> = (0..examples.len())
+            .filter(|&e| examples[e].document % FOLDS != fold)
+            .map(|e| (e, false))
+            .collect();
+        let mut random = Random::new(options.seed ^ fold as u64);
+        for _ in 0..options.epochs {
+            random.shuffle(&mut order);
+            for &(e, second) in &order {
+                perceptron.learn(&examples[e], second, &mut decoder);
+            }
+        }
+        let averaged = perceptron.averaged();
+        for example in examples.iter().filter(|e| e.document % FOLDS == fold) {
+            averaged.emissions(example, false, &mut emissions);
+            decoder.decode(&emissions, &averaged.transitions, &mut predicted);
+            correct += predicted.iter().zip(&example.gold).filter(|(p, g)| p == g).count();
+            tags[example.document][example.start..example.start + predicted.len()]
+                .copy_from_slice(&predicted);
+        }
+    }
+    let tokens: usize = examples.iter().map(|e| e.gold.len()).sum();
+    println!(
+        "jackknife first pass ({FOLDS} folds): {:.2}% of tokens tagged right",
+        100.0 * correct as f64 / tokens as f64
+    );
+    tags
+}
+
 /// An averaged perceptron: weights plus, for averaging, the sum of each update times its time.
 struct Perceptron {
     weights: Vec<f32>,
@@ -179,6 +276,8 @@ struct Perceptron {
     transitions: [[f32; NUM_TAGS]; NUM_TAGS],
     timed_transitions: [[f64; NUM_TAGS]; NUM_TAGS],
     time: f64,
+    emissions: Vec<[f32; NUM_TAGS]>,
+    predicted: Vec<u8>,
 }
 
 impl Perceptron {
@@ -189,24 +288,38 @@ impl Perceptron {
             transitions: [[0.0; NUM_TAGS]; NUM_TAGS],
             timed_transitions: [[0.0; NUM_TAGS]; NUM_TAGS],
             time: 1.0,
+            emissions: Vec::new(),
+            predicted: Vec::new(),
         }
     }
 
-    fn scores(&self, ids: &[u32]) -> [f32; NUM_TAGS] {
-        let mut sums = [0.0; NUM_TAGS];
-        for &id in ids {
-            let row = &self.weights[id as usize * NUM_TAGS..][..NUM_TAGS];
-            for (sum, w) in sums.iter_mut().zip(row) {
-                *sum += w;
+    /// The emission scores of `example`'s tokens, with or without the second-pass features.
+    fn emissions(&self, example: &Example, second: bool, out: &mut Vec<[f32; NUM_TAGS]>) {
+        out.clear();
+        for i in 0..example.gold.len() {
+            let extra = if second { example.second.token(i) } else { &[] };
+            let mut sums = [0.0; NUM_TAGS];
+            for &id in example.base.token(i).iter().chain(extra) {
+                for (sum, w) in sums.iter_mut().zip(&self.weights[id as usize * NUM_TAGS..][..NUM_TAGS]) {
+                    *sum += w;
+                }
             }
+            out.push(sums);
         }
-        sums
     }
 
-    fn update(&mut self, example: &Example, predicted: &[u8]) {
+    /// Tags `example`, updates the weights if wrong, and returns the number of mistagged tokens.
+    fn learn(&mut self, example: &Example, second: bool, decoder: &mut Decoder) -> usize {
+        let (mut emissions, mut predicted) =
+            (std::mem::take(&mut self.emissions), std::mem::take(&mut self.predicted));
+        self.emissions(example, second, &mut emissions);
+        decoder.decode(&emissions, &self.transitions, &mut predicted);
+        let mut wrong = 0;
         for (i, (&p, &g)) in predicted.iter().zip(&example.gold).enumerate() {
             if p != g {
-                for &id in &example.ids[example.offsets[i]..example.offsets[i + 1]] {
+                wrong += 1;
+                let extra = if second { example.second.token(i) } else { &[] };
+                for &id in example.base.token(i).iter().chain(extra) {
                     self.add(id as usize * NUM_TAGS + usize::from(g), 1.0);
                     self.add(id as usize * NUM_TAGS + usize::from(p), -1.0);
                 }
@@ -216,6 +329,9 @@ impl Perceptron {
                 self.add_transition(predicted[i - 1], p, -1.0);
             }
         }
+        self.time += 1.0;
+        (self.emissions, self.predicted) = (emissions, predicted);
+        wrong
     }
 
     fn add(&mut self, slot: usize, delta: f32) {
@@ -229,25 +345,31 @@ impl Perceptron {
         self.timed_transitions[from][to] += self.time * f64::from(delta);
     }
 
-    fn tick(&mut self) {
-        self.time += 1.0;
+    /// A perceptron holding the averaged weights (for tagging only).
+    fn averaged(&self) -> Perceptron {
+        let average = |w: f32, timed: f64| (f64::from(w) - timed / self.time) as f32;
+        Perceptron {
+            weights: self.weights.iter().zip(&self.timed).map(|(&w, &t)| average(w, t)).collect(),
+            timed: Vec::new(),
+            transitions: std::array::from_fn(|a| {
+                std::array::from_fn(|b| average(self.transitions[a][b], self.timed_transitions[a][b]))
+            }),
+            timed_transitions: [[0.0; NUM_TAGS]; NUM_TAGS],
+            time: self.time,
+            emissions: Vec::new(),
+            predicted: Vec::new(),
+        }
     }
 
     /// The averaged weights, serialized.
     fn to_bytes(&self, keys: &[u32], gazetteer: &Gazetteer) -> Vec<u8> {
-        let average = |w: f32, timed: f64| (f64::from(w) - timed / self.time) as f32;
+        let averaged = self.averaged();
         let rows: Vec<(u32, [f32; NUM_TAGS])> = keys
             .iter()
             .enumerate()
-            .map(|(f, &key)| {
-                let slot = f * NUM_TAGS;
-                (key, std::array::from_fn(|t| average(self.weights[slot + t], self.timed[slot + t])))
-            })
+            .map(|(f, &key)| (key, std::array::from_fn(|t| averaged.weights[f * NUM_TAGS + t])))
             .collect();
-        let transitions = std::array::from_fn(|a| {
-            std::array::from_fn(|b| average(self.transitions[a][b], self.timed_transitions[a][b]))
-        });
-        Model::to_bytes(&rows, &transitions, gazetteer)
+        Model::to_bytes(&rows, &averaged.transitions, gazetteer)
     }
 }
 
@@ -255,6 +377,14 @@ impl Perceptron {
 struct Random(u64);
 
 impl Random {
+    /// A generator whose state is `seed` scrambled (SplitMix64), never the stuck state 0.
+    fn new(seed: u64) -> Random {
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Random((z ^ (z >> 31)) | 1)
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -288,57 +418,107 @@ fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
         return Err(format!("unzip -p {} failed", gmb.display()));
     }
     let csv = String::from_utf8_lossy(&output.stdout);
-    let rows = csv.lines().skip(1).filter_map(|line| {
-        let mut fields = line.rsplitn(3, ',');
-        let tag = fields.next()?;
-        let _pos = fields.next()?;
-        let word = fields.next()?.split_once(',')?.1;
-        let word = word
-            .strip_prefix('"')
-            .and_then(|w| w.strip_suffix('"'))
-            .map_or(word.to_string(), |w| w.replace("\"\"", "\""));
-        Some((line.starts_with("Sentence"), word, tag.to_string()))
-    });
+    let gmb_rows: Vec<Row> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.rsplitn(3, ',');
+            let tag = fields.next()?;
+            let _pos = fields.next()?;
+            let word = fields.next()?.split_once(',')?.1;
+            let word = word
+                .strip_prefix('"')
+                .and_then(|w| w.strip_suffix('"'))
+                .map_or(word.to_string(), |w| w.replace("\"\"", "\""));
+            Some((line.starts_with("Sentence"), word, tag.to_string()))
+        })
+        .collect();
+    collect_names(&gmb_rows, &GMB_KINDS, 0, &mut names);
+    println!("gazetteer: {} names from GMB (ODbL)", names.len());
     let before = names.len();
-    collect_names(rows, &GMB_KINDS, 0, &mut names);
-    println!("gazetteer: {} names from GMB (ODbL)", names.len() - before);
-    let before = names.len();
+    let mut wnut_rows = Vec::new();
     for file in ["wnut17/wnut17train.conll", "wnut17/emerging.dev.conll"] {
         let path = data.join(file);
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let mut new_sentence = true;
-        let mut rows = Vec::new();
         for line in text.lines() {
             match line.split_once('\t') {
                 Some((word, tag)) => {
-                    rows.push((new_sentence, word.to_string(), tag.trim().to_string()));
+                    wnut_rows.push((new_sentence, word.to_string(), tag.trim().to_string()));
                     new_sentence = false;
                 }
                 None => new_sentence = true,
             }
         }
-        collect_names(rows.into_iter(), &WNUT_KINDS, GMB_KINDS.len(), &mut names);
     }
+    collect_names(&wnut_rows, &WNUT_KINDS, GMB_KINDS.len(), &mut names);
     println!("gazetteer: {} more names from WNUT-17 train and dev (CC BY 4.0)", names.len() - before);
     let entries = names.iter().map(|(words, &kinds)| {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         (gazetteer_key(&words), kinds)
     });
-    Ok(Gazetteer::new(entries.collect()))
+    let gazetteer = Gazetteer::new(entries.collect());
+    Ok(gazetteer)
 }
+
+/// One annotated word: whether it starts a sentence, the word, its IOB tag.
+type Row = (bool, String, String);
+
+/// Titles that GMB includes in person names.
+const TITLES: [&str; 40] = [
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "President",
+    "Prime",
+    "Minister",
+    "Foreign",
+    "Secretary",
+    "General",
+    "Vice",
+    "King",
+    "Queen",
+    "Prince",
+    "Pope",
+    "Senator",
+    "Sen.",
+    "Rep.",
+    "Governor",
+    "Gov.",
+    "Chancellor",
+    "Premier",
+    "Chairman",
+    "Sheikh",
+    "Ayatollah",
+    "Cardinal",
+    "Archbishop",
+    "Bishop",
+    "Rev.",
+    "Lieutenant",
+    "Colonel",
+    "Gen.",
+    "Col.",
+    "Lt.",
+    "Captain",
+    "Judge",
+    "Ambassador",
+    "Defense",
+    "Interior",
+    "Deputy",
+];
 
 /// Adds the IOB-tagged names of `rows` (sentence start, word, tag) to `names`, kind bit `first +
 /// index in kinds`. Only names that start with a capital or digit and fit the match length count.
-fn collect_names(
-    rows: impl Iterator<Item = (bool, String, String)>,
-    kinds: &[&str],
-    first: usize,
-    names: &mut BTreeMap<Vec<String>, u16>,
-) {
+fn collect_names(rows: &[Row], kinds: &[&str], first: usize, names: &mut BTreeMap<Vec<String>, u16>) {
     let mut open: Option<(Vec<String>, usize)> = None;
     let mut finish = |open: &mut Option<(Vec<String>, usize)>| {
-        if let Some((words, kind)) = open.take() {
+        if let Some((mut words, kind)) = open.take() {
+            // GMB puts titles inside person names ("President Bush"); CoNLL does not.
+            while words.len() > 1 && TITLES.contains(&words[0].as_str()) {
+                words.remove(0);
+            }
             let starts_well = words[0].chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
             if starts_well && words.len() <= GAZETTEER_MAX_LEN {
                 *names.entry(words).or_default() |= 1 << (first + kind);
@@ -346,21 +526,21 @@ fn collect_names(
         }
     };
     for (sentence_start, word, tag) in rows {
-        let (prefix, name) = tag.split_once('-').unwrap_or((&tag, ""));
+        let (prefix, name) = tag.split_once('-').unwrap_or((tag, ""));
         let kind = kinds.iter().position(|&k| k == name);
-        let continues = !sentence_start
+        let continues = !*sentence_start
             && prefix == "I"
             && kind.is_some()
             && open.as_ref().map(|o| Some(o.1)) == Some(kind);
         if continues {
             if let Some(o) = open.as_mut() {
-                o.0.push(word);
+                o.0.push(word.clone());
             }
             continue;
         }
         finish(&mut open);
         if let Some(kind) = kind {
-            open = Some((vec![word], kind));
+            open = Some((vec![word.clone()], kind));
         }
     }
     finish(&mut open);
@@ -393,19 +573,21 @@ mod tests {
     }
 
     #[test]
-    fn gazetteer_names_come_from_iob_rows() {
-        let rows =
-            [(true, "New", "B-geo"), (false, "York", "I-geo"), (false, "is", "O"), (false, "big", "B-geo")];
+    fn gazetteer_names_come_from_iob_rows_without_titles() {
+        let rows = [
+            (true, "New", "B-geo"),
+            (false, "York", "I-geo"),
+            (false, "is", "O"),
+            (false, "big", "B-geo"),
+            (true, "President", "B-per"),
+            (false, "Bush", "I-per"),
+        ];
+        let rows: Vec<Row> = rows.iter().map(|(s, w, t)| (*s, w.to_string(), t.to_string())).collect();
         let mut names = BTreeMap::new();
-        collect_names(
-            rows.iter().map(|(s, w, t)| (*s, w.to_string(), t.to_string())),
-            &GMB_KINDS,
-            0,
-            &mut names,
-        );
+        collect_names(&rows, &GMB_KINDS, 0, &mut names);
         assert_eq!(
             names.into_iter().collect::<Vec<_>>(),
-            [(vec!["New".to_string(), "York".to_string()], 1 << 2)]
+            [(vec!["Bush".to_string()], 1), (vec!["New".to_string(), "York".to_string()], 1 << 2)]
         );
     }
 }
