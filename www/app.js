@@ -86,7 +86,7 @@
     });
   }
 
-  /** Analyses in the worker: one request at a time per id, answers matched by id. */
+  /** Analyses in the worker, answers matched to requests by id. If the worker dies, the main thread takes over. */
   function workerEngine(worker) {
     const pending = new Map();
     let nextId = 0;
@@ -95,6 +95,15 @@
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
       else request.resolve(data.analysis);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      engine = mainThreadEngine;
+      document.documentElement.dataset.engine = engine.name;
+      for (const request of pending.values()) request.reject(new Error('the analysis worker stopped'));
+      pending.clear();
+      update();
     };
     return {
       name: 'worker',
@@ -119,12 +128,12 @@
     let analysis;
     try {
       analysis = await engine.analyze(text);
+      if (mine !== generation) return; // a newer edit is already on its way
+      wasm_bindgen.renderAnalysis(output, text, analysis);
     } catch (error) {
-      say(`Analysis failed: ${error.message}`, true);
+      if (mine === generation) say(`Analysis failed: ${error.message}`, true);
       return;
     }
-    if (mine !== generation) return; // a newer edit is already on its way
-    wasm_bindgen.renderAnalysis(output, text, analysis);
     current = { text, analysis };
     say(`${plural(analysis.sentences.length, 'sentence', 'sentences')}, ${plural(analysis.entities.length,
       'entity mention', 'entity mentions')}, ${plural(analysis.groups.length, 'distinct entity', 'distinct entities')}.`);
