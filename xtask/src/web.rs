@@ -39,10 +39,10 @@ pub fn dist() -> Result<(), String> {
     bindgen(&wasm, "no-modules", &classic, "analyzer")?;
     bindgen(&wasm, "web", &dist.join("pkg"), "article_analyzer")?;
     bindgen(&wasm, "nodejs", &dist.join("node"), "article_analyzer")?;
-    for built in ["pkg", "node"].map(|dir| dist.join(dir).join("article_analyzer_bg.wasm")) {
+    let pkg = dist.join("pkg/article_analyzer_bg.wasm");
+    for built in [classic.join("analyzer_bg.wasm"), pkg, dist.join("node/article_analyzer_bg.wasm")] {
         wasm_opt(&built)?;
     }
-    wasm_opt(&classic.join("analyzer_bg.wasm"))?;
     write_packages(&dist)?;
     Site::load(&classic)?.write(&dist)?;
     report_sizes(&dist)
