@@ -24,7 +24,8 @@ Tasks:
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
            and write model/ner.bin
   eval [--data DIR] [--model FILE] [--errors]
-           entity P/R/F1 on CoNLL-2003 dev and test, and tagging speed (--errors: list the dev errors)
+           entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
+           and sentence boundary P/R/F1 (--errors: list the dev errors)
   bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (bench/peers), on CoNLL-2003 test";
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
             args.iter().any(|a| a == "--errors"),
         ),
         Some("train") => train::run(&args[1..]),
-        Some("eval") => eval::run(&args[1..]),
+        Some("eval") => eval::run(&args[1..])
+            .and_then(|()| sentence_eval::run(&repo_root().join("../shared/eval/sentences"), false)),
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
