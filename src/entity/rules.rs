@@ -72,7 +72,7 @@ pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> 
     let mut entities = Vec::new();
     for sentence in sentences {
         let Some(tokens) = tokens.get(sentence.tokens.clone()) else { continue };
-        let rules = Rules { text, tokens };
+        let rules = Rules::new(text, tokens);
         let mut i = 0;
         while i < tokens.len() {
             match rules.match_at(i) {
@@ -413,9 +413,17 @@ struct Amount<'t> {
 struct Rules<'t> {
     text: &'t str,
     tokens: &'t [Token],
+    /// The amount starting at each token, read once: most families start by reading it.
+    amounts: Vec<Option<Amount<'t>>>,
 }
 
 impl<'t> Rules<'t> {
+    fn new(text: &'t str, tokens: &'t [Token]) -> Rules<'t> {
+        let mut rules = Rules { text, tokens, amounts: Vec::new() };
+        rules.amounts = (0..tokens.len()).map(|i| rules.read_amount(i)).collect();
+        rules
+    }
+
     /// The text of token `i`, or "" past either end.
     fn word(&self, i: usize) -> &'t str {
         self.tokens.get(i).map_or("", |t| t.text(self.text))
@@ -451,9 +459,14 @@ impl<'t> Rules<'t> {
         .max_by_key(|&(end, _)| end)
     }
 
+    /// The amount starting at token `i` (see [`Rules::read_amount`]); none past the end.
+    fn amount(&self, i: usize) -> Option<Amount<'t>> {
+        self.amounts.get(i).copied().flatten()
+    }
+
     /// An amount starting at token `i`: a numeral ("1.5"), a numeral with glued letters ("3.5m"),
     /// or number words ("twenty-five", "a million"), then any scale words ("billion").
-    fn amount(&self, i: usize) -> Option<Amount<'t>> {
+    fn read_amount(&self, i: usize) -> Option<Amount<'t>> {
         let word = self.word(i);
         let (mut end, suffix) = if self.kind(i) == Some(TokenKind::Number) && is_numeral(word) {
             (i + 1, "")
