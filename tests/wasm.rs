@@ -103,7 +103,12 @@ fn render_shows_markup_as_text_one_element_per_sentence() {
     render(&target, HOSTILE).unwrap();
     assert_eq!(target.text_content().unwrap(), HOSTILE, "every character is kept, nothing is parsed");
     assert!(all(&target, "img, script, svg, p, b").is_empty(), "{}", target.inner_html());
-    assert!(target.inner_html().contains("&amp;amp;"), "the ampersand itself is escaped");
+    let html = target.inner_html();
+    assert!(
+        html.contains("&amp;") && html.contains("&lt;"),
+        "ampersands and angle brackets are escaped: {html}"
+    );
+    assert!(!html.contains("<img") && !html.contains("<script") && !html.contains("<svg"), "{html}");
     let sentences = all(&target, ".sentence");
     let analysis = parse(analyze(HOSTILE).unwrap());
     assert_eq!(sentences.len(), analysis.sentences.len());
