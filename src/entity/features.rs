@@ -10,7 +10,7 @@ use crate::sentence::Sentence;
 use crate::token::Token;
 
 /// Version of the feature definitions; stored in the model file and checked on load.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 4;
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
@@ -98,7 +98,7 @@ pub fn extract(
         for i in sentence.tokens.clone() {
             let mut emit =
                 Emitter { words: &words[sentence.tokens.clone()], at: i - sentence.tokens.start, out };
-            emit.token(document.get(&words[i].lower), i);
+            emit.token(&document, i);
             out.offsets.push(out.keys.len());
         }
     }
@@ -123,9 +123,12 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
         }
     }
     out.offsets.push(0);
-    for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
+    for (i, (&(lower, cased), &tag)) in base.words.iter().zip(first_pass).enumerate() {
         let own = kind(tag) as u64;
         out.keys.push(Hash::new(template::OWN).value(u64::from(tag)).finish());
+        let previous = i.checked_sub(1).and_then(|j| first_pass.get(j)).map_or(5, |&t| kind(t)) as u64;
+        let next = first_pass.get(i + 1).map_or(5, |&t| kind(t)) as u64;
+        out.keys.push(Hash::new(template::NEIGHBOURS).value(previous).value(next).finish());
         if let (true, Some(counts)) = (cased, counts.get(&lower)) {
             let total: u16 = counts.iter().sum();
             let majority = (0..5).rev().max_by_key(|&k| counts[k]).unwrap_or(0) as u64;
@@ -171,6 +174,9 @@ struct Word {
     uppers: usize,
     lowers: usize,
     flags: u32,
+    /// For words with inner capitals ("OpenAI", "McDonald"): lowercase letters before the first
+    /// inner capital and capitals at the end, bucketed.
+    camel: Option<u64>,
     /// Gazetteer hits: bit `4 * kind + position` (B, I, L, U).
     gazetteer: u64,
 }
@@ -184,13 +190,16 @@ impl Word {
         let mut prefixes = [0; 4];
         let mut last = ['\0'; 4];
         let (mut chars, mut uppers, mut lowers, mut flags) = (0, 0, 0, 0);
+        let mut lowers_before_inner_cap = 0;
+        let mut upper_tail = 0;
         let mut last_class = '\0';
         for c in word.chars() {
             let class = match c {
                 _ if c.is_uppercase() => {
                     uppers += 1;
-                    if lowers > 0 {
+                    if lowers > 0 && flags & INNER_CAP == 0 {
                         flags |= INNER_CAP;
+                        lowers_before_inner_cap = lowers;
                     }
                     'X'
                 }
@@ -218,6 +227,7 @@ impl Word {
                 _ if c.is_alphabetic() => 'a',
                 _ => 'o',
             };
+            upper_tail = if class == 'X' { upper_tail + 1 } else { 0 };
             if chars == 0 && class == 'X' {
                 flags |= CAP;
             }
@@ -265,6 +275,8 @@ impl Word {
             uppers,
             lowers,
             flags,
+            camel: (flags & INNER_CAP != 0)
+                .then_some(1 + lowers_before_inner_cap.min(3) as u64 * 4 + upper_tail.min(3) as u64),
             gazetteer: 0,
         }
     }
@@ -324,8 +336,25 @@ struct DocumentEntry {
     lowercase: bool,
 }
 
-fn document_entries(words: &[Word], sentences: &[Sentence]) -> HashMap<u64, DocumentEntry> {
+/// What the document says about its words: an entry per lowercased word, and the words around
+/// each capitalized occurrence (`(word, previous)` and `(word, !next)`, sorted, deduplicated).
+struct Document {
+    entries: HashMap<u64, DocumentEntry>,
+    contexts: Vec<(u64, u64)>,
+}
+
+impl Document {
+    /// The words seen around the capitalized occurrences of `word`.
+    fn contexts(&self, word: u64) -> &[(u64, u64)] {
+        let start = self.contexts.partition_point(|c| c.0 < word);
+        let end = self.contexts.partition_point(|c| c.0 <= word);
+        &self.contexts[start..end]
+    }
+}
+
+fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
     let mut entries: HashMap<u64, DocumentEntry> = HashMap::new();
+    let mut contexts = Vec::new();
     for sentence in sentences {
         let range = sentence.tokens.clone();
         for i in range.clone() {
@@ -337,6 +366,12 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> HashMap<u64, Docu
                 mid_shape: None,
                 lowercase: false,
             });
+            if word.capitalized() {
+                let previous = if i > range.start { words[i - 1].lower } else { BEFORE[0] };
+                let next = if i + 1 < range.end { words[i + 1].lower } else { AFTER[0] };
+                contexts.push((word.lower, previous));
+                contexts.push((word.lower, !next));
+            }
             if word.flags & (SENTENCE_START | CAPS_SENTENCE) == 0 {
                 if word.flags & ALL_LOWER != 0 {
                     entry.lowercase = true;
@@ -346,8 +381,13 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> HashMap<u64, Docu
             }
         }
     }
-    entries
+    contexts.sort_unstable();
+    contexts.dedup();
+    Document { entries, contexts }
 }
+
+/// At most this many aggregated contexts per token.
+const MAX_CONTEXTS: usize = 16;
 
 /// Values standing for words beyond the sentence's ends.
 const BEFORE: [u64; 2] = [0xB0, 0xB1];
@@ -381,6 +421,9 @@ mod template {
     pub const ENTITY_MAJORITY: u64 = 34;
     pub const SHAPE_POSITION: u64 = 35;
     pub const POSITION: u64 = 36;
+    pub const AGGREGATE: u64 = 37;
+    pub const NEIGHBOURS: u64 = 38;
+    pub const CAMEL: u64 = 39;
 }
 
 struct Emitter<'a> {
@@ -422,7 +465,7 @@ impl Emitter<'_> {
         (0..16).filter(|k| hits & (0xF << (4 * k)) != 0).fold(0, |kinds, k| kinds | 1 << k)
     }
 
-    fn token(&mut self, document: Option<&DocumentEntry>, index: usize) {
+    fn token(&mut self, document: &Document, index: usize) {
         use template::*;
         let w = &self.words[self.at];
         let (l, s) = (w.lower, w.shape);
@@ -455,6 +498,9 @@ impl Emitter<'_> {
             self.two(PREFIX, n as u64, w.prefixes[n]);
             self.two(SUFFIX, n as u64, w.suffixes[n]);
         }
+        if let Some(camel) = w.camel {
+            self.one(CAMEL, camel);
+        }
         let flags = w.flags;
         self.one(FLAGS, u64::from(flags));
         for bit in (0..FLAG_BITS).filter(|b| flags & (1 << b) != 0) {
@@ -471,7 +517,13 @@ impl Emitter<'_> {
                 self.one(template, kind);
             }
         }
-        if let (Some(entry), true) = (document, w.capitalized()) {
+        if w.capitalized() {
+            let contexts = document.contexts(w.lower);
+            for &(_, context) in contexts.iter().take(MAX_CONTEXTS) {
+                self.one(AGGREGATE, context);
+            }
+        }
+        if let (Some(entry), true) = (document.entries.get(&w.lower), w.capitalized()) {
             let first = entry.first == index;
             let summary = u64::from(first)
                 | u64::from(entry.lowercase) << 1

@@ -20,7 +20,7 @@ Tasks:
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
-  train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N]
+  train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N] [--runs N]
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
            and write model/ner.bin
   eval [--data DIR] [--model FILE] [--errors]
