@@ -10,7 +10,7 @@ use crate::sentence::Sentence;
 use crate::token::Token;
 
 /// Version of the feature definitions; stored in the model file and checked on load.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 6;
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
@@ -327,13 +327,14 @@ fn mark_sentence(words: &mut [Word], gazetteer: &Gazetteer) {
 struct DocumentEntry {
     /// Its first occurrence.
     first: usize,
-    /// The words around its first occurrence.
+    /// The word before its first occurrence ("President", "startup").
     first_previous: u64,
-    first_next: u64,
     /// The shape of its first capitalized occurrence inside a normal sentence (not its start).
     mid_shape: Option<u64>,
     /// Whether it occurs in lowercase inside a normal sentence.
     lowercase: bool,
+    /// Capitalized occurrences whose contexts were collected.
+    occurrences: u8,
 }
 
 /// What the document says about its words: an entry per lowercased word, and the words around
@@ -362,15 +363,19 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
             let entry = entries.entry(word.lower).or_insert_with(|| DocumentEntry {
                 first: i,
                 first_previous: if i > range.start { words[i - 1].lower } else { BEFORE[0] },
-                first_next: if i + 1 < range.end { words[i + 1].lower } else { AFTER[0] },
                 mid_shape: None,
                 lowercase: false,
+                occurrences: 0,
             });
-            if word.capitalized() {
-                let previous = if i > range.start { words[i - 1].lower } else { BEFORE[0] };
-                let next = if i + 1 < range.end { words[i + 1].lower } else { AFTER[0] };
-                contexts.push((word.lower, previous));
-                contexts.push((word.lower, !next));
+            if word.capitalized() && entry.occurrences < MAX_OCCURRENCES {
+                // The words (not punctuation) around its first occurrences.
+                entry.occurrences += 1;
+                if i > range.start && words[i - 1].flags & NO_ALNUM == 0 {
+                    contexts.push((word.lower, words[i - 1].lower));
+                }
+                if i + 1 < range.end && words[i + 1].flags & NO_ALNUM == 0 {
+                    contexts.push((word.lower, !words[i + 1].lower));
+                }
             }
             if word.flags & (SENTENCE_START | CAPS_SENTENCE) == 0 {
                 if word.flags & ALL_LOWER != 0 {
@@ -386,8 +391,8 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
     Document { entries, contexts }
 }
 
-/// At most this many aggregated contexts per token.
-const MAX_CONTEXTS: usize = 16;
+/// Contexts are aggregated from at most this many occurrences of a word.
+const MAX_OCCURRENCES: u8 = 8;
 
 /// Values standing for words beyond the sentence's ends.
 const BEFORE: [u64; 2] = [0xB0, 0xB1];
@@ -412,7 +417,7 @@ mod template {
     pub const GAZETTEER: u64 = 23;
     pub const GAZETTEER_AT: [u64; 2] = [24, 25];
     pub const DOCUMENT: u64 = 26;
-    pub const FIRST_CONTEXT: [u64; 2] = [27, 28];
+    pub const FIRST_CONTEXT: u64 = 27;
     pub const MID_SHAPE: u64 = 29;
     pub const CASED_LOWER: u64 = 30;
     pub const OWN: u64 = 31;
@@ -519,7 +524,7 @@ impl Emitter<'_> {
         }
         if w.capitalized() {
             let contexts = document.contexts(w.lower);
-            for &(_, context) in contexts.iter().take(MAX_CONTEXTS) {
+            for &(_, context) in contexts {
                 self.one(AGGREGATE, context);
             }
         }
@@ -532,8 +537,7 @@ impl Emitter<'_> {
                 | u64::from(flags & CAPS_SENTENCE != 0) << 4;
             self.one(DOCUMENT, summary);
             if !first {
-                self.one(FIRST_CONTEXT[0], entry.first_previous);
-                self.one(FIRST_CONTEXT[1], entry.first_next);
+                self.one(FIRST_CONTEXT, entry.first_previous);
             }
             if let Some(shape) = entry.mid_shape {
                 self.two(MID_SHAPE, shape, u64::from(flags & (SENTENCE_START | CAPS_SENTENCE) != 0));
