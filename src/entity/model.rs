@@ -1,5 +1,5 @@
 //! The statistical entity model: PERSON, ORG, LOC and MISC from an averaged perceptron over hashed
-//! features ([`features`](super::features)), decoded with BILOU-constrained Viterbi.
+//! features ([`super::features`]), decoded with BILOU-constrained Viterbi.
 //!
 //! The model ships inside the library (`model/ner.bin`, written by `cargo xtask train`). File
 //! format, all integers little-endian:
