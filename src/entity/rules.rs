@@ -354,6 +354,10 @@ fn is_numeral(word: &str) -> bool {
 
 /// Splits a numeral with letters glued to it ("3.5m", "2.5kg", "5th") into numeral and letters.
 fn split_glued(word: &str) -> Option<(&str, &str)> {
+    // A numeral starts with a digit: most words fail here, before the scan for letters.
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let at = word.find(|c: char| c.is_alphabetic())?;
     let (number, suffix) = word.split_at(at);
     (is_numeral(number) && suffix.chars().all(|c| c.is_ascii_alphabetic())).then_some((number, suffix))
@@ -382,6 +386,10 @@ fn is_day_word(word: &str) -> bool {
     let day = |w: &str| digits_value(w).is_some_and(|d| (1..=31).contains(&d) && w.len() <= 2);
     let ordinal =
         |w: &str| split_glued(w).is_some_and(|(n, s)| day(n) && matches!(s, "st" | "nd" | "rd" | "th"));
+    // Every form starts with a digit: most words fail here, before the search for a dash.
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     match word.split_once(['-', '–']) {
         Some((a, b)) => day(a) && day(b),
         None => day(word) || ordinal(word),
