@@ -3,6 +3,7 @@
 mod bench;
 mod conll;
 mod eval;
+mod example_eval;
 mod sentence_eval;
 mod serve;
 mod train;
@@ -19,6 +20,7 @@ Tasks:
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
+  eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
   train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N] [--runs N]
            train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
@@ -42,7 +44,9 @@ fn main() -> ExitCode {
         ),
         Some("train") => train::run(&args[1..]),
         Some("eval") => eval::run(&args[1..])
-            .and_then(|()| sentence_eval::run(&repo_root().join("../shared/eval/sentences"), false)),
+            .and_then(|()| sentence_eval::run(&repo_root().join("../shared/eval/sentences"), false))
+            .and_then(|()| example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))),
+        Some("eval-example") => example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt")),
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
