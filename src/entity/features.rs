@@ -5,12 +5,13 @@
 //! ever built. Changing anything here changes what a trained model means: bump [`VERSION`].
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::sentence::Sentence;
 use crate::token::Token;
 
 /// Version of the feature definitions; stored in the model file and checked on load.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
@@ -429,6 +430,7 @@ mod template {
     pub const AGGREGATE: u64 = 37;
     pub const NEIGHBOURS: u64 = 38;
     pub const CAMEL: u64 = 39;
+    pub const CUE_AT: [u64; 3] = [40, 41, 42];
 }
 
 struct Emitter<'a> {
@@ -503,6 +505,12 @@ impl Emitter<'_> {
             self.two(PREFIX, n as u64, w.prefixes[n]);
             self.two(SUFFIX, n as u64, w.suffixes[n]);
         }
+        let cased = u64::from(w.capitalized());
+        for (template, offset) in CUE_AT.into_iter().zip([-1, 1, 2]) {
+            if let Some(class) = self.word(offset).and_then(|w| cue(w.lower)) {
+                self.two(template, class, cased);
+            }
+        }
         if let Some(camel) = w.camel {
             self.one(CAMEL, camel);
         }
@@ -544,6 +552,120 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// Words that say what kind of name stands next to them, by class: they let what the training text
+/// teaches about "rival X" or "X shares" carry over to "startup X" or "X executives".
+const CUES: [(u64, &[&str]); 4] = [
+    // Before an organization.
+    (
+        0,
+        &[
+            "startup",
+            "company",
+            "firm",
+            "rival",
+            "maker",
+            "carrier",
+            "bank",
+            "insurer",
+            "retailer",
+            "giant",
+            "conglomerate",
+            "automaker",
+            "airline",
+            "subsidiary",
+            "brewer",
+            "chipmaker",
+            "lender",
+            "broker",
+            "group",
+            "operator",
+            "developer",
+            "publisher",
+            "distributor",
+            "supplier",
+            "manufacturer",
+        ],
+    ),
+    // After an organization.
+    (
+        1,
+        &[
+            "inc",
+            "inc.",
+            "corp",
+            "corp.",
+            "ltd",
+            "ltd.",
+            "co",
+            "co.",
+            "labs",
+            "plc",
+            "ag",
+            "sa",
+            "nv",
+            "gmbh",
+            "llc",
+            "holdings",
+            "executives",
+            "shares",
+            "spokesman",
+            "spokeswoman",
+            "subsidiary",
+            "stock",
+            "ceo",
+            "shareholders",
+            "employees",
+            "unit",
+        ],
+    ),
+    // After a product.
+    (
+        2,
+        &[
+            "platform",
+            "app",
+            "software",
+            "service",
+            "chatbot",
+            "model",
+            "models",
+            "device",
+            "browser",
+            "phone",
+            "system",
+            "tool",
+            "tools",
+            "assistant",
+            "console",
+            "cloud",
+            "chip",
+            "chips",
+            "engine",
+            "jet",
+            "car",
+        ],
+    ),
+    // Before a person.
+    (
+        3,
+        &["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "president", "minister", "chairman", "coach"],
+    ),
+];
+
+/// The cue class of a lowercased word hash.
+fn cue(lower: u64) -> Option<u64> {
+    static TABLE: OnceLock<Vec<(u64, u64)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut table: Vec<(u64, u64)> = CUES
+            .iter()
+            .flat_map(|&(class, words)| words.iter().map(move |w| (lower_hash(w), class)))
+            .collect();
+        table.sort_unstable();
+        table
+    });
+    table.binary_search_by_key(&lower, |e| e.0).ok().map(|i| table[i].1)
 }
 
 /// The hash of a word, lowercased and normalized (digits as 0, curly quotes straight).
