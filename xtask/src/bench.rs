@@ -479,3 +479,35 @@ fn command_output(program: &str, args: &[&str]) -> String {
         .filter(|output| output.status.success())
         .map_or_else(|| "?".into(), |output| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_articles_are_whole_copies_a_blank_line_apart() {
+        let text = "EU rejects German call.\nPeter Blackburn";
+        let long = repeat(text, 100);
+        assert!(long.len() >= 100);
+        assert!(long.split("\n\n").all(|copy| copy == text));
+        assert_eq!(repeat(text, 1), text);
+    }
+
+    #[test]
+    fn worker_reports_are_read_and_incomplete_ones_refused() {
+        let line = r#"{"engine":"wasm","load_ms":12.5,"ready_ms":30,"times_ms":[900.5,850],"sentences":3,"entities":7,"max_rss_bytes":1000,"wasm_memory_bytes":65536}"#;
+        let run = Run::parse(line).unwrap();
+        assert_eq!((run.load_ms, run.ready_ms, run.sentences, run.entities), (12.5, 30.0, 3, 7));
+        assert_eq!(run.times_ms, [900.5, 850.0]);
+        assert_eq!(run.wasm_memory_bytes, Some(65536.0));
+        assert_eq!(best_and_median(&[run]), (0.85, 0.9005));
+        let native =
+            r#"{"load_ms":0,"ready_ms":1,"times_ms":[5],"sentences":1,"entities":0,"max_rss_bytes":0}"#;
+        assert_eq!(Run::parse(native).unwrap().wasm_memory_bytes, None);
+        assert!(Run::parse(
+            r#"{"load_ms":0,"ready_ms":1,"times_ms":[],"sentences":1,"entities":0,"max_rss_bytes":0}"#
+        )
+        .is_err());
+        assert!(Run::parse("Error: out of memory").is_err());
+    }
+}
