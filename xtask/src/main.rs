@@ -46,7 +46,9 @@ fn main() -> ExitCode {
         Some("eval") => eval::run(&args[1..])
             .and_then(|()| sentence_eval::run(&repo_root().join("../shared/eval/sentences"), false))
             .and_then(|()| example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))),
-        Some("eval-example") => example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt")),
+        Some("eval-example") => {
+            example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))
+        }
         Some("bench") => bench::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
