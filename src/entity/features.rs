@@ -131,12 +131,13 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
         let next = first_pass.get(i + 1).map_or(5, |&t| kind(t)) as u64;
         out.keys.push(Hash::new(template::NEIGHBOURS).value(previous).value(next).finish());
         if let (true, Some(counts)) = (cased, counts.get(&lower)) {
-            let total: u16 = counts.iter().sum();
+            // Summed in u32: a word capitalised 65,536 times must not wrap to a zero total.
+            let total: u32 = counts.iter().map(|&c| u32::from(c)).sum();
             let majority = (0..5).rev().max_by_key(|&k| counts[k]).unwrap_or(0) as u64;
             let bucket = u64::from(total.min(3));
             out.keys.push(Hash::new(template::MAJORITY).value(majority).value(bucket).finish());
             out.keys.push(Hash::new(template::OWN_MAJORITY).value(own).value(majority).finish());
-            let entities = total - counts[0];
+            let entities = total - u32::from(counts[0]);
             if entities > 0 {
                 let kind = (1..5).rev().max_by_key(|&k| counts[k]).unwrap_or(1) as u64;
                 let share = u64::from(4 * entities / total);
