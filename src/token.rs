@@ -306,17 +306,25 @@ fn special_at(text: &str, start: usize) -> Option<(TokenKind, usize)> {
     };
     let mut value = chunk.trim_end_matches(is_trailing_punctuation);
     // Keep a closing bracket that closes one opened inside the URL: "wiki/Rust_(language)".
-    while kind == TokenKind::Url && chunk.len() > value.len() {
-        let next = chunk[value.len()..].chars().next().unwrap_or(' ');
-        let opened = match next {
-            ')' => '(',
-            ']' => '[',
-            _ => break,
+    // The brackets still open are counted once, so a URL of 20,000 brackets stays linear.
+    if kind == TokenKind::Url {
+        let open = |opening: u8, closing: u8| {
+            value
+                .bytes()
+                .fold(0isize, |depth, b| depth + isize::from(b == opening) - isize::from(b == closing))
         };
-        if value.matches(opened).count() > value.matches(next).count() {
+        let (mut parens, mut squares) = (open(b'(', b')'), open(b'[', b']'));
+        for b in chunk.as_bytes()[value.len()..].iter() {
+            let depth = match b {
+                b')' => &mut parens,
+                b']' => &mut squares,
+                _ => break,
+            };
+            if *depth <= 0 {
+                break;
+            }
+            *depth -= 1;
             value = &chunk[..value.len() + 1];
-        } else {
-            break;
         }
     }
     (value.len() > 4).then_some((kind, start + value.len()))

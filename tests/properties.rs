@@ -84,8 +84,12 @@ proptest! {
 
 #[test]
 fn long_lines_without_spaces_are_handled() {
-    for unit in ["a", "😀", ".", ". ", ")", "(", "1.", "e\u{301}", "a@b.c "] {
+    for unit in
+        ["a", "😀", ".", ". ", ")", "(", "1.", "e\u{301}", "a@b.c ", "one ", "billion ", "early ", "Mr. "]
+    {
         let text = unit.repeat(200_000 / unit.len());
         check_invariants(&text);
     }
+    let url = format!("https://x.com/{}{}", "(".repeat(20_000), ")".repeat(20_000));
+    check_invariants(&url);
 }

@@ -89,6 +89,9 @@ pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> 
 }
 
 /// Currency symbols, before or after an amount.
+/// The longest run of number words one amount reads ("one hundred twenty-five thousand").
+const MAX_AMOUNT_WORDS: usize = 8;
+
 const CURRENCY_SYMBOLS: &[&str] = &["$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₦", "₱", "₪", "฿", "¢", "₫"];
 
 /// ISO 4217 codes common in news, before or after an amount ("USD 5 million", "500 EUR").
@@ -474,6 +477,8 @@ impl<'t> Rules<'t> {
 
     /// An amount starting at token `i`: a numeral ("1.5"), a numeral with glued letters ("3.5m"),
     /// or number words ("twenty-five", "a million"), then any scale words ("billion").
+    /// Reads at most [`MAX_AMOUNT_WORDS`] number words, and twice that with scale words, so that a text of
+    /// "one one one ..." stays linear.
     fn read_amount(&self, i: usize) -> Option<Amount<'t>> {
         let word = self.word(i);
         let (mut end, suffix) = if self.kind(i) == Some(TokenKind::Number) && is_numeral(word) {
@@ -482,7 +487,7 @@ impl<'t> Rules<'t> {
             (i + 1, suffix)
         } else if is_number_word(word) {
             let mut end = i + 1;
-            while is_number_word(self.word(end)) {
+            while end - i < MAX_AMOUNT_WORDS && is_number_word(self.word(end)) {
                 end += 1;
             }
             (end, "")
@@ -492,7 +497,7 @@ impl<'t> Rules<'t> {
             return None;
         };
         if suffix.is_empty() {
-            while is_any(self.word(end), SCALE_WORDS) {
+            while end - i < 2 * MAX_AMOUNT_WORDS && is_any(self.word(end), SCALE_WORDS) {
                 end += 1;
             }
         }
@@ -770,7 +775,10 @@ impl<'t> Rules<'t> {
         }
         // "early 2020", "late 1990s": the part of the year is part of the date.
         if is_any(word, &["early", "late", "mid"]) {
-            let decade = self.kind(i + 1) == Some(TokenKind::Word) && self.year(i + 1).is_some();
+            // One level only: "early early early ..." must not recurse through the whole text.
+            let decade = self.kind(i + 1) == Some(TokenKind::Word)
+                && !is_any(self.word(i + 1), &["early", "late", "mid"])
+                && self.year(i + 1).is_some();
             return self.year_number(i + 1).or(decade.then_some(i + 2));
         }
         // "the 20th century": an ordinal century.
