@@ -7,6 +7,7 @@ pub mod features;
 pub mod model;
 
 pub mod custom;
+mod refine;
 pub mod rules;
 
 use std::collections::hash_map::Entry;
@@ -137,7 +138,7 @@ impl EntityTagger {
 
     /// The statistical model's PERSON, ORG, LOC and MISC mentions.
     fn model_entities(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
-        model::Model::embedded().tag(text, tokens, sentences)
+        refine::apply(text, tokens, sentences, model::Model::embedded().tag(text, tokens, sentences))
     }
 
     /// Groups mentions into distinct entities like [`group`], except that mentions spelling a

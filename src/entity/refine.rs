@@ -1,0 +1,422 @@
+//! Document-level corrections of the statistical model's names, for conventions that the 1996
+//! training text cannot teach. Each rule names the case it exists for:
+//!
+//! 1. Common-noun acronyms ("AI development", "the firm's IP") are not names, whatever the model
+//!    says: a short list of acronyms that stand for things, never for one organization.
+//! 2. A possessive owner followed by a run of capitalized words that holds a number or a word with
+//!    an inner capital is a product: "its Windows 95 update", "Acme's CloudBox Pro", "their
+//!    Xbox 360 console". People and places do not have such names.
+//! 3. A dateline source: at the very start of a text, a cased name followed by a spaced dash
+//!    ("Bloomberg - Shares fell ...") is the news agency or publisher, an organization followed by
+//!    the article's first sentence (a headline's topic, "Soccer - Team named", is followed by a few
+//!    words), unless the model took it for a place ("Madrid - ...").
+//! 4. Consistency across the document: every mention of the same name gets one label. Appositive
+//!    type words decide it where they occur ("startup X", "X Inc" make an organization; "its X
+//!    cloud", "its X app" a product; a party to "a deal with X" is an organization rather than a
+//!    person, though it may be a country); otherwise a clear majority of the model's labels wins.
+//!    A word with an inner capital ("ChatGPT") is no place: tagged LOC before "'s success", "'s
+//!    launch" and the like, it is a product.
+
+use super::{canonical_text, Entity, Label};
+use crate::sentence::Sentence;
+use crate::span::Span;
+use crate::token::{Token, TokenKind};
+
+/// Acronyms of common nouns: never a name on their own.
+const COMMON_ACRONYMS: [&str; 18] = [
+    "AI", "IP", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "API", "GPU", "CPU", "PC", "TV", "DNA", "HR",
+    "ETF", "SUV", "VPN",
+];
+
+/// Words that, just before a name, say it is an organization ("startup X").
+const ORG_BEFORE: [&str; 13] = [
+    "startup",
+    "start-up",
+    "company",
+    "firm",
+    "subsidiary",
+    "insurer",
+    "lender",
+    "airline",
+    "automaker",
+    "chipmaker",
+    "retailer",
+    "brewer",
+    "conglomerate",
+];
+
+/// Words that, just after a name, say it is an organization ("X Inc").
+const ORG_AFTER: [&str; 10] = ["inc", "inc.", "corp", "corp.", "ltd", "ltd.", "labs", "plc", "llc", "gmbh"];
+
+/// Nouns that, before "with X", say X is no person ("a deal with X").
+const ORG_DEAL: [&str; 5] = ["deal", "partnership", "merger", "contract", "alliance"];
+
+/// Nouns that, after "its X" or "their X", say X is a product ("its X cloud platform").
+const PRODUCT_AFTER: [&str; 16] = [
+    "platform",
+    "app",
+    "cloud",
+    "software",
+    "chatbot",
+    "model",
+    "service",
+    "browser",
+    "device",
+    "phone",
+    "console",
+    "assistant",
+    "tool",
+    "tools",
+    "engine",
+    "search",
+];
+
+/// Nouns that, after "X's", say X is a product ("X's success", "X's launch").
+const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularity", "debut", "users"];
+
+/// Words after a dateline's dash: fewer make a headline ("Soccer - McCarthy names team").
+const DATELINE_SENTENCE: usize = 12;
+
+/// Applies the corrections above to the model's mentions of one text.
+pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<Entity>) -> Vec<Entity> {
+    let doc = Doc { text, tokens };
+    let mut mentions: Vec<Mention> = model
+        .iter()
+        .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()))
+        .filter_map(|e| {
+            let first = tokens.partition_point(|t| t.end <= e.span.start);
+            let end = tokens.partition_point(|t| t.start < e.span.end);
+            (first < end).then_some(Mention { tokens: first..end, label: e.label })
+        })
+        .collect();
+    for sentence in sentences {
+        doc.products(sentence.tokens.clone(), &mut mentions);
+    }
+    if let Some(first) = sentences.first() {
+        doc.dateline(first.tokens.clone(), &mut mentions);
+    }
+    doc.consistent(&mut mentions);
+    mentions.sort_by_key(|m| m.tokens.start);
+    mentions
+        .into_iter()
+        .map(|m| {
+            let span = Span::new(tokens[m.tokens.start].start, tokens[m.tokens.end - 1].end);
+            Entity { span, label: m.label, text: span.slice(text).to_string() }
+        })
+        .collect()
+}
+
+/// A mention as a token range.
+#[derive(Clone, Debug)]
+struct Mention {
+    tokens: std::ops::Range<usize>,
+    label: Label,
+}
+
+struct Doc<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+}
+
+impl Doc<'_> {
+    fn word(&self, k: usize) -> &str {
+        self.tokens.get(k).map_or("", |t| t.text(self.text))
+    }
+
+    /// The lowercased word at `k` ("" outside the text).
+    fn lower(&self, k: Option<usize>) -> String {
+        k.map_or(String::new(), |k| self.word(k).replace('’', "'").to_lowercase())
+    }
+
+    fn is_cased_word(&self, k: usize) -> bool {
+        self.tokens[k].kind == TokenKind::Word && self.word(k).starts_with(char::is_uppercase)
+    }
+
+    /// Rule 2: product names after a possessive owner.
+    fn products(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
+        for k in sentence.clone() {
+            let owner = match self.lower(Some(k)).as_str() {
+                "its" | "their" => true,
+                "'s" => mentions.iter().any(|m| m.tokens.end == k && m.label == Label::Org),
+                _ => false,
+            };
+            if !owner {
+                continue;
+            }
+            let mut end = k + 1;
+            while end < sentence.end
+                && (self.is_cased_word(end) || (end > k + 1 && self.tokens[end].kind == TokenKind::Number))
+            {
+                end += 1;
+            }
+            let run = k + 1..end;
+            let product = run.len() >= 2
+                && run
+                    .clone()
+                    .any(|j| self.tokens[j].kind == TokenKind::Number || inner_capital(self.word(j)));
+            if product {
+                replace(mentions, Mention { tokens: run, label: Label::Misc });
+            }
+        }
+    }
+
+    /// Rule 3: the dateline source at the start of a text.
+    fn dateline(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
+        let start = sentence.start;
+        let mut end = start;
+        while end < sentence.end && end < start + 4 && self.is_cased_word(end) {
+            end += 1;
+        }
+        let dash = matches!(self.word(end), "-" | "–" | "—");
+        let spaced = self.tokens.get(end).is_some_and(|t| t.gap != crate::token::Gap::None);
+        let cased = (start..end).any(|k| self.word(k).chars().any(char::is_lowercase));
+        // A headline's topic ("Soccer - Team named") is followed by a few words, a dateline by the
+        // article's first sentence.
+        let sentence_follows = sentence.end.saturating_sub(end + 1) >= DATELINE_SENTENCE;
+        if end == start || !dash || !spaced || !cased || !sentence_follows {
+            return;
+        }
+        let place = mentions.iter().any(|m| m.tokens == (start..end) && m.label == Label::Loc);
+        if !place {
+            replace(mentions, Mention { tokens: start..end, label: Label::Org });
+        }
+    }
+
+    /// What the words around a mention decide about its label, if anything.
+    fn cue(&self, mention: &Mention) -> Option<Label> {
+        let (first, end) = (mention.tokens.start, mention.tokens.end);
+        let before = self.lower(first.checked_sub(1));
+        let before2 = self.lower(first.checked_sub(2));
+        let after = self.lower(Some(end));
+        if ORG_BEFORE.contains(&before.as_str())
+            || ORG_AFTER.contains(&after.as_str())
+            || (before == "with" && ORG_DEAL.contains(&before2.as_str()) && mention.label == Label::Person)
+        {
+            return Some(Label::Org);
+        }
+        if matches!(before.as_str(), "its" | "their") && PRODUCT_AFTER.contains(&after.as_str()) {
+            return Some(Label::Misc);
+        }
+        None
+    }
+
+    /// Rule 4: one label per name across the document.
+    fn consistent(&self, mentions: &mut [Mention]) {
+        let keys: Vec<String> = mentions
+            .iter()
+            .map(|m| {
+                canonical_text(
+                    &self.text[self.tokens[m.tokens.start].start..self.tokens[m.tokens.end - 1].end],
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..mentions.len()).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        for group in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
+            let single_camel = group.iter().all(|&i| {
+                mentions[i].tokens.len() == 1 && inner_capital(self.word(mentions[i].tokens.start))
+            });
+            let mut decided: Option<Option<Label>> = None;
+            for &i in group {
+                if let Some(label) = self.cue(&mentions[i]) {
+                    decided = match decided {
+                        None => Some(Some(label)),
+                        Some(previous) => Some(previous.filter(|&p| p == label)),
+                    };
+                }
+            }
+            let label = match decided {
+                Some(label) => label,
+                None => self.majority(mentions, group),
+            };
+            let loc = group.iter().any(|&i| mentions[i].label == Label::Loc);
+            let label = if single_camel && loc && matches!(label, Some(Label::Loc) | None) {
+                let possessed = group.iter().any(|&i| {
+                    let end = mentions[i].tokens.end;
+                    self.lower(Some(end)) == "'s"
+                        && PRODUCT_POSSESSED.contains(&self.lower(Some(end + 1)).as_str())
+                });
+                possessed.then_some(Label::Misc).or(label)
+            } else {
+                label
+            };
+            if let Some(label) = label {
+                for &i in group {
+                    mentions[i].label = label;
+                }
+            }
+        }
+    }
+
+    /// The label of a clear majority (three quarters or more) of a name's mentions, for names in
+    /// mixed case (in the capitals of sports tables, "CHICAGO" is a team and a city).
+    fn majority(&self, mentions: &[Mention], group: &[usize]) -> Option<Label> {
+        let mut counts = [0usize; 4];
+        let index = |label: Label| match label {
+            Label::Person => 0,
+            Label::Org => 1,
+            Label::Loc => 2,
+            _ => 3,
+        };
+        for &i in group {
+            counts[index(mentions[i].label)] += 1;
+        }
+        let name = self.word(mentions[*group.first()?].tokens.start);
+        if !name.chars().any(char::is_lowercase) {
+            return None;
+        }
+        let best = (0..4).max_by_key(|&k| counts[k])?;
+        let label = [Label::Person, Label::Org, Label::Loc, Label::Misc][best];
+        (4 * counts[best] >= 3 * group.len()).then_some(label)
+    }
+}
+
+/// Whether a word has a capital right after a lowercase letter ("GitHub", "iPhone"; not
+/// "Chester-le-Street").
+fn inner_capital(word: &str) -> bool {
+    let mut previous_lower = false;
+    for c in word.chars() {
+        if c.is_uppercase() && previous_lower {
+            return true;
+        }
+        previous_lower = c.is_lowercase();
+    }
+    false
+}
+
+/// Puts `mention` in place of every mention it overlaps.
+fn replace(mentions: &mut Vec<Mention>, mention: Mention) {
+    mentions.retain(|m| m.tokens.end <= mention.tokens.start || mention.tokens.end <= m.tokens.start);
+    mentions.push(mention);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sentence::split_tokens;
+    use crate::token::tokenize;
+
+    /// Applies the corrections to model mentions given in text order as (text, label).
+    fn refined(text: &str, model: &[(&str, Label)]) -> Vec<(String, Label)> {
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        let mut from = 0;
+        let model = model
+            .iter()
+            .map(|&(needle, label)| {
+                let start = from + text[from..].find(needle).expect("mention in text");
+                from = start + needle.len();
+                Entity { span: Span::new(start, from), label, text: needle.to_string() }
+            })
+            .collect();
+        let result = apply(text, &tokens, &sentences, model);
+        assert!(result.windows(2).all(|p| p[0].span.end <= p[1].span.start));
+        result.into_iter().map(|e| (e.text, e.label)).collect()
+    }
+
+    fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
+        expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
+    }
+
+    #[test]
+    fn common_noun_acronyms_are_no_names() {
+        let text = "Fabrikam hired a CEO to lead its AI unit.";
+        let model = [("Fabrikam", Label::Org), ("CEO", Label::Org), ("AI", Label::Org)];
+        assert_eq!(refined(text, &model), pairs(&[("Fabrikam", Label::Org)]));
+    }
+
+    #[test]
+    fn names_with_numbers_or_inner_capitals_after_an_owner_are_products() {
+        let text = "Contoso said its Widget 3000 Plus and Contoso’s CloudBox Pro beat its Paris Office.";
+        let model = [
+            ("Contoso", Label::Org),
+            ("Widget", Label::Person),
+            ("Contoso", Label::Org),
+            ("CloudBox Pro", Label::Person),
+            ("Paris", Label::Loc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Contoso", Label::Org),
+                ("Widget 3000 Plus", Label::Misc),
+                ("Contoso", Label::Org),
+                ("CloudBox Pro", Label::Misc),
+                ("Paris", Label::Loc),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_dateline_source_before_the_first_sentence_is_an_organization() {
+        let article =
+            "Newsdesk - Shares of the carmaker rose sharply on Tuesday after it reported far higher \
+                       profits than analysts had expected.";
+        assert_eq!(refined(article, &[]), pairs(&[("Newsdesk", Label::Org)]));
+        // A headline's topic, a place, or a dash later in the text are no datelines.
+        assert_eq!(refined("Soccer - Smith names team for Sunday.", &[]), pairs(&[]));
+        let place = article.replacen("Newsdesk", "Madrid", 1);
+        assert_eq!(refined(&place, &[("Madrid", Label::Loc)]), pairs(&[("Madrid", Label::Loc)]));
+        let later = format!("Markets were calm. {article}");
+        assert_eq!(refined(&later, &[]), pairs(&[]));
+    }
+
+    #[test]
+    fn type_words_decide_every_mention_of_a_name() {
+        let text = "Investors backed startup Zephyr on Monday. Zephyr's founders signed a deal with Quorra, \
+                    as Lumen did a deal with Israel.";
+        let model = [
+            ("Zephyr", Label::Person),
+            ("Zephyr", Label::Person),
+            ("Quorra", Label::Person),
+            ("Lumen", Label::Org),
+            ("Israel", Label::Loc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Zephyr", Label::Org),
+                ("Zephyr", Label::Org),
+                ("Quorra", Label::Org),
+                ("Lumen", Label::Org),
+                ("Israel", Label::Loc),
+            ])
+        );
+        let text = "Fabrikam grew its Nimbus cloud business. Clients reach files via Nimbus.";
+        let model = [("Fabrikam", Label::Org), ("Nimbus", Label::Person), ("Nimbus", Label::Org)];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[("Fabrikam", Label::Org), ("Nimbus", Label::Misc), ("Nimbus", Label::Misc)])
+        );
+    }
+
+    #[test]
+    fn a_clear_majority_labels_every_mention_of_a_mixed_case_name() {
+        let text = "Contoso grew. Contoso hired. Contoso sold. Money went to Contoso. ATLANTA AT CHICAGO. \
+                    CHICAGO won. CHICAGO lost. CHICAGO tied.";
+        let model = [
+            ("Contoso", Label::Org),
+            ("Contoso", Label::Org),
+            ("Contoso", Label::Org),
+            ("Contoso", Label::Loc),
+            ("ATLANTA", Label::Org),
+            ("CHICAGO", Label::Loc),
+            ("CHICAGO", Label::Org),
+            ("CHICAGO", Label::Org),
+            ("CHICAGO", Label::Org),
+        ];
+        let labels: Vec<Label> = refined(text, &model).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(labels[..4], [Label::Org; 4]);
+        assert_eq!(labels[5..], [Label::Loc, Label::Org, Label::Org, Label::Org]);
+    }
+
+    #[test]
+    fn a_camel_case_word_is_a_product_rather_than_a_place_before_its_success() {
+        let text = "After FooBot's success, McAllister's rivals copied it in McAllen.";
+        let model = [("FooBot", Label::Loc), ("McAllister", Label::Person), ("McAllen", Label::Loc)];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[("FooBot", Label::Misc), ("McAllister", Label::Person), ("McAllen", Label::Loc)])
+        );
+    }
+}
