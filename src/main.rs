@@ -151,7 +151,7 @@ fn analyze_lines(analyzer: &Analyzer) -> Result<(), String> {
         let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
         let output = Output { id: document.id, analysis: &analysis };
         serde_json::to_writer(&mut out, &output)
-            .and_then(|()| writeln!(out).map_err(serde_json::Error::io))
+            .and_then(|()| writeln!(out).and_then(|()| out.flush()).map_err(serde_json::Error::io))
             .map_err(|e| format!("cannot write output: {e}"))?;
     }
     out.flush().map_err(|e| format!("cannot write output: {e}"))

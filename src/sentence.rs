@@ -137,7 +137,10 @@ impl Splitter<'_> {
             return true;
         }
         // Rule 5: a dateline's date ("Thursday, May 7, 2015 On Tuesday, ...").
-        if token.gap != Gap::None && self.is_date_line(first..i) && self.next_word(i) == NextWord::Other {
+        if token.gap != Gap::None
+            && self.is_date_line(first..i)
+            && matches!(self.next_word(i), NextWord::Starter | NextWord::Other)
+        {
             return true;
         }
         // Rule 6: terminal punctuation, then closing quotes or brackets that touch it.

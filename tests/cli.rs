@@ -167,3 +167,43 @@ fn offsets_are_utf16_code_units() {
         analysis["groups"].as_array().unwrap().iter().find(|g| g["text"] == "2019").expect("2019 group");
     assert_eq!(group["first"], text[..text.find("2019").unwrap()].encode_utf16().count());
 }
+
+#[test]
+fn a_file_stdin_and_dash_give_the_same_document() {
+    let text = "Mr. Smith left Acme Inc. on Tuesday. He joined the U.S. Senate.";
+    let path = scratch_file("document.txt", text);
+    let from_file = json_lines(&run(&[path.to_str().unwrap()], b""));
+    let from_stdin = json_lines(&run(&[], text.as_bytes()));
+    let from_dash = json_lines(&run(&["-"], text.as_bytes()));
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file, from_dash);
+    assert_eq!(from_file.len(), 1, "one JSON object");
+    let ends: Vec<u64> =
+        from_file[0]["sentences"].as_array().unwrap().iter().map(|s| s["end"].as_u64().unwrap()).collect();
+    assert_eq!(ends, [36, text.len() as u64]);
+}
+
+#[test]
+fn jsonl_answers_each_line_before_the_next_arrives() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
+        .arg("--jsonl")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    for id in 0..3 {
+        writeln!(stdin, r#"{{"id":{id},"text":"Line {id}. It streams."}}"#).expect("written");
+        stdin.flush().expect("flushed");
+        // Stdin stays open: the answer must come while the CLI still waits for more input.
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("an answer line");
+        let answer: Value = serde_json::from_str(&line).expect("a JSON line");
+        assert_eq!(answer["id"], id);
+        assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
+    }
+    drop(stdin);
+    assert!(child.wait().expect("the CLI finishes").success());
+}
