@@ -280,7 +280,7 @@ fn group_of(analysis: &Analysis) -> Vec<Option<usize>> {
             }),
         };
         if let Some(i) = found {
-            missing[i] -= 1;
+            missing[i] = missing[i].saturating_sub(1);
         }
         found
     };

@@ -169,6 +169,11 @@ test('pasting the running example gives its sentences and entities', async (t) =
   await analysed(record.page);
   const rendered = await paste(record.page, text);
   assertRendered(rendered, text, analysis);
+  // Issue 5: the running example has 23 sentences; its dollar amounts are MONEY.
+  assert.equal(rendered.sentences.length, 23);
+  for (const amount of ['$20 billion', '$1 billion', '$10 billion']) {
+    assert.ok(rendered.entities.some(([label, text]) => label === 'MONEY' && text === amount), amount);
+  }
   t.diagnostic(`${rendered.sentences.length} sentences, ${rendered.entities.length} entity mentions`);
   assertNoProblems(record);
 });

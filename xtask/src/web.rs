@@ -333,6 +333,13 @@ fn ensure_node_packages() -> Result<(), String> {
     if command("npm", &["--version"]).output().is_err() {
         apt_install(&["nodejs", "npm"])?;
     }
+    // playwright-core needs Node.js 20 or later; Debian 12's nodejs is 18.
+    let version = command("node", &["--version"]).output()?;
+    let major: u32 =
+        version.trim().trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    if major < 20 {
+        return Err(format!("the browser tests need Node.js 20 or later, found {}", version.trim()));
+    }
     command("npm", &["ci", "--no-audit", "--no-fund"]).dir(&e2e).run()
 }
 
