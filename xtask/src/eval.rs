@@ -169,38 +169,29 @@ pub fn errors(model: &Model, documents: &[Document]) {
             if let Some(p) = predicted.iter().find(|p| p.0 == span.start && p.1 == span.end) {
                 wrong_label += 1;
                 confusion[kind][p.2] += 1;
-                {
-                    println!(
-                        "LABEL {:?} gold {} pred {}",
-                        &document.text[span.start..span.end],
-                        TYPE_NAMES[kind],
-                        TYPE_NAMES[p.2]
-                    );
-                }
-            } else if predicted.iter().any(|p| p.0 < span.end && span.start < p.1) {
+                println!(
+                    "LABEL {:?} gold {} pred {}",
+                    &document.text[span.start..span.end],
+                    TYPE_NAMES[kind],
+                    TYPE_NAMES[p.2]
+                );
+            } else if let Some(p) = predicted.iter().find(|p| p.0 < span.end && span.start < p.1) {
                 boundary += 1;
-                {
-                    let p = predicted.iter().find(|p| p.0 < span.end && span.start < p.1).unwrap();
-                    println!(
-                        "BOUNDARY gold {:?} {} pred {:?}",
-                        &document.text[span.start..span.end],
-                        TYPE_NAMES[kind],
-                        &document.text[p.0..p.1]
-                    );
-                }
+                println!(
+                    "BOUNDARY gold {:?} {} pred {:?}",
+                    &document.text[span.start..span.end],
+                    TYPE_NAMES[kind],
+                    &document.text[p.0..p.1]
+                );
             } else {
                 missed += 1;
-                {
-                    println!("MISSED {:?} {}", &document.text[span.start..span.end], TYPE_NAMES[kind]);
-                }
+                println!("MISSED {:?} {}", &document.text[span.start..span.end], TYPE_NAMES[kind]);
             }
         }
         for p in &predicted {
             if !document.entities.iter().any(|(s, _)| s.start < p.1 && p.0 < s.end) {
                 spurious += 1;
-                {
-                    println!("SPURIOUS {:?} {}", &document.text[p.0..p.1], TYPE_NAMES[p.2]);
-                }
+                println!("SPURIOUS {:?} {}", &document.text[p.0..p.1], TYPE_NAMES[p.2]);
             }
         }
     }
