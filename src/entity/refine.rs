@@ -2,7 +2,9 @@
 //! training text cannot teach. Each rule names the case it exists for:
 //!
 //! 1. Common-noun acronyms ("AI development", "the firm's IP") are not names, whatever the model
-//!    says: a short list of acronyms that stand for things, never for one organization.
+//!    says: a short list of acronyms that stand for things, never for one organization. A mention
+//!    that runs into an amount ("could cost Acme $20 billion" tagged "Acme $20") ends before the
+//!    currency sign, so that rule 4 sees the bare name.
 //! 2. A possessive owner followed by a run of capitalized words that holds a number or a word with
 //!    an inner capital is a product: "its Windows 95 update", "Acme's CloudBox Pro", "their
 //!    Xbox 360 console". People and places do not have such names.
@@ -86,6 +88,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
         .filter_map(|e| {
             let first = tokens.partition_point(|t| t.end <= e.span.start);
             let end = tokens.partition_point(|t| t.start < e.span.end);
+            let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
             (first < end).then_some(Mention { tokens: first..end, label: e.label })
         })
         .collect();
@@ -284,6 +287,11 @@ fn inner_capital(word: &str) -> bool {
     false
 }
 
+/// Whether a token is a currency sign ("$", "€").
+fn is_currency_sign(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| matches!(c, '$' | '€' | '£' | '¥'))
+}
+
 /// Puts `mention` in place of every mention it overlaps.
 fn replace(mentions: &mut Vec<Mention>, mention: Mention) {
     mentions.retain(|m| m.tokens.end <= mention.tokens.start || mention.tokens.end <= m.tokens.start);
@@ -319,10 +327,18 @@ mod tests {
     }
 
     #[test]
-    fn common_noun_acronyms_are_no_names() {
+    fn common_noun_acronyms_and_amounts_are_no_names() {
         let text = "Fabrikam hired a CEO to lead its AI unit.";
         let model = [("Fabrikam", Label::Org), ("CEO", Label::Org), ("AI", Label::Org)];
         assert_eq!(refined(text, &model), pairs(&[("Fabrikam", Label::Org)]));
+        let text = "Fabrikam said delays could cost Fabrikam $2 billion, as Fabrikam told Fabrikam staff.";
+        let model = [
+            ("Fabrikam", Label::Org),
+            ("Fabrikam $2", Label::Misc),
+            ("Fabrikam", Label::Org),
+            ("Fabrikam", Label::Org),
+        ];
+        assert_eq!(refined(text, &model), pairs(&[("Fabrikam", Label::Org); 4]));
     }
 
     #[test]
