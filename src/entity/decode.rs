@@ -86,13 +86,19 @@ impl Decoder {
         }
         self.scores.push(start);
         self.back.push([0; NUM_TAGS]);
+        let mut allowed_after = [[false; NUM_TAGS]; NUM_TAGS];
+        for (p, row) in allowed_after.iter_mut().enumerate() {
+            for (next, slot) in row.iter_mut().enumerate() {
+                *slot = allowed(Some(p as u8), next as u8);
+            }
+        }
         for emission in &emissions[1..] {
             let prev = *self.scores.last().unwrap_or(&start);
             let mut row = [f32::NEG_INFINITY; NUM_TAGS];
             let mut back = [0u8; NUM_TAGS];
             for next in 0..NUM_TAGS {
                 for (p, prev_score) in prev.iter().enumerate() {
-                    if !allowed(Some(p as u8), next as u8) {
+                    if !allowed_after[p][next] {
                         continue;
                     }
                     let score = prev_score + transitions[p][next];

@@ -22,9 +22,11 @@ use crate::span::Span;
 use crate::token::Token;
 
 const MAGIC: &[u8; 8] = b"AANERMDL";
-
 /// Version of the file format.
 const FORMAT_VERSION: u32 = 1;
+
+/// The most tokens tagged as one document; longer texts are tagged in pieces of whole sentences.
+const MAX_DOCUMENT_TOKENS: usize = 20_000;
 
 /// Why a model file cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -226,6 +228,35 @@ impl Model {
     /// from [`tokenize`](crate::token::tokenize) and [`split_tokens`](crate::sentence::split_tokens)).
     /// Returns non-overlapping spans in text order.
     pub fn tag(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+        // A long text is tagged in pieces of whole sentences, each its own "document": memory stays
+        // bounded (a 10 MB text would otherwise hold ~400 bytes of features per token at once),
+        // while an article, far below the limit, keeps its document-level consistency.
+        let mut entities = Vec::new();
+        let mut rebased = Vec::new();
+        let mut first = 0;
+        while first < sentences.len() {
+            let start = sentences[first].tokens.start;
+            let mut end = first + 1;
+            while end < sentences.len() && sentences[end].tokens.end - start <= MAX_DOCUMENT_TOKENS {
+                end += 1;
+            }
+            let stop = sentences[end - 1].tokens.end;
+            rebased.clear();
+            rebased.extend(sentences[first..end].iter().map(|s| Sentence {
+                span: s.span,
+                tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
+            }));
+            match tokens.get(start..stop) {
+                Some(piece) => entities.extend(self.tag_document(text, piece, &rebased)),
+                None => return Vec::new(),
+            }
+            first = end;
+        }
+        entities
+    }
+
+    /// Tags one document (or one piece of a long text) with both passes.
+    fn tag_document(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
         let well_formed =
             sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
                 && sentences.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start)
@@ -395,6 +426,18 @@ mod tests {
         let found = tag(Model::embedded(), "Angela Merkel met executives of Siemens AG in Berlin on Monday.");
         let expected = [("Angela Merkel", Label::Person), ("Siemens AG", Label::Org), ("Berlin", Label::Loc)];
         assert_eq!(found, expected.map(|(t, l)| (t.to_string(), l)));
+    }
+
+    #[test]
+    fn a_text_longer_than_one_document_is_tagged_in_pieces_with_the_same_result() {
+        let sentence = "Angela Merkel met executives of Siemens AG in Berlin on Monday.\n";
+        let one = tag(Model::embedded(), sentence);
+        // 13 tokens a sentence: 2,000 sentences are 26,000 tokens, more than one document.
+        let copies = 2_000;
+        assert!(copies * 13 > MAX_DOCUMENT_TOKENS);
+        let all = tag(Model::embedded(), &sentence.repeat(copies));
+        assert_eq!(all.len(), one.len() * copies);
+        assert!(all.chunks(one.len()).all(|chunk| chunk == one.as_slice()));
     }
 
     #[test]
