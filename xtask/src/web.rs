@@ -285,7 +285,7 @@ fn wasm_opt(file: &Path) -> Result<(), String> {
         "--enable-reference-types",
         "--enable-multivalue",
     ];
-    let mut args = vec!["-Oz", "--strip-debug", "--strip-producers"];
+    let mut args = vec!["-O3", "--strip-debug", "--strip-producers"];
     args.extend(features);
     args.extend([file.as_str(), "-o", file.as_str()]);
     command(&wasm_opt.display().to_string(), &args).run()
