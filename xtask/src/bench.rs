@@ -315,12 +315,7 @@ fn bundle_size(dist: &Path) -> Result<Bundle, String> {
     for name in PAGE_FILES {
         let path = dist.join(name);
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let output = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(&path)
-            .output()
-            .map_err(|e| format!("cannot run gzip: {e}"))?;
-        let gzipped = output.stdout.len() as u64;
+        let gzipped = crate::gzip_size(&path)?;
         bundle.raw += bytes.len() as u64;
         bundle.gzipped += gzipped;
         if name.ends_with(".wasm") {

@@ -80,6 +80,19 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// The size in bytes of `path` compressed with `gzip -9`, as a web server would send it.
+fn gzip_size(path: &std::path::Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("cannot run gzip: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("gzip {} failed ({})", path.display(), output.status));
+    }
+    Ok(output.stdout.len() as u64)
+}
+
 /// The repository root (the parent of this crate's directory).
 fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -5,7 +5,7 @@
 //! features are indexed in sorted order, and hash maps are used for look-ups only.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -87,7 +87,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "wrote {}: {} bytes ({} gzipped), {} features, {} gazetteer entries, in {:.0} s",
         out.display(),
         bytes.len(),
-        gzipped_size(&out).map_or("?".into(), |n| n.to_string()),
+        crate::gzip_size(&out).map_or("?".into(), |n| n.to_string()),
         model.feature_count(),
         model.gazetteer_len(),
         started.elapsed().as_secs_f64()
@@ -98,11 +98,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Parses a numeric option's value.
 fn number<T: std::str::FromStr>(value: Option<&String>, option: &str) -> Result<T, String> {
     value.and_then(|v| v.parse().ok()).ok_or_else(|| format!("{option} needs a number"))
-}
-
-fn gzipped_size(path: &PathBuf) -> Option<usize> {
-    let output = Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;
-    output.status.success().then_some(output.stdout.len())
 }
 
 /// Feature ids of a run of tokens: `ids[offsets[i]..offsets[i + 1]]` for token `i`.

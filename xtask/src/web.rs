@@ -237,7 +237,7 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
     for name in site.iter().chain(files.iter()) {
         let path = dist.join(name);
         let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-        let gzipped = gzip_size(&path)?;
+        let gzipped = crate::gzip_size(&path)?;
         if site.contains(name) {
             site_total = (site_total.0 + raw, site_total.1 + gzipped);
         } else {
@@ -251,16 +251,6 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
     );
     print!("{report}");
     Ok(())
-}
-
-fn gzip_size(path: &Path) -> Result<u64, String> {
-    let output = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    Ok(output.stdout.len() as u64)
 }
 
 fn bindgen(wasm: &Path, target: &str, out_dir: &Path, out_name: &str) -> Result<(), String> {
