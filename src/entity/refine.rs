@@ -7,15 +7,17 @@
 //!    currency sign, so that rule 4 sees the bare name.
 //! 2. A possessive owner followed by a run of capitalized words that holds a number or a word with
 //!    an inner capital is a product: "its Windows 95 update", "Acme's CloudBox Pro", "their
-//!    Xbox 360 console". People and places do not have such names.
+//!    Xbox 360 console". People and places do not have such names. So is a single capitalized
+//!    word between "its" or "their" and a product noun ("its Nimbus cloud", "their Comet browser").
 //! 3. A dateline source: at the very start of a text, a cased name followed by a spaced dash
 //!    ("Bloomberg - Shares fell ...") is the news agency or publisher, an organization followed by
 //!    the article's first sentence (a headline's topic, "Soccer - Team named", is followed by a few
 //!    words), unless the model took it for a place ("Madrid - ...").
-//! 4. Consistency across the document: every mention of the same name gets one label. Appositive
-//!    type words decide it where they occur ("startup X", "X Inc" make an organization; "its X
-//!    cloud", "its X app" a product; a party to "a deal with X" is an organization rather than a
-//!    person, though it may be a country); otherwise a clear majority of the model's labels wins.
+//! 4. Consistency across the document: every mention of the same name gets one label. A name
+//!    with shares, investors or executives, one invested in or a party to "a deal with X", is
+//!    no person (though it may be a country): its PERSON mentions become ORG. Appositive type
+//!    words then decide the label where they occur ("startup X", "X Inc" make an organization;
+//!    "its X cloud", "its X app" a product); otherwise a clear majority of the model's labels wins.
 //!    A word with an inner capital ("ChatGPT") is no place: tagged LOC before "'s success", "'s
 //!    launch" and the like, it is a product.
 
@@ -53,25 +55,33 @@ const ORG_AFTER: [&str; 10] = ["inc", "inc.", "corp", "corp.", "ltd", "ltd.", "l
 /// Nouns that, before "with X", say X is no person ("a deal with X").
 const ORG_DEAL: [&str; 5] = ["deal", "partnership", "merger", "contract", "alliance"];
 
-/// Nouns that, after "its X" or "their X", say X is a product ("its X cloud platform").
-const PRODUCT_AFTER: [&str; 16] = [
-    "platform",
-    "app",
-    "cloud",
+/// Words that, a few words before "in X", say X is no person ("invested $5 million in X").
+const INVESTED: [&str; 6] = ["invested", "invest", "invests", "investing", "investment", "stake"];
+
+/// Nouns that, after "X's", say X is no person ("X's shares", "X's technology").
+const COMPANY_POSSESSED: [&str; 13] = [
+    "shares",
+    "stake",
+    "shareholders",
+    "investors",
+    "revenue",
+    "revenues",
+    "profits",
+    "earnings",
+    "customers",
+    "technology",
     "software",
-    "chatbot",
-    "model",
-    "service",
-    "browser",
-    "device",
-    "phone",
-    "console",
-    "assistant",
-    "tool",
-    "tools",
-    "engine",
-    "search",
+    "models",
+    "valuation",
 ];
+
+/// Nouns that, after a name, say it is no person ("X executives").
+const COMPANY_AFTER: [&str; 4] = ["executives", "shareholders", "employees", "shares"];
+
+/// Nouns that, after "its X" or "their X", say X is a product ("its Nimbus cloud", "its Comet
+/// browser"); not the nouns that also follow places ("its London service", "its Paris office").
+const PRODUCT_NOUNS: [&str; 8] =
+    ["platform", "app", "cloud", "chatbot", "browser", "console", "assistant", "software"];
 
 /// Nouns that, after "X's", say X is a product ("X's success", "X's launch").
 const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularity", "debut", "users"];
@@ -157,7 +167,14 @@ impl Doc<'_> {
                 && run
                     .clone()
                     .any(|j| self.tokens[j].kind == TokenKind::Number || inner_capital(self.word(j)));
-            if product {
+            // "its Nimbus cloud platform": a name the model missed, between a possessive
+            // determiner and a product noun.
+            let untagged = !mentions.iter().any(|m| m.tokens.start < run.end && run.start < m.tokens.end);
+            let named = run.len() == 1
+                && self.lower(Some(k)) != "'s"
+                && untagged
+                && PRODUCT_NOUNS.contains(&self.lower(Some(end)).as_str());
+            if product || named {
                 replace(mentions, Mention { tokens: run, label: Label::Misc });
             }
         }
@@ -189,18 +206,27 @@ impl Doc<'_> {
     fn cue(&self, mention: &Mention) -> Option<Label> {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
         let before = self.lower(first.checked_sub(1));
-        let before2 = self.lower(first.checked_sub(2));
         let after = self.lower(Some(end));
-        if ORG_BEFORE.contains(&before.as_str())
-            || ORG_AFTER.contains(&after.as_str())
-            || (before == "with" && ORG_DEAL.contains(&before2.as_str()) && mention.label == Label::Person)
-        {
+        if ORG_BEFORE.contains(&before.as_str()) || ORG_AFTER.contains(&after.as_str()) {
             return Some(Label::Org);
         }
-        if matches!(before.as_str(), "its" | "their") && PRODUCT_AFTER.contains(&after.as_str()) {
+        if matches!(before.as_str(), "its" | "their") && PRODUCT_NOUNS.contains(&after.as_str()) {
             return Some(Label::Misc);
         }
         None
+    }
+
+    /// Whether the words around a mention say it is a company or a country rather than a person:
+    /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shares", "X executives".
+    fn no_person(&self, mention: &Mention) -> bool {
+        let (first, end) = (mention.tokens.start, mention.tokens.end);
+        let before = |n: usize| self.lower(first.checked_sub(n));
+        let after = self.lower(Some(end));
+        let invested = (2..=5).map(before).any(|w| INVESTED.contains(&w.as_str()));
+        (before(1) == "with" && ORG_DEAL.contains(&before(2).as_str()))
+            || (before(1) == "in" && invested)
+            || (after == "'s" && COMPANY_POSSESSED.contains(&self.lower(Some(end + 1)).as_str()))
+            || COMPANY_AFTER.contains(&after.as_str())
     }
 
     /// Rule 4: one label per name across the document.
@@ -219,6 +245,13 @@ impl Doc<'_> {
             let single_camel = group.iter().all(|&i| {
                 mentions[i].tokens.len() == 1 && inner_capital(self.word(mentions[i].tokens.start))
             });
+            if group.iter().any(|&i| self.no_person(&mentions[i])) {
+                for &i in group {
+                    if mentions[i].label == Label::Person {
+                        mentions[i].label = Label::Org;
+                    }
+                }
+            }
             let mut decided: Option<Option<Label>> = None;
             for &i in group {
                 if let Some(label) = self.cue(&mentions[i]) {
@@ -403,6 +436,41 @@ mod tests {
         assert_eq!(
             refined(text, &model),
             pairs(&[("Fabrikam", Label::Org), ("Nimbus", Label::Misc), ("Nimbus", Label::Misc)])
+        );
+    }
+
+    #[test]
+    fn a_name_with_investors_or_shares_is_no_person() {
+        let text = "Lumen invested $5 million in Quorra. Quorra's shares rose, and Quorra hired. \
+                    Smith said Jones was fine.";
+        let model = [
+            ("Lumen", Label::Org),
+            ("Quorra", Label::Person),
+            ("Quorra", Label::Person),
+            ("Quorra", Label::Person),
+            ("Smith", Label::Person),
+            ("Jones", Label::Person),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Lumen", Label::Org),
+                ("Quorra", Label::Org),
+                ("Quorra", Label::Org),
+                ("Quorra", Label::Org),
+                ("Smith", Label::Person),
+                ("Jones", Label::Person),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_untagged_word_between_its_and_a_product_noun_is_a_product() {
+        let text = "Fabrikam said its Comet browser and its London service would grow.";
+        let model = [("Fabrikam", Label::Org), ("London", Label::Loc)];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[("Fabrikam", Label::Org), ("Comet", Label::Misc), ("London", Label::Loc)])
         );
     }
 
