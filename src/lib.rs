@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 mod abbreviation;
+mod calendar;
 pub mod entity;
 pub mod sentence;
 pub mod span;

@@ -17,6 +17,7 @@
 use std::ops::Range;
 
 use crate::abbreviation::{abbreviation_kind, is_sentence_starter, AbbreviationKind};
+use crate::calendar::{MONTHS, WEEKDAYS};
 use crate::span::Span;
 use crate::token::{tokenize, Gap, Token, TokenKind};
 
@@ -477,23 +478,6 @@ fn is_closer(text: &str) -> bool {
 /// How many quotes and brackets in a row are looked through around a terminal mark; more are
 /// treated as text, which keeps a line of a million ")" linear.
 const MAX_BRACKETS: usize = 8;
-
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn is_opener(text: &str) -> bool {
     matches!(text, "\"" | "'" | "“" | "‘" | "«" | "(" | "[" | "{")

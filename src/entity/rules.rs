@@ -46,6 +46,7 @@
 //! - A clock time without "a.m."/"p.m." or a time zone needs a two-digit hour or a lowercase word
 //!   before it, so "John 3:16" is not a time.
 
+use crate::calendar::{MONTHS, WEEKDAYS};
 use crate::entity::{Entity, Label};
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -283,37 +284,6 @@ const PERIODS: &[&str] = &[
 
 /// Seasons, dates with a year ("spring 2020") or after "last"/"this"/"next".
 const SEASONS: &[&str] = &["spring", "summer", "autumn", "fall", "winter"];
-
-/// Month names, and their abbreviations with a period (kept in the token by the tokenizer).
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan.",
-    "Feb.",
-    "Mar.",
-    "Apr.",
-    "Jun.",
-    "Jul.",
-    "Aug.",
-    "Sep.",
-    "Sept.",
-    "Oct.",
-    "Nov.",
-    "Dec.",
-];
-
-/// Days of the week.
-const WEEKDAYS: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// Words after which a month, a weekday or a four-digit number is a date ("in May", "since
 /// 2019"); compared ignoring ASCII case.
