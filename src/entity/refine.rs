@@ -16,8 +16,9 @@
 //! 4. Consistency across the document: every mention of the same name gets one label. A name
 //!    with shares, investors or executives, one invested in or a party to "a deal with X", is
 //!    no person (though it may be a country): its PERSON mentions become ORG. Appositive type
-//!    words then decide the label where they occur ("startup X", "X Inc" make an organization;
-//!    "its X cloud", "its X app" a product); otherwise a clear majority of the model's labels wins.
+//!    words then decide the label where they occur ("startup X", "X Inc", "X, the startup," make
+//!    an organization; "its X cloud", "its X app", "X, Acme's chatbot," a product); otherwise a
+//!    clear majority of the model's labels wins.
 //!    A word with an inner capital ("ChatGPT") is no place: tagged LOC before "'s success", "'s
 //!    launch" and the like, it is a product.
 
@@ -79,9 +80,9 @@ const COMPANY_POSSESSED: [&str; 13] = [
 const COMPANY_AFTER: [&str; 4] = ["executives", "shareholders", "employees", "shares"];
 
 /// Nouns that, after "its X" or "their X", say X is a product ("its Nimbus cloud", "its Comet
-/// browser"); not the nouns that also follow places ("its London service", "its Paris office").
-const PRODUCT_NOUNS: [&str; 8] =
-    ["platform", "app", "cloud", "chatbot", "browser", "console", "assistant", "software"];
+/// browser"); not the nouns that also follow places or people ("its London service", "its Paris
+/// office", "Smith's assistant").
+const PRODUCT_NOUNS: [&str; 7] = ["platform", "app", "cloud", "chatbot", "browser", "console", "software"];
 
 /// Nouns that, after "X's", say X is a product ("X's success", "X's launch").
 const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularity", "debut", "users"];
@@ -102,6 +103,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
             (first < end).then_some(Mention { tokens: first..end, label: e.label })
         })
         .collect();
+    doc.no_people(&mut mentions);
     for sentence in sentences {
         doc.products(sentence.tokens.clone(), &mut mentions);
     }
@@ -213,11 +215,42 @@ impl Doc<'_> {
         if matches!(before.as_str(), "its" | "their") && PRODUCT_NOUNS.contains(&after.as_str()) {
             return Some(Label::Misc);
         }
+        if after == "," {
+            return self.appositive(end + 1);
+        }
+        None
+    }
+
+    /// The label an appositive starting at token `k` gives the name before it: "X, the startup,"
+    /// "X, a chipmaker" (ORG), "X, Acme's chatbot," "X, its new app" (product). The noun must not
+    /// own something itself ("X, the company's chairman" is a person).
+    fn appositive(&self, k: usize) -> Option<Label> {
+        let mut at = k;
+        match self.lower(Some(at)).as_str() {
+            "the" | "a" | "an" | "its" | "their" => at += 1,
+            _ if self.is_cased_word(at) && self.lower(Some(at + 1)) == "'s" => at += 2,
+            _ => return None,
+        }
+        for _ in 0..2 {
+            let noun = self.lower(Some(at));
+            let owns = self.lower(Some(at + 1)) == "'s";
+            if ORG_BEFORE.contains(&noun.as_str()) && !owns {
+                return Some(Label::Org);
+            }
+            if PRODUCT_NOUNS.contains(&noun.as_str()) && !owns {
+                return Some(Label::Misc);
+            }
+            if !self.word(at).starts_with(char::is_lowercase) {
+                return None;
+            }
+            at += 1;
+        }
         None
     }
 
     /// Whether the words around a mention say it is a company or a country rather than a person:
-    /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shares", "X executives".
+    /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shares", "X's app",
+    /// "X executives".
     fn no_person(&self, mention: &Mention) -> bool {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
         let before = |n: usize| self.lower(first.checked_sub(n));
@@ -225,12 +258,15 @@ impl Doc<'_> {
         let invested = (2..=5).map(before).any(|w| INVESTED.contains(&w.as_str()));
         (before(1) == "with" && ORG_DEAL.contains(&before(2).as_str()))
             || (before(1) == "in" && invested)
-            || (after == "'s" && COMPANY_POSSESSED.contains(&self.lower(Some(end + 1)).as_str()))
+            || (after == "'s" && {
+                let possessed = self.lower(Some(end + 1));
+                COMPANY_POSSESSED.contains(&possessed.as_str()) || PRODUCT_NOUNS.contains(&possessed.as_str())
+            })
             || COMPANY_AFTER.contains(&after.as_str())
     }
 
-    /// Rule 4: one label per name across the document.
-    fn consistent(&self, mentions: &mut [Mention]) {
+    /// The mentions of each name (same canonical text), as indices into `mentions`.
+    fn groups(&self, mentions: &[Mention]) -> Vec<Vec<usize>> {
         let keys: Vec<String> = mentions
             .iter()
             .map(|m| {
@@ -241,17 +277,30 @@ impl Doc<'_> {
             .collect();
         let mut order: Vec<usize> = (0..mentions.len()).collect();
         order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        for group in order.chunk_by(|&a, &b| keys[a] == keys[b]) {
-            let single_camel = group.iter().all(|&i| {
-                mentions[i].tokens.len() == 1 && inner_capital(self.word(mentions[i].tokens.start))
-            });
+        order.chunk_by(|&a, &b| keys[a] == keys[b]).map(<[usize]>::to_vec).collect()
+    }
+
+    /// Rule 4, first step (before rule 2 looks for owners): the PERSON mentions of a name that
+    /// [is no person](Self::no_person) become ORG.
+    fn no_people(&self, mentions: &mut [Mention]) {
+        for group in self.groups(mentions) {
             if group.iter().any(|&i| self.no_person(&mentions[i])) {
-                for &i in group {
+                for &i in &group {
                     if mentions[i].label == Label::Person {
                         mentions[i].label = Label::Org;
                     }
                 }
             }
+        }
+    }
+
+    /// Rule 4: one label per name across the document.
+    fn consistent(&self, mentions: &mut [Mention]) {
+        for group in self.groups(mentions) {
+            let group = group.as_slice();
+            let single_camel = group.iter().all(|&i| {
+                mentions[i].tokens.len() == 1 && inner_capital(self.word(mentions[i].tokens.start))
+            });
             let mut decided: Option<Option<Label>> = None;
             for &i in group {
                 if let Some(label) = self.cue(&mentions[i]) {
@@ -471,6 +520,31 @@ mod tests {
         assert_eq!(
             refined(text, &model),
             pairs(&[("Fabrikam", Label::Org), ("Comet", Label::Misc), ("London", Label::Loc)])
+        );
+    }
+
+    #[test]
+    fn appositives_say_what_a_name_is() {
+        let text = "Nimbus, Fabrikam's chatbot, beat Zephyr, a chipmaker. Smith, the company's chairman, \
+                    praised Nimbus and Zephyr.";
+        let model = [
+            ("Nimbus", Label::Person),
+            ("Fabrikam", Label::Org),
+            ("Zephyr", Label::Loc),
+            ("Smith", Label::Person),
+            ("Nimbus", Label::Person),
+            ("Zephyr", Label::Loc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Nimbus", Label::Misc),
+                ("Fabrikam", Label::Org),
+                ("Zephyr", Label::Org),
+                ("Smith", Label::Person),
+                ("Nimbus", Label::Misc),
+                ("Zephyr", Label::Org),
+            ])
         );
     }
 
