@@ -150,10 +150,13 @@ impl Doc<'_> {
     /// Rule 2: product names after a possessive owner.
     fn products(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
         for k in sentence.clone() {
-            let owner = match self.lower(Some(k)).as_str() {
-                "its" | "their" => true,
-                "'s" => mentions.iter().any(|m| m.tokens.end == k && m.label == Label::Org),
-                _ => false,
+            let word = self.word(k);
+            let owner = if ["its", "their"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
+                true
+            } else if ["'s", "’s", "'S", "’S"].contains(&word) {
+                mentions.iter().any(|m| m.tokens.end == k && m.label == Label::Org)
+            } else {
+                false
             };
             if !owner {
                 continue;
