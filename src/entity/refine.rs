@@ -5,10 +5,11 @@
 //!    says: a short list of acronyms that stand for things, never for one organization. A mention
 //!    that runs into an amount ("could cost Acme $20 billion" tagged "Acme $20") ends before the
 //!    currency sign, so that rule 4 sees the bare name.
-//! 2. A possessive owner followed by a run of capitalized words that holds a number or a word with
+//! 2. A possessive owner followed by a run of capitalized words that holds a digit or a word with
 //!    an inner capital is a product: "its Windows 95 update", "Acme's CloudBox Pro", "their
-//!    Xbox 360 console". People and places do not have such names. So is a single capitalized
-//!    word between "its" or "their" and a product noun ("its Nimbus cloud", "their Comet browser").
+//!    iPhone 16", "its F-150 Lightning". People and places do not have such names. So is a single
+//!    capitalized word between "its" or "their" and a product noun ("its Nimbus cloud", "their
+//!    Comet browser").
 //! 3. A dateline source: at the very start of a text, a cased name followed by a spaced dash
 //!    ("Bloomberg - Shares fell ...") is the news agency or publisher, an organization followed by
 //!    the article's first sentence (a headline's topic, "Soccer - Team named", is followed by a few
@@ -163,15 +164,20 @@ impl Doc<'_> {
             }
             let mut end = k + 1;
             while end < sentence.end
-                && (self.is_cased_word(end) || (end > k + 1 && self.tokens[end].kind == TokenKind::Number))
+                && (self.is_cased_word(end)
+                    || (self.tokens[end].kind == TokenKind::Word && inner_capital(self.word(end)))
+                    || (end > k + 1 && self.tokens[end].kind == TokenKind::Number))
             {
                 end += 1;
             }
             let run = k + 1..end;
             let product = run.len() >= 2
-                && run
-                    .clone()
-                    .any(|j| self.tokens[j].kind == TokenKind::Number || inner_capital(self.word(j)));
+                && run.clone().any(|j| {
+                    let word = self.word(j);
+                    // A number or a model code ("F-150", "A380"), not "Under-21".
+                    let code = !word.contains(char::is_lowercase);
+                    (code && word.contains(|c: char| c.is_ascii_digit())) || inner_capital(word)
+                });
             // "its Nimbus cloud platform": a name the model missed, between a possessive
             // determiner and a product noun.
             let untagged = !mentions.iter().any(|m| m.tokens.start < run.end && run.start < m.tokens.end);
@@ -428,13 +434,15 @@ mod tests {
 
     #[test]
     fn names_with_numbers_or_inner_capitals_after_an_owner_are_products() {
-        let text = "Contoso said its Widget 3000 Plus and Contoso’s CloudBox Pro beat its Paris Office.";
+        let text = "Contoso said its Widget 3000 Plus and Contoso’s CloudBox Pro beat its Paris Office, \
+                    as their iPhone 16 and its F-150 Lightning did in their European Under-21 match.";
         let model = [
             ("Contoso", Label::Org),
             ("Widget", Label::Person),
             ("Contoso", Label::Org),
             ("CloudBox Pro", Label::Person),
             ("Paris", Label::Loc),
+            ("European", Label::Misc),
         ];
         assert_eq!(
             refined(text, &model),
@@ -444,6 +452,9 @@ mod tests {
                 ("Contoso", Label::Org),
                 ("CloudBox Pro", Label::Misc),
                 ("Paris", Label::Loc),
+                ("iPhone 16", Label::Misc),
+                ("F-150 Lightning", Label::Misc),
+                ("European", Label::Misc),
             ])
         );
     }
