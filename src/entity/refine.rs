@@ -15,7 +15,7 @@
 //!    the article's first sentence (a headline's topic, "Soccer - Team named", is followed by a few
 //!    words), unless the model took it for a place ("Madrid - ...").
 //! 4. Consistency across the document: every mention of the same name gets one label. A name
-//!    with shares, investors or executives, one invested in or a party to "a deal with X", is
+//!    with shareholders, investors or executives, one invested in or a party to "a deal with X", is
 //!    no person (though it may be a country): its PERSON mentions become ORG. Appositive type
 //!    words then decide the label where they occur ("startup X", "X Inc", "X, the startup," make
 //!    an organization; "its X cloud", "its X app", "X, Acme's chatbot," a product); otherwise a
@@ -60,10 +60,9 @@ const ORG_DEAL: [&str; 5] = ["deal", "partnership", "merger", "contract", "allia
 /// Words that, a few words before "in X", say X is no person ("invested $5 million in X").
 const INVESTED: [&str; 6] = ["invested", "invest", "invests", "investing", "investment", "stake"];
 
-/// Nouns that, after "X's", say X is no person ("X's shares", "X's technology").
-const COMPANY_POSSESSED: [&str; 13] = [
-    "shares",
-    "stake",
+/// Nouns that, after "X's", say X is no person ("X's shareholders", "X's technology").
+/// Not "shares" or "stake": people own those too ("Smith's stake").
+const COMPANY_POSSESSED: [&str; 11] = [
     "shareholders",
     "investors",
     "revenue",
@@ -77,8 +76,9 @@ const COMPANY_POSSESSED: [&str; 13] = [
     "valuation",
 ];
 
-/// Nouns that, after a name, say it is no person ("X executives").
-const COMPANY_AFTER: [&str; 4] = ["executives", "shareholders", "employees", "shares"];
+/// Nouns that, after a name, say it is no person ("X executives"); not "shares", which is also a
+/// verb ("Smith shares a view").
+const COMPANY_AFTER: [&str; 3] = ["executives", "shareholders", "employees"];
 
 /// Nouns that, after "its X" or "their X", say X is a product ("its Nimbus cloud", "its Comet
 /// browser"); not the nouns that also follow places or people ("its London service", "its Paris
@@ -258,7 +258,7 @@ impl Doc<'_> {
     }
 
     /// Whether the words around a mention say it is a company or a country rather than a person:
-    /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shares", "X's app",
+    /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shareholders", "X's app",
     /// "X executives".
     fn no_person(&self, mention: &Mention) -> bool {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
@@ -504,8 +504,8 @@ mod tests {
 
     #[test]
     fn a_name_with_investors_or_shares_is_no_person() {
-        let text = "Lumen invested $5 million in Quorra. Quorra's shares rose, and Quorra hired. \
-                    Smith said Jones was fine.";
+        let text = "Lumen invested $5 million in Quorra. Quorra's shareholders met, and Quorra hired. \
+                    Smith said Jones's stake was fine.";
         let model = [
             ("Lumen", Label::Org),
             ("Quorra", Label::Person),
