@@ -10,10 +10,10 @@
 //!    iPhone 16", "its F-150 Lightning". People and places do not have such names. So is a single
 //!    capitalized word between "its" or "their" and a product noun ("its Nimbus cloud", "their
 //!    Comet browser").
-//! 3. A dateline source: at the very start of a text, a cased name followed by a spaced dash
-//!    ("Bloomberg - Shares fell ...") is the news agency or publisher, an organization followed by
-//!    the article's first sentence (a headline's topic, "Soccer - Team named", is followed by a few
-//!    words), unless the model took it for a place ("Madrid - ...").
+//! 3. A dateline source: at the very start of a text, a cased name followed by a spaced dash and
+//!    the article's first sentence ("Bloomberg - Shares fell ...") is the news agency or
+//!    publisher, an organization, unless the model took it for a place ("Madrid - ..."). A
+//!    headline's topic ("Soccer - Team named") is followed by a few words only.
 //! 4. Consistency across the document: every mention of the same name gets one label. A name
 //!    with shareholders, investors or executives, one invested in or a party to "a deal with X", is
 //!    no person (though it may be a country): its PERSON mentions become ORG. Appositive type
@@ -94,6 +94,13 @@ const DATELINE_SENTENCE: usize = 12;
 /// Applies the corrections above to the model's mentions of one text.
 pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<Entity>) -> Vec<Entity> {
     let doc = Doc { text, tokens };
+    // Tokens and sentences from elsewhere than the tokenizer and splitter: nothing to correct.
+    let well_formed =
+        sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
+            && tokens.iter().all(|t| text.get(t.start..t.end).is_some());
+    if !well_formed {
+        return model;
+    }
     let mut mentions: Vec<Mention> = model
         .iter()
         .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()))
@@ -145,7 +152,8 @@ impl Doc<'_> {
     }
 
     fn is_cased_word(&self, k: usize) -> bool {
-        self.tokens[k].kind == TokenKind::Word && self.word(k).starts_with(char::is_uppercase)
+        self.tokens.get(k).is_some_and(|t| t.kind == TokenKind::Word)
+            && self.word(k).starts_with(char::is_uppercase)
     }
 
     /// Rule 2: product names after a possessive owner.
@@ -560,6 +568,14 @@ mod tests {
                 ("Zephyr", Label::Org),
             ])
         );
+    }
+
+    #[test]
+    fn names_at_the_very_end_of_a_text_need_no_following_words() {
+        for text in ["Sales rose at Nimbus ,", "Nimbus ’s", "its Nimbus", "Acme - ", "with Nimbus"] {
+            let name = if text.contains("Acme") { "Acme" } else { "Nimbus" };
+            assert_eq!(refined(text, &[(name, Label::Person)]).len(), 1, "{text}");
+        }
     }
 
     #[test]
