@@ -22,6 +22,10 @@
 //!    clear majority of the model's labels wins.
 //!    A word with an inner capital ("ChatGPT") is no place: tagged LOC before "'s success", "'s
 //!    launch" and the like, it is a product.
+//! 5. Short forms: a name of two or more words tagged PERSON that begins an organization's longer
+//!    name elsewhere in the document is that organization ("Harbor Freight" after "Harbor Freight
+//!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
+//!    "Washington Post".
 
 use super::{canonical_text, Entity, Label};
 use crate::sentence::Sentence;
@@ -119,6 +123,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
         doc.dateline(first.tokens.clone(), &mut mentions);
     }
     doc.consistent(&mut mentions);
+    doc.short_forms(&mut mentions);
     mentions.sort_by_key(|m| m.tokens.start);
     mentions
         .into_iter()
@@ -307,6 +312,19 @@ impl Doc<'_> {
                         mentions[i].label = Label::Org;
                     }
                 }
+            }
+        }
+    }
+
+    /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization.
+    fn short_forms(&self, mentions: &mut [Mention]) {
+        let words = |m: &Mention| m.tokens.clone().map(|k| self.word(k)).collect::<Vec<_>>();
+        let organizations: Vec<Vec<&str>> =
+            mentions.iter().filter(|m| m.label == Label::Org && m.tokens.len() > 2).map(words).collect();
+        for mention in mentions.iter_mut().filter(|m| m.label == Label::Person && m.tokens.len() >= 2) {
+            let short = words(mention);
+            if organizations.iter().any(|long| long.starts_with(&short)) {
+                mention.label = Label::Org;
             }
         }
     }
@@ -576,6 +594,32 @@ mod tests {
             let name = if text.contains("Acme") { "Acme" } else { "Nimbus" };
             assert_eq!(refined(text, &[(name, Label::Person)]).len(), 1, "{text}");
         }
+    }
+
+    #[test]
+    fn a_short_form_of_an_organization_is_no_person() {
+        let text =
+            "Blue River Freight Lines bought a ship. Blue River said so. Mary Ann Evans met Mary Ann. \
+                    Washington Post staff live in Washington.";
+        let model = [
+            ("Blue River Freight Lines", Label::Org),
+            ("Blue River", Label::Person),
+            ("Mary Ann Evans", Label::Person),
+            ("Mary Ann", Label::Person),
+            ("Washington Post", Label::Org),
+            ("Washington", Label::Loc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Blue River Freight Lines", Label::Org),
+                ("Blue River", Label::Org),
+                ("Mary Ann Evans", Label::Person),
+                ("Mary Ann", Label::Person),
+                ("Washington Post", Label::Org),
+                ("Washington", Label::Loc),
+            ])
+        );
     }
 
     #[test]
