@@ -79,9 +79,11 @@ pub struct Model {
     /// Multiplies the i8 weights into score units.
     scale: f32,
     transitions: [[f32; NUM_TAGS]; NUM_TAGS],
-    /// Open-addressing table of feature keys (0: empty) and their rows in `weights`.
-    slots: Vec<(u32, u32)>,
-    weights: Vec<i8>,
+    /// Open-addressing table of feature keys (key 0: empty), each with its weights inline, so that
+    /// a feature costs one memory access, not one for the key and one for its weights.
+    slots: Vec<Slot>,
+    /// How many features have weights.
+    features: usize,
     gazetteer: Gazetteer,
 }
 
@@ -155,16 +157,17 @@ impl Model {
         if reader.at != reader.bytes.len() {
             return Err(ModelError::Corrupt("trailing data"));
         }
-        let capacity = (2 * keys.len()).next_power_of_two().max(2);
-        let mut slots = vec![(0u32, 0u32); capacity];
-        for (row, &key) in keys.iter().enumerate() {
+        // At most three quarters full, so that probes stay short.
+        let capacity = (keys.len() * 4 / 3 + 1).next_power_of_two().max(2);
+        let mut slots = vec![Slot { key: 0, weights: [0; NUM_TAGS] }; capacity];
+        for (&key, row) in keys.iter().zip(weights.chunks_exact(NUM_TAGS)) {
             let mut slot = slot_of(key, capacity);
-            while slots[slot].0 != 0 {
+            while slots[slot].key != 0 {
                 slot = (slot + 1) & (capacity - 1);
             }
-            slots[slot] = (key, row as u32);
+            slots[slot] = Slot { key, weights: row.try_into().map_err(|_| ModelError::Corrupt("bad row"))? };
         }
-        Ok(Model { scale, transitions, slots, weights, gazetteer })
+        Ok(Model { scale, transitions, slots, features: keys.len(), gazetteer })
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
@@ -216,7 +219,7 @@ impl Model {
 
     /// How many features have weights.
     pub fn feature_count(&self) -> usize {
-        self.weights.len() / NUM_TAGS
+        self.features
     }
 
     /// How many gazetteer entries the model holds.
@@ -304,10 +307,9 @@ impl Model {
         let mask = self.slots.len() - 1;
         for &key in keys {
             let mut slot = slot_of(key, self.slots.len());
-            while self.slots[slot].0 != 0 {
-                if self.slots[slot].0 == key {
-                    let row = self.slots[slot].1 as usize * NUM_TAGS;
-                    for (sum, &w) in sums.iter_mut().zip(&self.weights[row..row + NUM_TAGS]) {
+            while self.slots[slot].key != 0 {
+                if self.slots[slot].key == key {
+                    for (sum, &w) in sums.iter_mut().zip(&self.slots[slot].weights) {
                         *sum += i32::from(w);
                     }
                     break;
@@ -317,6 +319,13 @@ impl Model {
         }
         sums.map(|s| s as f32 * self.scale)
     }
+}
+
+/// A feature key and its weight for each tag.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    key: u32,
+    weights: [i8; NUM_TAGS],
 }
 
 fn slot_of(key: u32, capacity: usize) -> usize {
