@@ -274,6 +274,7 @@ fn wasm_opt(file: &Path) -> Result<(), String> {
         "--enable-mutable-globals",
         "--enable-reference-types",
         "--enable-multivalue",
+        "--enable-simd",
     ];
     let mut args = vec!["-O3", "--strip-debug", "--strip-producers"];
     args.extend(features);
