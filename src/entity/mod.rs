@@ -205,6 +205,16 @@ fn trim_edges(text: &str, tokens: &[Token], mut run: Range<usize>) -> Range<usiz
     run
 }
 
+/// Whether `tokens` and `sentences` describe `text` as [`tokenize`](crate::token::tokenize) and
+/// [`split_tokens`](crate::sentence::split_tokens) would: tokens inside the text, sentences in order
+/// and within the tokens. The public taggers accept tokens and sentences from elsewhere, and tag
+/// nothing rather than panic when they do not.
+pub(crate) fn describes(text: &str, tokens: &[Token], sentences: &[Sentence]) -> bool {
+    sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
+        && sentences.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start)
+        && tokens.iter().all(|t| t.start <= t.end && text.get(t.start..t.end).is_some())
+}
+
 /// Merges the three sources into sorted, non-overlapping mentions; see [`EntityTagger`].
 fn merge(
     text: &str,

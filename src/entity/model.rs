@@ -234,6 +234,9 @@ impl Model {
         // A long text is tagged in pieces of whole sentences, each its own "document": memory stays
         // bounded (a 10 MB text would otherwise hold ~400 bytes of features per token at once),
         // while an article, far below the limit, keeps its document-level consistency.
+        if !super::describes(text, tokens, sentences) {
+            return Vec::new();
+        }
         let mut entities = Vec::new();
         let mut rebased = Vec::new();
         let mut first = 0;
@@ -249,10 +252,7 @@ impl Model {
                 span: s.span,
                 tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
             }));
-            match tokens.get(start..stop) {
-                Some(piece) => entities.extend(self.tag_document(text, piece, &rebased)),
-                None => return Vec::new(),
-            }
+            entities.extend(self.tag_document(text, &tokens[start..stop], &rebased));
             first = end;
         }
         entities
@@ -260,13 +260,6 @@ impl Model {
 
     /// Tags one document (or one piece of a long text) with both passes.
     fn tag_document(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
-        let well_formed =
-            sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
-                && sentences.windows(2).all(|w| w[0].tokens.end <= w[1].tokens.start)
-                && tokens.iter().all(|t| t.start <= t.end && text.get(t.start..t.end).is_some());
-        if !well_formed {
-            return Vec::new();
-        }
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, &mut features);
         let mut decoder = Decoder::default();

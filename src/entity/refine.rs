@@ -99,10 +99,7 @@ const DATELINE_SENTENCE: usize = 12;
 pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<Entity>) -> Vec<Entity> {
     let doc = Doc { text, tokens };
     // Tokens and sentences from elsewhere than the tokenizer and splitter: nothing to correct.
-    let well_formed =
-        sentences.iter().all(|s| s.tokens.start <= s.tokens.end && s.tokens.end <= tokens.len())
-            && tokens.iter().all(|t| text.get(t.start..t.end).is_some());
-    if !well_formed {
+    if !super::describes(text, tokens, sentences) {
         return model;
     }
     let mut mentions: Vec<Mention> = model
