@@ -280,6 +280,7 @@ fn merge(
     merged.sort_by_key(|e| (e.span.start, e.span.end));
     merged
 }
+
 /// Groups mentions into distinct entities, in order of first mention: mentions with the same label
 /// and [canonical text](canonical_text) are one entity ("OpenAI" and "OpenAI's", "Microsoft's" and
 /// "Microsoft’s").
