@@ -27,6 +27,9 @@
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 use super::{canonical_text, Entity, Label};
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -112,10 +115,9 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
             (first < end).then_some(Mention { tokens: first..end, label: e.label })
         })
         .collect();
+    mentions.sort_by_key(|m| m.tokens.start);
     doc.no_people(&mut mentions);
-    for sentence in sentences {
-        doc.products(sentence.tokens.clone(), &mut mentions);
-    }
+    let mut mentions = doc.products(sentences, mentions);
     if let Some(first) = sentences.first() {
         doc.dateline(first.tokens.clone(), &mut mentions);
     }
@@ -148,9 +150,15 @@ impl Doc<'_> {
         self.tokens.get(k).map_or("", |t| t.text(self.text))
     }
 
-    /// The lowercased word at `k` ("" outside the text).
-    fn lower(&self, k: Option<usize>) -> String {
-        k.map_or(String::new(), |k| self.word(k).replace('’', "'").to_lowercase())
+    /// The lowercased word at `k` ("" outside the text), with straight apostrophes; borrowed when
+    /// it is already so, as most words are.
+    fn lower(&self, k: Option<usize>) -> Cow<'_, str> {
+        let word = k.map_or("", |k| self.word(k));
+        if word.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            Cow::Owned(word.replace('’', "'").to_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        }
     }
 
     fn is_cased_word(&self, k: usize) -> bool {
@@ -158,8 +166,25 @@ impl Doc<'_> {
             && self.word(k).starts_with(char::is_uppercase)
     }
 
-    /// Rule 2: product names after a possessive owner.
-    fn products(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
+    /// Rule 2 over the whole text: `mentions` (in text order) go sentence by sentence through
+    /// [`Self::sentence_products`], so that each sentence's checks see only its own mentions and
+    /// a long text costs linear time.
+    fn products(&self, sentences: &[Sentence], mentions: Vec<Mention>) -> Vec<Mention> {
+        let mut out = Vec::with_capacity(mentions.len());
+        let mut rest = mentions.into_iter().peekable();
+        let mut local = Vec::new();
+        for sentence in sentences {
+            out.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.start)));
+            local.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.end)));
+            self.sentence_products(sentence.tokens.clone(), &mut local);
+            out.append(&mut local);
+        }
+        out.extend(rest);
+        out
+    }
+
+    /// Rule 2 in one sentence, given the mentions that start in it.
+    fn sentence_products(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
         for k in sentence.clone() {
             let word = self.word(k);
             let owner = if ["its", "their"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
@@ -194,7 +219,7 @@ impl Doc<'_> {
             let named = run.len() == 1
                 && self.lower(Some(k)) != "'s"
                 && untagged
-                && PRODUCT_NOUNS.contains(&self.lower(Some(end)).as_str());
+                && PRODUCT_NOUNS.contains(&self.lower(Some(end)).as_ref());
             if product || named {
                 replace(mentions, Mention { tokens: run, label: Label::Misc });
             }
@@ -228,10 +253,10 @@ impl Doc<'_> {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
         let before = self.lower(first.checked_sub(1));
         let after = self.lower(Some(end));
-        if ORG_BEFORE.contains(&before.as_str()) || ORG_AFTER.contains(&after.as_str()) {
+        if ORG_BEFORE.contains(&before.as_ref()) || ORG_AFTER.contains(&after.as_ref()) {
             return Some(Label::Org);
         }
-        if matches!(before.as_str(), "its" | "their") && PRODUCT_NOUNS.contains(&after.as_str()) {
+        if matches!(before.as_ref(), "its" | "their") && PRODUCT_NOUNS.contains(&after.as_ref()) {
             return Some(Label::Misc);
         }
         if after == "," {
@@ -245,7 +270,7 @@ impl Doc<'_> {
     /// own something itself ("X, the company's chairman" is a person).
     fn appositive(&self, k: usize) -> Option<Label> {
         let mut at = k;
-        match self.lower(Some(at)).as_str() {
+        match self.lower(Some(at)).as_ref() {
             "the" | "a" | "an" | "its" | "their" => at += 1,
             _ if self.is_cased_word(at) && self.lower(Some(at + 1)) == "'s" => at += 2,
             _ => return None,
@@ -253,10 +278,10 @@ impl Doc<'_> {
         for _ in 0..2 {
             let noun = self.lower(Some(at));
             let owns = self.lower(Some(at + 1)) == "'s";
-            if ORG_BEFORE.contains(&noun.as_str()) && !owns {
+            if ORG_BEFORE.contains(&noun.as_ref()) && !owns {
                 return Some(Label::Org);
             }
-            if PRODUCT_NOUNS.contains(&noun.as_str()) && !owns {
+            if PRODUCT_NOUNS.contains(&noun.as_ref()) && !owns {
                 return Some(Label::Misc);
             }
             if !self.word(at).starts_with(char::is_lowercase) {
@@ -274,14 +299,14 @@ impl Doc<'_> {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
         let before = |n: usize| self.lower(first.checked_sub(n));
         let after = self.lower(Some(end));
-        let invested = (2..=5).map(before).any(|w| INVESTED.contains(&w.as_str()));
-        (before(1) == "with" && ORG_DEAL.contains(&before(2).as_str()))
+        let invested = (2..=5).map(before).any(|w| INVESTED.contains(&w.as_ref()));
+        (before(1) == "with" && ORG_DEAL.contains(&before(2).as_ref()))
             || (before(1) == "in" && invested)
             || (after == "'s" && {
                 let possessed = self.lower(Some(end + 1));
-                COMPANY_POSSESSED.contains(&possessed.as_str()) || PRODUCT_NOUNS.contains(&possessed.as_str())
+                COMPANY_POSSESSED.contains(&possessed.as_ref()) || PRODUCT_NOUNS.contains(&possessed.as_ref())
             })
-            || COMPANY_AFTER.contains(&after.as_str())
+            || COMPANY_AFTER.contains(&after.as_ref())
     }
 
     /// The mentions of each name (same canonical text), as indices into `mentions`.
@@ -315,12 +340,16 @@ impl Doc<'_> {
 
     /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization.
     fn short_forms(&self, mentions: &mut [Mention]) {
-        let words = |m: &Mention| m.tokens.clone().map(|k| self.word(k)).collect::<Vec<_>>();
-        let organizations: Vec<Vec<&str>> =
-            mentions.iter().filter(|m| m.label == Label::Org && m.tokens.len() > 2).map(words).collect();
+        let words = |tokens: std::ops::Range<usize>| tokens.map(|k| self.word(k)).collect::<Vec<_>>();
+        // Every beginning of two or more words of every longer ORG name.
+        let beginnings: HashSet<Vec<&str>> = mentions
+            .iter()
+            .filter(|m| m.label == Label::Org && m.tokens.len() > 2)
+            .flat_map(|m| (m.tokens.start + 2..=m.tokens.end).map(move |end| m.tokens.start..end))
+            .map(words)
+            .collect();
         for mention in mentions.iter_mut().filter(|m| m.label == Label::Person && m.tokens.len() >= 2) {
-            let short = words(mention);
-            if organizations.iter().any(|long| long.starts_with(&short)) {
+            if beginnings.contains(&words(mention.tokens.clone())) {
                 mention.label = Label::Org;
             }
         }
@@ -351,7 +380,7 @@ impl Doc<'_> {
                 let possessed = group.iter().any(|&i| {
                     let end = mentions[i].tokens.end;
                     self.lower(Some(end)) == "'s"
-                        && PRODUCT_POSSESSED.contains(&self.lower(Some(end + 1)).as_str())
+                        && PRODUCT_POSSESSED.contains(&self.lower(Some(end + 1)).as_ref())
                 });
                 possessed.then_some(Label::Misc).or(label)
             } else {
