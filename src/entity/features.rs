@@ -11,7 +11,7 @@ use crate::sentence::Sentence;
 use crate::token::Token;
 
 /// Version of the feature definitions; stored in the model file and checked on load.
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
@@ -116,7 +116,7 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
     out.keys.clear();
     out.words.clear();
     let kind = |tag: u8| usize::from(tag).div_ceil(4);
-    let mut counts: HashMap<u64, [u16; 5]> = HashMap::new();
+    let mut counts: HashMap<u64, [u16; 5], WordHashes> = HashMap::default();
     for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
         if cased {
             let slot = &mut counts.entry(lower).or_default()[kind(tag)];
@@ -163,7 +163,6 @@ const CAPS_SENTENCE: u32 = 1 << 8;
 const NO_ALNUM: u32 = 1 << 9;
 const HAS_APOSTROPHE: u32 = 1 << 10;
 const SINGLE_CHAR: u32 = 1 << 11;
-const FLAG_BITS: u32 = 12;
 
 /// What the features need of one token, hashed once per document.
 struct Word {
@@ -242,7 +241,7 @@ impl Word {
                 lower = lower.char(n);
                 if chars < 4 {
                     prefix = prefix.char(n);
-                    prefixes[chars] = prefix.0;
+                    prefixes[chars] = prefix.mixed();
                 }
                 last.rotate_left(1);
                 last[3] = n;
@@ -253,7 +252,7 @@ impl Word {
         let mut suffix = Hash::new(5);
         for n in 0..4.min(chars) {
             suffix = suffix.char(last[3 - n]);
-            suffixes[n] = suffix.0;
+            suffixes[n] = suffix.mixed();
         }
         if uppers > 0 && lowers == 0 {
             flags |= ALL_CAPS;
@@ -268,9 +267,9 @@ impl Word {
             flags |= SINGLE_CHAR;
         }
         Word {
-            lower: lower.0,
-            exact: exact.0,
-            shape: shape.0,
+            lower: lower.mixed(),
+            exact: exact.mixed(),
+            shape: shape.mixed(),
             prefixes,
             suffixes,
             chars,
@@ -310,7 +309,7 @@ fn mark_sentence(words: &mut [Word], gazetteer: &Gazetteer) {
             if kinds == 0 {
                 continue;
             }
-            for kind in (0..16).filter(|k| kinds & (1 << k) != 0) {
+            for kind in bits(u64::from(kinds)) {
                 for (i, word) in words[start..end].iter_mut().enumerate() {
                     let position = match i {
                         _ if end - start == 1 => 3,
@@ -342,7 +341,7 @@ struct DocumentEntry {
 /// What the document says about its words: an entry per lowercased word, and the words around
 /// each capitalized occurrence (`(word, previous)` and `(word, !next)`, sorted, deduplicated).
 struct Document {
-    entries: HashMap<u64, DocumentEntry>,
+    entries: HashMap<u64, DocumentEntry, WordHashes>,
     contexts: Vec<(u64, u64)>,
 }
 
@@ -356,7 +355,7 @@ impl Document {
 }
 
 fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
-    let mut entries: HashMap<u64, DocumentEntry> = HashMap::new();
+    let mut entries: HashMap<u64, DocumentEntry, WordHashes> = HashMap::default();
     let mut contexts = Vec::new();
     for sentence in sentences {
         let range = sentence.tokens.clone();
@@ -468,9 +467,12 @@ impl Emitter<'_> {
         self.word(offset).map_or(if offset < 0 { BEFORE[0] } else { AFTER[0] }, |w| w.shape)
     }
 
-    fn gazetteer_kinds(&self, offset: isize) -> u64 {
+    /// The kinds of the gazetteer hits of a word, whatever its position in them.
+    fn gazetteer_kinds(&self, offset: isize) -> impl Iterator<Item = u64> {
         let hits = self.word(offset).map_or(0, |w| w.gazetteer);
-        (0..16).filter(|k| hits & (0xF << (4 * k)) != 0).fold(0, |kinds, k| kinds | 1 << k)
+        // The lowest bit of each kind's nibble, set when any of the nibble's bits is.
+        let any = (hits | hits >> 1 | hits >> 2 | hits >> 3) & 0x1111_1111_1111_1111;
+        bits(any).map(|bit| bit / 4)
     }
 
     fn token(&mut self, document: &Document, index: usize) {
@@ -517,17 +519,15 @@ impl Emitter<'_> {
         }
         let flags = w.flags;
         self.one(FLAGS, u64::from(flags));
-        for bit in (0..FLAG_BITS).filter(|b| flags & (1 << b) != 0) {
-            self.one(FLAG, u64::from(bit));
+        for bit in bits(u64::from(flags)) {
+            self.one(FLAG, bit);
         }
-        let hits = w.gazetteer;
         let cased = u64::from(flags & (CAP | ALL_CAPS) != 0);
-        for bit in (0..64).filter(|b| hits & (1 << b) != 0) {
+        for bit in bits(w.gazetteer) {
             self.two(GAZETTEER, bit, cased);
         }
         for (template, offset) in GAZETTEER_AT.into_iter().zip([-1, 1]) {
-            let kinds = self.gazetteer_kinds(offset);
-            for kind in (0..16).filter(|k| kinds & (1 << k) != 0) {
+            for kind in self.gazetteer_kinds(offset) {
                 self.one(template, kind);
             }
         }
@@ -671,7 +671,7 @@ fn cue(lower: u64) -> Option<u64> {
 
 /// The hash of a word, lowercased and normalized (digits as 0, curly quotes straight).
 pub fn lower_hash(word: &str) -> u64 {
-    word.chars().flat_map(lowered).fold(Hash::new(1), Hash::char).0
+    word.chars().flat_map(lowered).fold(Hash::new(1), Hash::char).mixed()
 }
 
 fn normalized(c: char) -> char {
@@ -691,7 +691,40 @@ fn lowered(c: char) -> impl Iterator<Item = char> {
     ascii.into_iter().chain(other)
 }
 
-/// An FNV-1a style hash built part by part.
+/// The indices of the set bits of `x`, lowest first.
+fn bits(mut x: u64) -> impl Iterator<Item = u64> {
+    std::iter::from_fn(move || {
+        let bit = x.trailing_zeros();
+        x &= x.wrapping_sub(1);
+        (bit < 64).then_some(u64::from(bit))
+    })
+}
+
+/// A hasher for maps keyed by word hashes, which are already well mixed: it keeps the key as it
+/// is instead of hashing it again (std's SipHash would cost more than the map lookup).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; any other key is folded in byte by byte (FNV-1a).
+        self.0 = bytes.iter().fold(self.0, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3));
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = word;
+    }
+}
+
+type WordHashes = std::hash::BuildHasherDefault<WordHasher>;
+
+/// A hash built part by part: the characters of a word FNV-1a style, [mixed](Hash::mixed) once per
+/// word, and a feature's values (word hashes, small numbers) one multiply each, then a final
+/// multiply folded to 32 bits.
 #[derive(Clone, Copy)]
 struct Hash(u64);
 
@@ -707,14 +740,21 @@ impl Hash {
             .fold(self, |h, b| Hash((h.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)))
     }
 
+    /// A word's hash as a value for features: FNV-1a leaves similar words with similar hashes,
+    /// which the cheap [`Hash::value`] steps would let collide.
+    fn mixed(self) -> u64 {
+        mix(self.0)
+    }
+
     fn value(self, v: u64) -> Hash {
-        Hash((self.0 ^ mix(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(31))
+        let h = (self.0 ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Hash(h ^ h >> 29)
     }
 
     /// The final 32-bit key, never 0 (0 marks an empty slot in the model's table).
     fn finish(self) -> u32 {
-        let h = mix(self.0);
-        ((h >> 32) as u32 ^ h as u32).max(1)
+        let h = (self.0 ^ self.0 >> 32).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        ((h >> 32) as u32).max(1)
     }
 }
 
