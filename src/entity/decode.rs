@@ -58,31 +58,29 @@ pub fn allowed_last(tag: u8) -> bool {
     !matches!(parts(tag), Some((_, Position::Begin | Position::Inside)))
 }
 
-/// Reusable buffers for [`Decoder::decode`].
-pub struct Decoder {
-    scores: Vec<[f32; NUM_TAGS]>,
-    back: Vec<[u8; NUM_TAGS]>,
-    /// For each tag, the tags that may precede it (in ascending order), then its count of them:
-    /// nine for `O`, B and U, two for I and L, so that a step scores 97 transitions, not 289.
-    predecessors: [([u8; NUM_TAGS], usize); NUM_TAGS],
-}
+/// The tags after which an entity may begin or `O` follow: `O`, and L and U of every type.
+const CLOSING: [usize; 1 + 2 * TYPES.len()] = [0, 3, 4, 7, 8, 11, 12, 15, 16];
 
-impl Default for Decoder {
-    fn default() -> Decoder {
-        let mut predecessors = [([0; NUM_TAGS], 0); NUM_TAGS];
-        for (next, (tags, count)) in predecessors.iter_mut().enumerate() {
-            for prev in (0..NUM_TAGS as u8).filter(|&prev| allowed(Some(prev), next as u8)) {
-                tags[*count] = prev;
-                *count += 1;
-            }
-        }
-        Decoder { scores: Vec::new(), back: Vec::new(), predecessors }
-    }
+/// The tags that may follow a closing tag: `O`, and B and U of every type. I and L follow only the
+/// B or I of their own type.
+const OPENING: [usize; 1 + 2 * TYPES.len()] = [0, 1, 4, 5, 8, 9, 12, 13, 16];
+
+/// [`OPENING`] padded to a multiple of four lanes, so that a decoding step vectorizes.
+const LANES: usize = 12;
+
+/// Reusable buffers for [`Decoder::decode`].
+#[derive(Default)]
+pub struct Decoder {
+    back: Vec<[u8; NUM_TAGS]>,
 }
 
 impl Decoder {
     /// The best valid tag sequence for per-token `emissions` and `transitions[prev][next]` scores,
     /// written into `tags` (cleared first).
+    ///
+    /// A step scores only the 97 transitions that BILOU allows, in two groups: every closing tag
+    /// to every opening tag, branch-free over [`LANES`], and B or I to the I and L of each type.
+    /// Ties go to the lowest previous tag.
     pub fn decode(
         &mut self,
         emissions: &[[f32; NUM_TAGS]],
@@ -90,35 +88,57 @@ impl Decoder {
         tags: &mut Vec<u8>,
     ) {
         tags.clear();
-        let Some(first) = emissions.first() else { return };
-        self.scores.clear();
         self.back.clear();
-        let mut start = [f32::NEG_INFINITY; NUM_TAGS];
-        for (t, score) in start.iter_mut().enumerate() {
+        let Some(first) = emissions.first() else { return };
+        let mut last = [f32::NEG_INFINITY; NUM_TAGS];
+        for (t, score) in last.iter_mut().enumerate() {
             if allowed(None, t as u8) {
                 *score = first[t];
             }
         }
-        self.scores.push(start);
         self.back.push([0; NUM_TAGS]);
+        let mut opening_moves = [[f32::NEG_INFINITY; LANES]; CLOSING.len()];
+        for (moves, &prev) in opening_moves.iter_mut().zip(&CLOSING) {
+            for (score, &next) in moves.iter_mut().zip(&OPENING) {
+                *score = transitions[prev][next];
+            }
+        }
         for emission in &emissions[1..] {
-            let prev = *self.scores.last().unwrap_or(&start);
+            let mut best = [f32::NEG_INFINITY; LANES];
+            let mut from = [0u32; LANES];
+            for (moves, &prev) in opening_moves.iter().zip(&CLOSING) {
+                let base = last[prev];
+                for lane in 0..LANES {
+                    let score = base + moves[lane];
+                    let better = score > best[lane];
+                    best[lane] = if better { score } else { best[lane] };
+                    from[lane] = if better { prev as u32 } else { from[lane] };
+                }
+            }
             let mut row = [f32::NEG_INFINITY; NUM_TAGS];
             let mut back = [0u8; NUM_TAGS];
-            for (next, (predecessors, count)) in self.predecessors.iter().enumerate() {
-                for &p in &predecessors[..*count] {
-                    let score = prev[usize::from(p)] + transitions[usize::from(p)][next];
-                    if score > row[next] {
-                        row[next] = score;
-                        back[next] = p;
-                    }
-                }
-                row[next] += emission[next];
+            for (lane, &next) in OPENING.iter().enumerate() {
+                row[next] = best[lane] + emission[next];
+                back[next] = from[lane] as u8;
             }
-            self.scores.push(row);
+            for kind in 0..TYPES.len() {
+                let (begin, inside) =
+                    (usize::from(tag(kind, Position::Begin)), usize::from(tag(kind, Position::Inside)));
+                for next in [inside, usize::from(tag(kind, Position::Last))] {
+                    let after_begin = last[begin] + transitions[begin][next];
+                    let after_inside = last[inside] + transitions[inside][next];
+                    let (score, prev) = if after_inside > after_begin {
+                        (after_inside, inside)
+                    } else {
+                        (after_begin, begin)
+                    };
+                    row[next] = score + emission[next];
+                    back[next] = prev as u8;
+                }
+            }
+            last = row;
             self.back.push(back);
         }
-        let last = self.scores.last().unwrap_or(&start);
         let mut best = OUTSIDE;
         for t in 0..NUM_TAGS {
             if allowed_last(t as u8) && last[t] > last[usize::from(best)] {
@@ -179,6 +199,22 @@ mod tests {
         assert!(allowed(None, tags[0]) && allowed_last(tags[2]));
         assert!(tags.windows(2).all(|w| allowed(Some(w[0]), w[1])));
         assert_eq!(spans(&tags).collect::<Vec<_>>(), [(1, 2, 1)]);
+    }
+
+    #[test]
+    fn closing_and_opening_tags_follow_from_the_bilou_rules() {
+        let kind_at = |tag: usize, positions: [Position; 2]| {
+            parts(tag as u8).filter(|(_, p)| positions.contains(p)).map(|(kind, _)| kind)
+        };
+        for prev in 0..NUM_TAGS {
+            for next in 0..NUM_TAGS {
+                let continues = kind_at(next, [Position::Inside, Position::Last]);
+                let by_groups = (CLOSING.contains(&prev) && OPENING.contains(&next))
+                    || (continues.is_some()
+                        && continues == kind_at(prev, [Position::Begin, Position::Inside]));
+                assert_eq!(by_groups, allowed(Some(prev as u8), next as u8), "{prev} -> {next}");
+            }
+        }
     }
 
     #[test]
