@@ -65,12 +65,28 @@ pub struct Features {
     pub keys: Vec<u32>,
     /// Each token's lowercased word hash, and whether the word is capitalized.
     pub words: Vec<(u64, bool)>,
+    /// For each token, where its [own features](Features::own) end in `keys`, and their identity
+    /// (a hash of them); none for the second pass.
+    pub own: Vec<(usize, u64)>,
 }
 
 impl Features {
     /// The feature hashes of token `i`.
     pub fn token(&self, i: usize) -> &[u32] {
         &self.keys[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// The features of token `i` that depend only on the token itself (its word, flags,
+    /// gazetteer hits and place in the sentence), and their identity: tokens with the same
+    /// identity have the same own features, whose weights the model can then sum once.
+    pub fn own(&self, i: usize) -> (&[u32], u64) {
+        let (end, identity) = self.own[i];
+        (&self.keys[self.offsets[i]..end], identity)
+    }
+
+    /// The features of token `i` that depend on its neighbours and the document.
+    pub fn context(&self, i: usize) -> &[u32] {
+        &self.keys[self.own[i].0..self.offsets[i + 1]]
     }
 }
 
@@ -84,6 +100,7 @@ pub fn extract(
 ) {
     out.offsets.clear();
     out.keys.clear();
+    out.own.clear();
     let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
@@ -94,6 +111,7 @@ pub fn extract(
     out.offsets.push(0);
     for sentence in sentences {
         while out.offsets.len() <= sentence.tokens.start {
+            out.own.push((out.keys.len(), 0));
             out.offsets.push(out.keys.len());
         }
         for i in sentence.tokens.clone() {
@@ -104,6 +122,7 @@ pub fn extract(
         }
     }
     while out.offsets.len() <= tokens.len() {
+        out.own.push((out.keys.len(), 0));
         out.offsets.push(out.keys.len());
     }
 }
@@ -115,6 +134,7 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
     out.offsets.clear();
     out.keys.clear();
     out.words.clear();
+    out.own.clear();
     let kind = |tag: u8| usize::from(tag).div_ceil(4);
     let mut counts: HashMap<u64, [u16; 5], WordHashes> = HashMap::default();
     for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
@@ -149,6 +169,7 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
 }
 
 const GAZETTEER_SEED: u64 = 0xFFFF;
+const IDENTITY_SEED: u64 = 0x1D;
 
 // Flags of a word.
 const CAP: u32 = 1;
@@ -476,23 +497,61 @@ impl Emitter<'_> {
     }
 
     fn token(&mut self, document: &Document, index: usize) {
+        self.own();
+        self.context(document, index);
+    }
+
+    /// The features of the token itself, then where they end and their identity.
+    fn own(&mut self) {
         use template::*;
+        let start = self.out.keys.len();
         let w = &self.words[self.at];
-        let (l, s) = (w.lower, w.shape);
-        let (l1, l2, r1, r2) = (self.lower(-1), self.lower(-2), self.lower(1), self.lower(2));
-        let (sl, sr) = (self.shape(-1), self.shape(1));
+        let (l, s, flags) = (w.lower, w.shape, w.flags);
         self.one(BIAS, 0);
         self.one(LOWER, l);
         self.one(EXACT, w.exact);
-        self.two(CASED_LOWER, l, u64::from(w.flags & (CAP | ALL_CAPS | SENTENCE_START | CAPS_SENTENCE)));
+        self.two(CASED_LOWER, l, u64::from(flags & (CAP | ALL_CAPS | SENTENCE_START | CAPS_SENTENCE)));
+        self.one(SHAPE, s);
+        let position =
+            u64::from(flags & (SENTENCE_START | CAPS_SENTENCE)) | u64::from(self.word(1).is_none());
+        self.two(SHAPE_POSITION, s, position);
+        self.one(POSITION, position);
+        for n in 0..w.chars.min(4) {
+            self.two(PREFIX, n as u64, w.prefixes[n]);
+            self.two(SUFFIX, n as u64, w.suffixes[n]);
+        }
+        if let Some(camel) = w.camel {
+            self.one(CAMEL, camel);
+        }
+        self.one(FLAGS, u64::from(flags));
+        for bit in bits(u64::from(flags)) {
+            self.one(FLAG, bit);
+        }
+        let cased = u64::from(flags & (CAP | ALL_CAPS) != 0);
+        for bit in bits(w.gazetteer) {
+            self.two(GAZETTEER, bit, cased);
+        }
+        // Two keys per step: a step's collisions need 64 equal bits, not 32.
+        let own = &self.out.keys[start..];
+        let identity = own
+            .chunks(2)
+            .fold(Hash::new(IDENTITY_SEED), |h, pair| {
+                h.value(u64::from(pair[0]) << 32 | u64::from(pair.get(1).copied().unwrap_or(0)))
+            })
+            .0;
+        self.out.own.push((self.out.keys.len(), mix(identity)));
+    }
+
+    /// The features of the token's neighbours and of the document around it.
+    fn context(&mut self, document: &Document, index: usize) {
+        use template::*;
+        let w = &self.words[self.at];
+        let (l, s, flags) = (w.lower, w.shape, w.flags);
+        let (l1, l2, r1, r2) = (self.lower(-1), self.lower(-2), self.lower(1), self.lower(2));
+        let (sl, sr) = (self.shape(-1), self.shape(1));
         for (template, value) in LOWER_AT.into_iter().zip([l1, r1, l2, r2]) {
             self.one(template, value);
         }
-        self.one(SHAPE, s);
-        let position =
-            u64::from(w.flags & (SENTENCE_START | CAPS_SENTENCE)) | u64::from(self.word(1).is_none());
-        self.two(SHAPE_POSITION, s, position);
-        self.one(POSITION, position);
         self.one(SHAPE_AT[0], sl);
         self.one(SHAPE_AT[1], sr);
         self.two(SHAPE_BIGRAM[0], sl, s);
@@ -504,27 +563,11 @@ impl Emitter<'_> {
         self.two(LOWER_BIGRAM[3], r1, r2);
         self.two(LOWER_SHAPE[0], l1, s);
         self.two(LOWER_SHAPE[1], s, r1);
-        for n in 0..w.chars.min(4) {
-            self.two(PREFIX, n as u64, w.prefixes[n]);
-            self.two(SUFFIX, n as u64, w.suffixes[n]);
-        }
         let cased = u64::from(w.capitalized());
         for (template, offset) in CUE_AT.into_iter().zip([-1, 1, 2]) {
             if let Some(class) = self.word(offset).and_then(|w| cue(w.lower)) {
                 self.two(template, class, cased);
             }
-        }
-        if let Some(camel) = w.camel {
-            self.one(CAMEL, camel);
-        }
-        let flags = w.flags;
-        self.one(FLAGS, u64::from(flags));
-        for bit in bits(u64::from(flags)) {
-            self.one(FLAG, bit);
-        }
-        let cased = u64::from(flags & (CAP | ALL_CAPS) != 0);
-        for bit in bits(w.gazetteer) {
-            self.two(GAZETTEER, bit, cased);
         }
         for (template, offset) in GAZETTEER_AT.into_iter().zip([-1, 1]) {
             for kind in self.gazetteer_kinds(offset) {
@@ -703,7 +746,7 @@ fn bits(mut x: u64) -> impl Iterator<Item = u64> {
 /// A hasher for maps keyed by word hashes, which are already well mixed: it keeps the key as it
 /// is instead of hashing it again (std's SipHash would cost more than the map lookup).
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl std::hash::Hasher for WordHasher {
     fn finish(&self) -> u64 {
@@ -720,7 +763,8 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
-type WordHashes = std::hash::BuildHasherDefault<WordHasher>;
+/// Builds [`WordHasher`]s, for maps keyed by hashes.
+pub(crate) type WordHashes = std::hash::BuildHasherDefault<WordHasher>;
 
 /// A hash built part by part: the characters of a word FNV-1a style, [mixed](Hash::mixed) once per
 /// word, and a feature's values (word hashes, small numbers) one multiply each, then a final
@@ -790,6 +834,21 @@ mod tests {
         assert!((0..4).all(|i| !upper.token(i).is_empty()));
         assert_ne!(upper.token(0), lower.token(0));
         assert_eq!(upper.token(2), lower.token(2));
+    }
+
+    #[test]
+    fn own_features_and_their_identity_follow_the_word_not_its_neighbours() {
+        let text = "Reuters said the Reuters report and the Reuters photo were new, but reuters was not.";
+        let out = features(text, &Gazetteer::default());
+        // Tokens 0, 3 and 7 are "Reuters", 13 "reuters".
+        let (start, inside) = (out.own(0), out.own(3));
+        assert_ne!(start.1, inside.1, "the sentence start is part of a token's own features");
+        assert_eq!(out.own(7), inside);
+        assert_ne!(out.own(13).1, inside.1);
+        assert_ne!(out.context(3), out.context(7));
+        for i in 0..out.offsets.len() - 1 {
+            assert_eq!([out.own(i).0, out.context(i)].concat(), out.token(i));
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::decode::{spans, Decoder, NUM_TAGS, OUTSIDE, TYPES};
-use super::features::{self, extract, extract_second_pass, Features, Gazetteer};
+use super::features::{self, extract, extract_second_pass, Features, Gazetteer, WordHashes};
 use super::Entity;
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -239,6 +239,7 @@ impl Model {
         }
         let mut entities = Vec::new();
         let mut rebased = Vec::new();
+        let mut own_sums = OwnSums::default();
         let mut first = 0;
         while first < sentences.len() {
             let start = sentences[first].tokens.start;
@@ -252,19 +253,35 @@ impl Model {
                 span: s.span,
                 tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
             }));
-            entities.extend(self.tag_document(text, &tokens[start..stop], &rebased));
+            entities.extend(self.tag_document(text, &tokens[start..stop], &rebased, &mut own_sums));
             first = end;
         }
         entities
     }
 
     /// Tags one document (or one piece of a long text) with both passes.
-    fn tag_document(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+    fn tag_document(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+        own_sums: &mut OwnSums,
+    ) -> Vec<Entity> {
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, &mut features);
         let mut decoder = Decoder::default();
-        let mut base: Vec<[f32; NUM_TAGS]> =
-            (0..tokens.len()).map(|i| self.scores(features.token(i))).collect();
+        if own_sums.len() > MAX_OWN_SUMS {
+            own_sums.clear();
+        }
+        let mut base: Vec<[f32; NUM_TAGS]> = (0..tokens.len())
+            .map(|i| {
+                // Most tokens repeat a word seen before, whose own features' sums are known.
+                let (own, identity) = features.own(i);
+                let own = *own_sums.entry(identity).or_insert_with(|| self.sums(own));
+                let context = self.sums(features.context(i));
+                std::array::from_fn(|t| (own[t] + context[t]) as f32 * self.scale)
+            })
+            .collect();
         let mut tags = Vec::new();
         // First pass: base features alone.
         let mut first_pass = vec![OUTSIDE; tokens.len()];
@@ -296,6 +313,11 @@ impl Model {
 
     /// The score of each tag for a token with the features `keys`.
     fn scores(&self, keys: &[u32]) -> [f32; NUM_TAGS] {
+        self.sums(keys).map(|s| s as f32 * self.scale)
+    }
+
+    /// The sum of the weights of `keys` for each tag, in units of the scale.
+    fn sums(&self, keys: &[u32]) -> [i32; NUM_TAGS] {
         let mut sums = [0i32; NUM_TAGS];
         let mask = self.slots.len() - 1;
         for &key in keys {
@@ -310,9 +332,15 @@ impl Model {
                 slot = (slot + 1) & mask;
             }
         }
-        sums.map(|s| s as f32 * self.scale)
+        sums
     }
 }
+
+/// The sums of the weights of tokens' own features, by [identity](Features::own).
+type OwnSums = std::collections::HashMap<u64, [i32; NUM_TAGS], WordHashes>;
+
+/// The most own-feature sums kept while tagging a long text (about 5 MB); past it they start over.
+const MAX_OWN_SUMS: usize = 65_536;
 
 /// A feature key and its weight for each tag.
 #[derive(Clone, Copy, Debug)]
