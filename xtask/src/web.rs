@@ -276,7 +276,9 @@ fn wasm_opt(file: &Path) -> Result<(), String> {
         "--enable-multivalue",
         "--enable-simd",
     ];
-    let mut args = vec!["-O3", "--strip-debug", "--strip-producers"];
+    // -O1, not -O3: the higher levels (-O2, -O3, -Os) made the analysis about 20% slower in V8
+    // (82 against 68 ms on the CoNLL test text, 2026-11-27) for 0.1% less gzipped size.
+    let mut args = vec!["-O1", "--strip-debug", "--strip-producers"];
     args.extend(features);
     args.extend([file.as_str(), "-o", file.as_str()]);
     command(&wasm_opt.display().to_string(), &args).run()
