@@ -21,6 +21,8 @@ pub const GAZETTEER_MAX_LEN: usize = 5;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gazetteer {
     entries: Vec<(u32, u16)>,
+    /// The same entries for look-ups: a hash probe instead of a binary search's 14 steps.
+    kinds: HashMap<u32, u16, WordHashes>,
 }
 
 impl Gazetteer {
@@ -34,7 +36,8 @@ impl Gazetteer {
                 _ => merged.push((key, kinds)),
             }
         }
-        Gazetteer { entries: merged }
+        let kinds = merged.iter().copied().collect();
+        Gazetteer { entries: merged, kinds }
     }
 
     /// The entries, sorted by key.
@@ -43,7 +46,7 @@ impl Gazetteer {
     }
 
     fn get(&self, key: u32) -> u16 {
-        self.entries.binary_search_by_key(&key, |e| e.0).map_or(0, |i| self.entries[i].1)
+        self.kinds.get(&key).copied().unwrap_or(0)
     }
 }
 
@@ -201,6 +204,8 @@ struct Word {
     camel: Option<u64>,
     /// Gazetteer hits: bit `4 * kind + position` (B, I, L, U).
     gazetteer: u64,
+    /// The [cue](CUES) class of the word.
+    cue: Option<u64>,
 }
 
 impl Word {
@@ -287,8 +292,9 @@ impl Word {
         if chars == 1 {
             flags |= SINGLE_CHAR;
         }
+        let lower = lower.mixed();
         Word {
-            lower: lower.mixed(),
+            lower,
             exact: exact.mixed(),
             shape: shape.mixed(),
             prefixes,
@@ -300,6 +306,7 @@ impl Word {
             camel: (flags & INNER_CAP != 0)
                 .then_some(1 + lowers_before_inner_cap.min(3) as u64 * 4 + upper_tail.min(3) as u64),
             gazetteer: 0,
+            cue: cue(lower),
         }
     }
 
@@ -357,6 +364,8 @@ struct DocumentEntry {
     lowercase: bool,
     /// Capitalized occurrences whose contexts were collected.
     occurrences: u8,
+    /// Where the words around its capitalized occurrences are in [`Document::contexts`].
+    contexts: std::ops::Range<usize>,
 }
 
 /// What the document says about its words: an entry per lowercased word, and the words around
@@ -364,15 +373,6 @@ struct DocumentEntry {
 struct Document {
     entries: HashMap<u64, DocumentEntry, WordHashes>,
     contexts: Vec<(u64, u64)>,
-}
-
-impl Document {
-    /// The words seen around the capitalized occurrences of `word`.
-    fn contexts(&self, word: u64) -> &[(u64, u64)] {
-        let start = self.contexts.partition_point(|c| c.0 < word);
-        let end = self.contexts.partition_point(|c| c.0 <= word);
-        &self.contexts[start..end]
-    }
 }
 
 fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
@@ -388,6 +388,7 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
                 mid_shape: None,
                 lowercase: false,
                 occurrences: 0,
+                contexts: 0..0,
             });
             if word.capitalized() && entry.occurrences < MAX_OCCURRENCES {
                 // The words (not punctuation) around its first occurrences.
@@ -410,6 +411,13 @@ fn document_entries(words: &[Word], sentences: &[Sentence]) -> Document {
     }
     contexts.sort_unstable();
     contexts.dedup();
+    let mut start = 0;
+    for run in contexts.chunk_by(|a, b| a.0 == b.0) {
+        if let Some(entry) = entries.get_mut(&run[0].0) {
+            entry.contexts = start..start + run.len();
+        }
+        start += run.len();
+    }
     Document { entries, contexts }
 }
 
@@ -565,7 +573,7 @@ impl Emitter<'_> {
         self.two(LOWER_SHAPE[1], s, r1);
         let cased = u64::from(w.capitalized());
         for (template, offset) in CUE_AT.into_iter().zip([-1, 1, 2]) {
-            if let Some(class) = self.word(offset).and_then(|w| cue(w.lower)) {
+            if let Some(class) = self.word(offset).and_then(|w| w.cue) {
                 self.two(template, class, cased);
             }
         }
@@ -574,13 +582,10 @@ impl Emitter<'_> {
                 self.one(template, kind);
             }
         }
-        if w.capitalized() {
-            let contexts = document.contexts(w.lower);
-            for &(_, context) in contexts {
+        if let (Some(entry), true) = (document.entries.get(&w.lower), w.capitalized()) {
+            for &(_, context) in &document.contexts[entry.contexts.clone()] {
                 self.one(AGGREGATE, context);
             }
-        }
-        if let (Some(entry), true) = (document.entries.get(&w.lower), w.capitalized()) {
             let first = entry.first == index;
             let summary = u64::from(first)
                 | u64::from(entry.lowercase) << 1
@@ -760,6 +765,11 @@ impl std::hash::Hasher for WordHasher {
 
     fn write_u64(&mut self, word: u64) {
         self.0 = word;
+    }
+
+    fn write_u32(&mut self, key: u32) {
+        // Spread into the high bits too, which the map's probes use.
+        self.0 = u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
