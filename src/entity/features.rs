@@ -215,6 +215,7 @@ impl Word {
         let mut shape = Hash::new(3);
         let mut prefix = Hash::new(4);
         let mut prefixes = [0; 4];
+        // The last four lowercased characters: character k at `last[k % 4]`.
         let mut last = ['\0'; 4];
         let (mut chars, mut uppers, mut lowers, mut flags) = (0, 0, 0, 0);
         let mut lowers_before_inner_cap = 0;
@@ -269,15 +270,14 @@ impl Word {
                     prefix = prefix.char(n);
                     prefixes[chars] = prefix.mixed();
                 }
-                last.rotate_left(1);
-                last[3] = n;
+                last[chars % 4] = n;
                 chars += 1;
             }
         }
         let mut suffixes = [0; 4];
         let mut suffix = Hash::new(5);
         for n in 0..4.min(chars) {
-            suffix = suffix.char(last[3 - n]);
+            suffix = suffix.char(last[(chars - 1 - n) % 4]);
             suffixes[n] = suffix.mixed();
         }
         if uppers > 0 && lowers == 0 {
@@ -788,6 +788,9 @@ impl Hash {
     }
 
     fn char(self, c: char) -> Hash {
+        if c.is_ascii() {
+            return Hash((self.0 ^ c as u64).wrapping_mul(0x100_0000_01B3));
+        }
         let mut buffer = [0; 4];
         c.encode_utf8(&mut buffer)
             .bytes()
