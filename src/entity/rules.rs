@@ -46,7 +46,7 @@
 //! - A clock time without "a.m."/"p.m." or a time zone needs a two-digit hour or a lowercase word
 //!   before it, so "John 3:16" is not a time.
 
-use crate::calendar::{MONTHS, WEEKDAYS};
+use crate::calendar;
 use crate::entity::{Entity, Label};
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -71,9 +71,10 @@ use crate::token::{Gap, Token, TokenKind};
 /// ```
 pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
     let mut entities = Vec::new();
+    let mut rules = Rules::default();
     for sentence in sentences {
         let Some(tokens) = tokens.get(sentence.tokens.clone()) else { continue };
-        let rules = Rules::new(text, tokens);
+        rules.read(text, tokens);
         let mut i = 0;
         while i < tokens.len() {
             match rules.match_at(i) {
@@ -89,29 +90,112 @@ pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> 
     entities
 }
 
-/// Currency symbols, before or after an amount.
 /// The longest run of number words one amount reads ("one hundred twenty-five thousand").
 const MAX_AMOUNT_WORDS: usize = 8;
 
-const CURRENCY_SYMBOLS: &[&str] = &["$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₦", "₱", "₪", "฿", "¢", "₫"];
+/// A list of words, compared exactly or ignoring ASCII case, with a summary of their shapes
+/// computed at compile time. The rules look up every token in several lists and most tokens are in
+/// none: the summary rejects almost all of them with two bit tests, before any comparison.
+struct Words {
+    list: &'static [&'static str],
+    ignore_case: bool,
+    /// The [`shape`] bits of each word are set: a Bloom filter with two hash functions, which
+    /// passes about one word in 500 that is not in the list (measured on news text).
+    shapes: [u64; 2 * SHAPE_BITS / 64],
+}
+
+/// The bits of each of the two hash functions of [`Words::shapes`].
+const SHAPE_BITS: usize = 512;
+
+/// The shape of a non-empty word, the same in both ASCII cases: its first, second and last bytes
+/// and its length, hashed to a bit in each half of [`Words::shapes`].
+const fn shape(word: &[u8]) -> [usize; 2] {
+    let first = word[0].to_ascii_lowercase() as u32;
+    let second = if word.len() > 1 { word[1].to_ascii_lowercase() as u32 } else { 0 };
+    let last = word[word.len() - 1].to_ascii_lowercase() as u32;
+    let key = first | last << 8 | (word.len() as u32 & 0xFF) << 16 | second << 24;
+    // Multiplicative hashing: the top bits of each product mix all four bytes of the key.
+    let shift = 32 - SHAPE_BITS.trailing_zeros();
+    let first_half = (key.wrapping_mul(0x9E37_79B1) >> shift) as usize;
+    let second_half = (key.wrapping_mul(0x85EB_CA6B) >> shift) as usize;
+    [first_half, SHAPE_BITS + second_half]
+}
+
+impl Words {
+    /// Words compared exactly.
+    const fn exact(list: &'static [&'static str]) -> Words {
+        Words::new(list, false)
+    }
+
+    /// Words compared ignoring ASCII case.
+    const fn ignoring_case(list: &'static [&'static str]) -> Words {
+        Words::new(list, true)
+    }
+
+    /// Fails to compile on an empty word, which would have no shape.
+    const fn new(list: &'static [&'static str], ignore_case: bool) -> Words {
+        let mut shapes = [0; 2 * SHAPE_BITS / 64];
+        let mut i = 0;
+        while i < list.len() {
+            let [a, b] = shape(list[i].as_bytes());
+            shapes[a / 64] |= 1 << (a % 64);
+            shapes[b / 64] |= 1 << (b % 64);
+            i += 1;
+        }
+        Words { list, ignore_case, shapes }
+    }
+
+    /// Whether `word` (a `&str`, or the bytes of one) is one of the words.
+    #[inline]
+    fn contains(&self, word: impl AsRef<[u8]>) -> bool {
+        let word = word.as_ref();
+        if word.is_empty() {
+            return false;
+        }
+        let has = |bit: usize| self.shapes[bit / 64] & 1 << (bit % 64) != 0;
+        let [a, b] = shape(word);
+        has(a) && has(b) && self.scan(word)
+    }
+
+    /// Whether the non-empty `word` is one of the words, compared to each: the slow path of
+    /// [`Words::contains`], after its filter.
+    #[inline(never)]
+    fn scan(&self, word: &[u8]) -> bool {
+        if self.ignore_case {
+            self.list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+        } else {
+            self.list.iter().any(|w| w.as_bytes() == word)
+        }
+    }
+}
+
+/// Month names and abbreviations, see [`calendar::MONTHS`].
+const MONTHS: Words = Words::exact(calendar::MONTHS);
+
+/// Days of the week, see [`calendar::WEEKDAYS`].
+const WEEKDAYS: Words = Words::exact(calendar::WEEKDAYS);
+
+/// Currency symbols, before or after an amount.
+const CURRENCY_SYMBOLS: Words =
+    Words::exact(&["$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₦", "₱", "₪", "฿", "¢", "₫"]);
 
 /// ISO 4217 codes common in news, before or after an amount ("USD 5 million", "500 EUR").
-const CURRENCY_CODES: &[&str] = &[
+const CURRENCY_CODES: Words = Words::exact(&[
     "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "CHF", "AUD", "CAD", "HKD", "INR", "SEK", "NOK", "DKK", "KRW",
     "BRL", "MXN", "ZAR", "SGD", "NZD", "RUB", "TRY", "PLN", "ILS", "AED", "SAR",
-];
+]);
 
 /// Currency names after an amount ("5 million euros"); compared ignoring ASCII case.
-const CURRENCY_WORDS: &[&str] = &[
+const CURRENCY_WORDS: Words = Words::ignoring_case(&[
     "dollar", "dollars", "euro", "euros", "sterling", "yen", "yuan", "renminbi", "rupee", "rupees", "franc",
     "francs", "peso", "pesos", "ruble", "rubles", "rouble", "roubles", "cent", "cents", "pence", "lira",
     "liras", "reais", "shekel", "shekels", "dinar", "dinars", "riyal", "riyals", "dirham", "dirhams", "baht",
     "ringgit", "krona", "kronor", "krone", "kroner", "zloty", "zlotys", "forint", "naira", "bitcoin",
     "bitcoins",
-];
+]);
 
 /// Words that may stand between an amount and "dollars" or "francs" ("10 Hong Kong dollars").
-const CURRENCY_ADJECTIVES: &[&str] = &[
+const CURRENCY_ADJECTIVES: Words = Words::exact(&[
     "U.S.",
     "US",
     "American",
@@ -128,20 +212,23 @@ const CURRENCY_ADJECTIVES: &[&str] = &[
     "Zimbabwean",
     "Jamaican",
     "Namibian",
-];
+]);
 
 /// Scale words after a numeral ("20 billion"); compared ignoring ASCII case.
-const SCALE_WORDS: &[&str] =
-    &["hundred", "thousand", "million", "billion", "trillion", "mln", "bln", "bn", "mn"];
+const SCALE_WORDS: Words = Words::ignoring_case(&[
+    "hundred", "thousand", "million", "billion", "trillion", "mln", "bln", "bn", "mn",
+]);
 
 /// Scale words of a million or more, which make "pounds" money rather than weight.
-const LARGE_SCALES: &[&str] = &["million", "billion", "trillion", "mln", "bln", "bn", "mn"];
+const LARGE_SCALES: Words =
+    Words::ignoring_case(&["million", "billion", "trillion", "mln", "bln", "bn", "mn"]);
 
 /// Scales glued to a numeral in money ("€3.5m", "5bn", "10k").
-const SCALE_SUFFIXES: &[&str] = &["k", "K", "m", "M", "mn", "mln", "b", "bn", "bln", "B", "tn", "trn", "T"];
+const SCALE_SUFFIXES: Words =
+    Words::exact(&["k", "K", "m", "M", "mn", "mln", "b", "bn", "bln", "B", "tn", "trn", "T"]);
 
 /// Number words ("five", "twenty"), also the parts of "twenty-five"; compared ignoring ASCII case.
-const NUMBER_WORDS: &[&str] = &[
+const NUMBER_WORDS: Words = Words::ignoring_case(&[
     "zero",
     "one",
     "two",
@@ -176,10 +263,10 @@ const NUMBER_WORDS: &[&str] = &[
     "billion",
     "trillion",
     "dozen",
-];
+]);
 
 /// Unit names after an amount ("five miles"); lowercase only, so that "Three Mile Island" is a name.
-const UNIT_WORDS: &[&str] = &[
+const UNIT_WORDS: Words = Words::exact(&[
     "mile",
     "miles",
     "kilometre",
@@ -250,20 +337,21 @@ const UNIT_WORDS: &[&str] = &[
     "calories",
     "knot",
     "knots",
-];
+]);
 
 /// Unit symbols, after an amount or glued to it ("2.5 kg", "10km"); compared exactly.
-const UNIT_SYMBOLS: &[&str] = &[
+const UNIT_SYMBOLS: Words = Words::exact(&[
     "km", "m2", "km2", "cm", "mm", "kg", "g", "mg", "lb", "lbs", "oz", "ft", "mi", "ml", "mph", "kph", "kmh",
     "kW", "MW", "GW", "kWh", "MWh", "GWh", "TWh", "GB", "TB", "MB", "Mbps", "Gbps", "bbl", "bpd",
-];
+]);
 
 /// Units of time after "per" in a rate ("barrels per day").
-const RATE_UNITS: &[&str] = &["second", "minute", "hour", "day", "week", "month", "year", "capita", "gallon"];
+const RATE_UNITS: Words =
+    Words::ignoring_case(&["second", "minute", "hour", "day", "week", "month", "year", "capita", "gallon"]);
 
 /// Periods that durations and relative dates count ("two years", "last month"); lowercase only, so
 /// that a title such as "A Thousand Days" is not a date.
-const PERIODS: &[&str] = &[
+const PERIODS: Words = Words::exact(&[
     "day",
     "days",
     "week",
@@ -280,38 +368,87 @@ const PERIODS: &[&str] = &[
     "centuries",
     "weekend",
     "weekends",
-];
+]);
 
 /// Seasons, dates with a year ("spring 2020") or after "last"/"this"/"next".
-const SEASONS: &[&str] = &["spring", "summer", "autumn", "fall", "winter"];
+const SEASONS: Words = Words::ignoring_case(&["spring", "summer", "autumn", "fall", "winter"]);
 
 /// Words after which a month, a weekday or a four-digit number is a date ("in May", "since
 /// 2019"); compared ignoring ASCII case.
-const DATE_CUES: &[&str] = &[
+const DATE_CUES: Words = Words::ignoring_case(&[
     "in", "since", "until", "till", "by", "from", "through", "during", "before", "after", "of", "early",
     "late", "mid", "last", "next", "this", "on", "between", "and", "or", "to", "the", "its", "their", "his",
     "her", "our", "fiscal", "around", "circa", "spring", "summer", "autumn", "fall", "winter", "year", "'s",
     "’s",
-];
+]);
 
 /// Lowercase words that may follow a year without making it a count ("2019 was", "2019 to 2021").
-const YEAR_FOLLOWERS: &[&str] = &[
+const YEAR_FOLLOWERS: Words = Words::ignoring_case(&[
     "and", "or", "to", "through", "was", "is", "will", "saw", "has", "had", "when", "as", "with", "for",
     "in", "on", "at", "after", "before", "until", "vs", "versus", "compared",
-];
+]);
 
 /// What turns a number into a time of day ("3 p.m.").
-const MERIDIEMS: &[&str] = &["a.m.", "p.m.", "am", "pm", "AM", "PM", "A.M.", "P.M.", "a.m", "p.m"];
+const MERIDIEMS: Words =
+    Words::exact(&["a.m.", "p.m.", "am", "pm", "AM", "PM", "A.M.", "P.M.", "a.m", "p.m"]);
 
 /// Words after which a clock time needs no "a.m." ("At 3:30").
-const TIME_CUES: &[&str] =
-    &["at", "by", "until", "till", "from", "before", "after", "around", "about", "since"];
+const TIME_CUES: Words = Words::ignoring_case(&[
+    "at", "by", "until", "till", "from", "before", "after", "around", "about", "since",
+]);
 
 /// Time zones after a time ("3:30 p.m. ET").
-const TIME_ZONES: &[&str] = &[
+const TIME_ZONES: Words = Words::exact(&[
     "ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT", "GMT", "BST", "UTC",
     "CET", "CEST", "JST", "IST", "AEST", "AEDT", "HKT", "SGT",
-];
+]);
+
+/// Quarters of a year, alone or before one ("Q3 2019").
+const QUARTERS: Words = Words::exact(&["Q1", "Q2", "Q3", "Q4"]);
+
+/// The words that start a pattern other than an amount, a season or a capitalized name, see
+/// [`Rules::may_start`]: determiners ("the last day"), parts and orders of periods ("early 2020",
+/// "the end of", "the first quarter"), counts ("several weeks") and times ("noon", "yesterday").
+/// Compared ignoring ASCII case.
+const STARTERS: Words = Words::ignoring_case(&[
+    "a",
+    "an",
+    "the",
+    "this",
+    "last",
+    "next",
+    "past",
+    "coming",
+    "previous",
+    "following",
+    "early",
+    "earlier",
+    "late",
+    "later",
+    "mid",
+    "fiscal",
+    "several",
+    "noon",
+    "midnight",
+    "midday",
+    "tonight",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "end",
+    "start",
+    "beginning",
+    "middle",
+    "rest",
+    "remainder",
+    "close",
+    "turn",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "final",
+]);
 
 /// Whether `word` equals one of `list` ignoring ASCII case.
 fn is_any(word: &str, list: &[&str]) -> bool {
@@ -338,7 +475,8 @@ fn split_glued(word: &str) -> Option<(&str, &str)> {
 
 /// "five", "Twenty-five": a number word or a hyphenated compound of number words.
 fn is_number_word(word: &str) -> bool {
-    !word.is_empty() && word.split('-').all(|part| is_any(part, NUMBER_WORDS))
+    // Split on the byte: faster than on the char for the short words this sees at every token.
+    !word.is_empty() && word.as_bytes().split(|&b| b == b'-').all(|part| NUMBER_WORDS.contains(part))
 }
 
 /// The value of a plain run of ASCII digits.
@@ -346,7 +484,8 @@ fn digits_value(word: &str) -> Option<u32> {
     if word.is_empty() || word.len() > 9 || !word.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    word.parse().ok()
+    // At most nine digits: no overflow.
+    Some(word.bytes().fold(0, |value, digit| value * 10 + u32::from(digit - b'0')))
 }
 
 /// A four-digit year from 1000 to 2100.
@@ -391,23 +530,31 @@ struct Amount<'t> {
 }
 
 /// The tokens of one sentence, and the rules that read them.
+#[derive(Default)]
 struct Rules<'t> {
-    text: &'t str,
     tokens: &'t [Token],
+    /// The text of each token, sliced once: the families read each several times.
+    words: Vec<&'t str>,
     /// The amount starting at each token, read once: most families start by reading it.
     amounts: Vec<Option<Amount<'t>>>,
 }
 
 impl<'t> Rules<'t> {
-    fn new(text: &'t str, tokens: &'t [Token]) -> Rules<'t> {
-        let mut rules = Rules { text, tokens, amounts: Vec::new() };
-        rules.amounts = (0..tokens.len()).map(|i| rules.read_amount(i)).collect();
-        rules
+    /// Takes the `tokens` of the next sentence of `text`, reusing the buffers.
+    fn read(&mut self, text: &'t str, tokens: &'t [Token]) {
+        self.tokens = tokens;
+        self.words.clear();
+        self.words.extend(tokens.iter().map(|t| t.text(text)));
+        self.amounts.clear();
+        for i in 0..tokens.len() {
+            let amount = self.read_amount(i);
+            self.amounts.push(amount);
+        }
     }
 
     /// The text of token `i`, or "" past either end.
     fn word(&self, i: usize) -> &'t str {
-        self.tokens.get(i).map_or("", |t| t.text(self.text))
+        self.words.get(i).copied().unwrap_or("")
     }
 
     /// Whether token `i` touches the one before it ("US" + "$").
@@ -426,6 +573,38 @@ impl<'t> Rules<'t> {
 
     /// The longest match at token `i`: one past its last token, and its label.
     fn match_at(&self, i: usize) -> Option<(usize, Label)> {
+        if self.may_start(i) {
+            self.longest_match(i)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a match may start at token `i`: a test of the token (and of the next one for a
+    /// currency prefix), cheap on the plain lowercase words and punctuation that most tokens are,
+    /// which start none. Every family starts with an amount, a digit, a word of [`STARTERS`], a
+    /// season, a hyphenated word ("mid-2019"), or a token that does not start with a lowercase
+    /// letter: a currency symbol, code or prefix, a month, a weekday, a fiscal year ("FY2019") or
+    /// a quarter ("Q3").
+    fn may_start(&self, i: usize) -> bool {
+        let word = self.word(i);
+        word.starts_with(|c: char| c.is_ascii_digit())
+            || self.amount(i).is_some()
+            || STARTERS.contains(word)
+            || SEASONS.contains(word)
+            || word.bytes().any(|b| b == b'-')
+            || (!word.starts_with(|c: char| c.is_ascii_lowercase())
+                && (CURRENCY_SYMBOLS.contains(word)
+                    || CURRENCY_CODES.contains(word)
+                    || self.currency_prefix(i)
+                    || MONTHS.contains(word)
+                    || WEEKDAYS.contains(word)
+                    || word.starts_with("FY")
+                    || QUARTERS.contains(word)))
+    }
+
+    /// The longest match of any family at token `i`, see [`Rules::match_at`].
+    fn longest_match(&self, i: usize) -> Option<(usize, Label)> {
         [
             self.money(i).map(|end| (end, Label::Money)),
             self.percent(i).map(|end| (end, Label::Percent)),
@@ -461,24 +640,24 @@ impl<'t> Rules<'t> {
                 end += 1;
             }
             (end, "")
-        } else if is_any(word, &["a"]) && is_any(self.word(i + 1), SCALE_WORDS) {
+        } else if is_any(word, &["a"]) && SCALE_WORDS.contains(self.word(i + 1)) {
             (i + 1, "")
         } else {
             return None;
         };
         if suffix.is_empty() {
-            while end - i < 2 * MAX_AMOUNT_WORDS && is_any(self.word(end), SCALE_WORDS) {
+            while end - i < 2 * MAX_AMOUNT_WORDS && SCALE_WORDS.contains(self.word(end)) {
                 end += 1;
             }
         }
-        let large = !matches!(suffix, "" | "k" | "K") && SCALE_SUFFIXES.contains(&suffix)
-            || (i..end).any(|k| is_any(self.word(k), LARGE_SCALES));
+        let large = !matches!(suffix, "" | "k" | "K") && SCALE_SUFFIXES.contains(suffix)
+            || (i..end).any(|k| LARGE_SCALES.contains(self.word(k)));
         Some(Amount { end, suffix, large })
     }
 
     /// An amount with nothing glued to it, or with a glued scale ("3.5m"): what money accepts.
     fn money_amount(&self, i: usize) -> Option<Amount<'t>> {
-        self.amount(i).filter(|a| a.suffix.is_empty() || SCALE_SUFFIXES.contains(&a.suffix))
+        self.amount(i).filter(|a| a.suffix.is_empty() || SCALE_SUFFIXES.contains(a.suffix))
     }
 
     /// An amount with nothing glued to it.
@@ -486,20 +665,25 @@ impl<'t> Rules<'t> {
         self.amount(i).filter(|a| a.suffix.is_empty())
     }
 
+    /// "US$5", "HK$10": whether token `i` is a country code glued to the dollar sign after it.
+    fn currency_prefix(&self, i: usize) -> bool {
+        let word = self.word(i);
+        (word == "U.S." || (word.len() <= 3 && word.bytes().all(|b| b.is_ascii_uppercase())))
+            && self.word(i + 1) == "$"
+            && self.touches(i + 1)
+    }
+
     /// MONEY: "$20 billion", "US$5", "€3.5m", "USD 5 million", "5 million euros", "500 USD".
     fn money(&self, i: usize) -> Option<usize> {
         let word = self.word(i);
-        // "US$5", "HK$10": a country code glued to the symbol.
-        let prefixed = (word == "U.S." || (word.len() <= 3 && word.bytes().all(|b| b.is_ascii_uppercase())))
-            && self.word(i + 1) == "$"
-            && self.touches(i + 1);
+        let prefixed = self.currency_prefix(i);
         let symbol = if prefixed { i + 1 } else { i };
-        if CURRENCY_SYMBOLS.contains(&self.word(symbol)) || (!prefixed && CURRENCY_CODES.contains(&word)) {
+        if CURRENCY_SYMBOLS.contains(self.word(symbol)) || (!prefixed && CURRENCY_CODES.contains(word)) {
             return self.money_amount(symbol + 1).map(|a| a.end);
         }
         let amount = self.money_amount(i)?;
         let mut k = amount.end;
-        while k < amount.end + 2 && CURRENCY_ADJECTIVES.contains(&self.word(k)) {
+        while k < amount.end + 2 && CURRENCY_ADJECTIVES.contains(self.word(k)) {
             k += 1;
         }
         let currency = self.word(k);
@@ -508,9 +692,9 @@ impl<'t> Rules<'t> {
         } else if is_any(currency, &["pound", "pounds"]) {
             amount.large || is_any(self.word(k + 1), &["sterling"])
         } else {
-            is_any(currency, CURRENCY_WORDS)
-                || CURRENCY_CODES.contains(&currency)
-                || CURRENCY_SYMBOLS.contains(&currency)
+            CURRENCY_WORDS.contains(currency)
+                || CURRENCY_CODES.contains(currency)
+                || CURRENCY_SYMBOLS.contains(currency)
         };
         if !is_currency {
             return None;
@@ -538,11 +722,11 @@ impl<'t> Rules<'t> {
         let amount = self.amount(i)?;
         if !amount.suffix.is_empty() {
             // "10km", "2.5kg": the unit is glued to the numeral.
-            return UNIT_SYMBOLS.contains(&amount.suffix).then_some(amount.end);
+            return UNIT_SYMBOLS.contains(amount.suffix).then_some(amount.end);
         }
         let k = amount.end;
         let word = self.word(k);
-        let is_unit = |w: &str| UNIT_WORDS.contains(&w) || UNIT_SYMBOLS.contains(&w);
+        let is_unit = |w: &str| UNIT_WORDS.contains(w) || UNIT_SYMBOLS.contains(w);
         let mut end = if matches!(word, "square" | "sq" | "cubic") && is_unit(self.word(k + 1)) {
             k + 2
         } else if is_unit(word) {
@@ -557,7 +741,7 @@ impl<'t> Rules<'t> {
             end += 1;
         }
         // "60 miles per hour"
-        if is_any(self.word(end), &["per"]) && is_any(self.word(end + 1), RATE_UNITS) {
+        if is_any(self.word(end), &["per"]) && RATE_UNITS.contains(self.word(end + 1)) {
             end += 2;
         }
         Some(end)
@@ -580,13 +764,13 @@ impl<'t> Rules<'t> {
             && digits_value(word).is_some()
             && hour(&word[..2]).is_some_and(|h| h < 24)
             && digits_value(&word[2..]).is_some_and(|m| m < 60);
-        if military && TIME_ZONES.contains(&self.word(i + 1)) {
+        if military && TIME_ZONES.contains(self.word(i + 1)) {
             return Some(i + 2);
         }
         // "3:30", "3:30pm" (the meridiem glued to the minutes).
         let minutes = self.word(i + 2);
         let (minutes, glued) = match split_glued(minutes) {
-            Some((m, suffix)) if MERIDIEMS.contains(&suffix) => (m, true),
+            Some((m, suffix)) if MERIDIEMS.contains(suffix) => (m, true),
             _ => (minutes, false),
         };
         let clock = hour(word).is_some()
@@ -596,12 +780,12 @@ impl<'t> Rules<'t> {
             && minutes.len() == 2
             && digits_value(minutes).is_some_and(|m| m < 60);
         let (end, meridiem) = if clock {
-            let spaced = !glued && MERIDIEMS.contains(&self.word(i + 3));
+            let spaced = !glued && MERIDIEMS.contains(self.word(i + 3));
             (i + 3 + usize::from(spaced), glued || spaced)
-        } else if is_twelve_hour(word) && MERIDIEMS.contains(&self.word(i + 1)) {
+        } else if is_twelve_hour(word) && MERIDIEMS.contains(self.word(i + 1)) {
             // "3 p.m.", "3.30 p.m."
             (i + 2, true)
-        } else if split_glued(word).is_some_and(|(n, s)| is_twelve_hour(n) && MERIDIEMS.contains(&s)) {
+        } else if split_glued(word).is_some_and(|(n, s)| is_twelve_hour(n) && MERIDIEMS.contains(s)) {
             // "4pm", "3.30pm"
             (i + 1, true)
         } else if is_twelve_hour(word) && is_any(self.word(i + 1), &["o'clock", "o’clock"]) {
@@ -612,9 +796,9 @@ impl<'t> Rules<'t> {
             return is_any(self.word(end), &["hour", "hours", "minute", "minutes", "second", "seconds"])
                 .then_some(end + 1);
         };
-        let zone = TIME_ZONES.contains(&self.word(end));
+        let zone = TIME_ZONES.contains(self.word(end));
         let previous = self.previous(i);
-        let cued = previous.starts_with(char::is_lowercase) || is_any(previous, TIME_CUES);
+        let cued = previous.starts_with(char::is_lowercase) || TIME_CUES.contains(previous);
         if !(meridiem || zone || word.len() == 2 || cued) {
             return None;
         }
@@ -639,7 +823,7 @@ impl<'t> Rules<'t> {
 
     /// A month name or abbreviation at token `i`: one past it.
     fn month(&self, i: usize) -> Option<usize> {
-        MONTHS.contains(&self.word(i)).then_some(i + 1)
+        MONTHS.contains(self.word(i)).then_some(i + 1)
     }
 
     /// A year at token `i`, in a context that is already a date ("January 2020"): one past it.
@@ -664,13 +848,13 @@ impl<'t> Rules<'t> {
     /// "Tuesday", "Tuesday, Jan. 5", "Jan. 5", "January 5, 2020", "5 January 2020", "May 2019",
     /// "the 5th of January", "spring 2020".
     fn calendar_date(&self, i: usize) -> Option<usize> {
-        if WEEKDAYS.contains(&self.word(i)) {
+        if WEEKDAYS.contains(self.word(i)) {
             let comma = usize::from(self.word(i + 1) == ",");
             return Some(
                 self.month_date(i + 1 + comma).or_else(|| self.day_month(i + 1 + comma)).unwrap_or(i + 1),
             );
         }
-        if is_any(self.word(i), SEASONS) {
+        if SEASONS.contains(self.word(i)) {
             let of = usize::from(is_any(self.word(i + 1), &["of"]));
             return self.year_number(i + 1 + of);
         }
@@ -697,7 +881,7 @@ impl<'t> Rules<'t> {
         // A month alone: "May" needs a cue ("in May"); a month that is also a given name is a name
         // before a capitalized word ("June Carter").
         let month = self.word(i);
-        let may_needs_cue = month == "May" && !is_any(self.previous(i), DATE_CUES);
+        let may_needs_cue = month == "May" && !DATE_CUES.contains(self.previous(i));
         let before_name = matches!(month, "April" | "May" | "June" | "August")
             && self.word(end).starts_with(char::is_uppercase);
         (!may_needs_cue && !before_name).then_some(end)
@@ -714,12 +898,12 @@ impl<'t> Rules<'t> {
         let word = self.word(i);
         if self.year_number(i).is_some() {
             let previous = self.previous(i);
-            let cued = is_any(previous, DATE_CUES);
+            let cued = DATE_CUES.contains(previous);
             let next = self.word(i + 1);
             let counted_noun = self.kind(i + 1) == Some(TokenKind::Word)
                 && next.starts_with(char::is_lowercase)
-                && !is_any(next, YEAR_FOLLOWERS);
-            let after_name = previous.starts_with(char::is_uppercase) && !cued && !MONTHS.contains(&previous);
+                && !YEAR_FOLLOWERS.contains(next);
+            let after_name = previous.starts_with(char::is_uppercase) && !cued && !MONTHS.contains(previous);
             // "1578 2060 76.6", "212 859 1622": a column of a table or part of a phone number.
             let among_numbers = i.checked_sub(1).and_then(|p| self.kind(p)) == Some(TokenKind::Number)
                 || self.kind(i + 1) == Some(TokenKind::Number);
@@ -758,7 +942,7 @@ impl<'t> Rules<'t> {
         if ordinal && is_any(self.word(i + 1), &["century"]) {
             return Some(i + 2);
         }
-        if matches!(word, "Q1" | "Q2" | "Q3" | "Q4") {
+        if QUARTERS.contains(word) {
             return Some(self.year_number(i + 1).unwrap_or(i + 1));
         }
         if is_any(word, &["fiscal"]) || word == "FY" {
@@ -796,12 +980,12 @@ impl<'t> Rules<'t> {
             self.plain_amount(k).map(|a| a.end)
         };
         if let Some(end) = count_end {
-            return PERIODS.contains(&self.word(end)).then_some(end + 1);
+            return PERIODS.contains(self.word(end)).then_some(end + 1);
         }
         // Without a count, a single period: "last month", "this spring", "next Tuesday", "last May".
         let word = self.word(k);
-        let singular = PERIODS.contains(&word) && !word.ends_with('s');
-        let named = is_any(word, SEASONS) || WEEKDAYS.contains(&word) || self.month(k).is_some();
+        let singular = PERIODS.contains(word) && !word.ends_with('s');
+        let named = SEASONS.contains(word) || WEEKDAYS.contains(word) || self.month(k).is_some();
         // "the last day", "the next week" are too often not dates; "the past year" is one.
         let plain = singular && !(the && is_any(word, &["day", "week"]) && !is_any(deictic, &["past"]));
         (plain || named).then_some(k + 1)
@@ -839,8 +1023,8 @@ impl<'t> Rules<'t> {
         let determiner = is_any(self.word(i), &["the", "this", "that", "next", "last"]);
         let word = self.word(i + usize::from(determiner));
         // Not "day": "the end of the day" is an idiom more often than a date.
-        let unit =
-            is_any(word, &["week", "month", "year", "quarter", "decade", "century"]) || is_any(word, SEASONS);
+        let unit = is_any(word, &["week", "month", "year", "quarter", "decade", "century"])
+            || SEASONS.contains(word);
         let simple = (determiner && unit).then_some(i + 2);
         [simple, self.calendar_date(i), self.year(i), self.relative_date(i)].into_iter().flatten().max()
     }
@@ -858,7 +1042,7 @@ impl<'t> Rules<'t> {
         } else {
             (self.plain_amount(i)?.end, false)
         };
-        if !PERIODS.contains(&self.word(k)) {
+        if !PERIODS.contains(self.word(k)) {
             return None;
         }
         let anchored = is_any(self.word(k + 1), &["ago", "earlier", "later", "old"]);
@@ -1086,5 +1270,76 @@ mod tests {
             found("It was founded in 2019. Five miles away."),
             [("2019".to_string(), Label::Date), ("Five miles".to_string(), Label::Quantity)]
         );
+    }
+
+    /// What `check` says of the rules of the sentence of `words`, each one token of the kind given.
+    /// The tokens touch: the families require that in places ("US$5", "3:30") and never the
+    /// opposite.
+    fn with_rules<T>(words: &[(&str, TokenKind)], check: impl FnOnce(&Rules) -> T) -> T {
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        for &(word, kind) in words {
+            tokens.push(Token { start: text.len(), end: text.len() + word.len(), kind, gap: Gap::None });
+            text.push_str(word);
+        }
+        let mut rules = Rules::default();
+        rules.read(&text, &tokens);
+        check(&rules)
+    }
+
+    /// Each string in the code above the tests that is one token, with its kind: every word that
+    /// a family looks for is among them.
+    fn code_words() -> Vec<(String, TokenKind)> {
+        // The quote as a number, so that this line holds none to throw the pairs of quotes off.
+        let quote = char::from(34);
+        let code = include_str!("rules.rs").split("#[cfg(test)]").next().unwrap_or_default();
+        let mut words: Vec<(String, TokenKind)> = code
+            .split(quote)
+            .skip(1)
+            .step_by(2)
+            .filter_map(|word| match tokenize(word)[..] {
+                [token] if token.text(word) == word => Some((word.to_string(), token.kind)),
+                _ => None,
+            })
+            .collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        words.dedup();
+        words
+    }
+
+    #[test]
+    fn tokens_that_may_not_start_a_match_start_none() {
+        let words = code_words();
+        assert!(words.len() > 300, "only {} words", words.len());
+        // Each word as written and in lowercase (the families compare most words ignoring case)
+        // that may not start a match alone (a next token only lets more tokens start one), then
+        // each word and one of the continuations that the families look for after two tokens.
+        let mut firsts: Vec<(String, TokenKind)> = words
+            .iter()
+            .flat_map(|(word, kind)| [(word.clone(), *kind), (word.to_lowercase(), *kind)])
+            .collect();
+        firsts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        firsts.dedup();
+        let year = ("2019", TokenKind::Number);
+        let (of, ago, year_word) =
+            (("of", TokenKind::Word), ("ago", TokenKind::Word), ("year", TokenKind::Word));
+        let tails = [&[year][..], &[ago], &[year_word], &[of, year]];
+        let mut rejected = 0;
+        for (first, kind) in &firsts {
+            let first = (first.as_str(), *kind);
+            if with_rules(&[first], |rules| rules.may_start(0)) {
+                continue;
+            }
+            rejected += 1;
+            for (next, next_kind) in &words {
+                for tail in tails {
+                    let sentence = [&[first, (next.as_str(), *next_kind)][..], tail].concat();
+                    let rejected_match =
+                        with_rules(&sentence, |rules| rules.longest_match(0).filter(|_| !rules.may_start(0)));
+                    assert_eq!(rejected_match, None, "{sentence:?} starts a match that is rejected");
+                }
+            }
+        }
+        assert!(rejected > 300, "only {rejected} words rejected");
     }
 }
