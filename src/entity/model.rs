@@ -82,6 +82,9 @@ pub struct Model {
     /// Open-addressing table of feature keys (key 0: empty), each with its weights inline, so that
     /// a feature costs one memory access, not one for the key and one for its weights.
     slots: Vec<Slot>,
+    /// A bit per [`present_bit`] of the keys in `slots`: most keys of unseen words and word pairs
+    /// are turned away by this small bitmap, which stays in cache, without probing the table.
+    present: Vec<u64>,
     /// How many features have weights.
     features: usize,
     gazetteer: Gazetteer,
@@ -167,7 +170,12 @@ impl Model {
             }
             slots[slot] = Slot { key, weights: row.try_into().map_err(|_| ModelError::Corrupt("bad row"))? };
         }
-        Ok(Model { scale, transitions, slots, features: keys.len(), gazetteer })
+        let mut present = vec![0u64; PRESENT_BITS / 64];
+        for &key in &keys {
+            let bit = present_bit(key);
+            present[bit / 64] |= 1 << (bit % 64);
+        }
+        Ok(Model { scale, transitions, slots, present, features: keys.len(), gazetteer })
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
@@ -321,6 +329,10 @@ impl Model {
         let mut sums = [0i32; NUM_TAGS];
         let mask = self.slots.len() - 1;
         for &key in keys {
+            let bit = present_bit(key);
+            if self.present[bit / 64] & 1 << (bit % 64) == 0 {
+                continue;
+            }
             let mut slot = slot_of(key, self.slots.len());
             while self.slots[slot].key != 0 {
                 if self.slots[slot].key == key {
@@ -347,6 +359,14 @@ const MAX_OWN_SUMS: usize = 65_536;
 struct Slot {
     key: u32,
     weights: [i8; NUM_TAGS],
+}
+
+/// Bits in [`Model::present`]: 128 KB, where 68k keys leave about 6% of other keys unturned.
+const PRESENT_BITS: usize = 1 << 20;
+
+/// A key's bit in [`Model::present`]: its top bits (slots come from its low bits).
+fn present_bit(key: u32) -> usize {
+    (key >> (32 - PRESENT_BITS.trailing_zeros())) as usize
 }
 
 fn slot_of(key: u32, capacity: usize) -> usize {
