@@ -107,18 +107,26 @@ struct Words {
 /// The bits of each of the two hash functions of [`Words::shapes`].
 const SHAPE_BITS: usize = 512;
 
-/// The shape of a non-empty word, the same in both ASCII cases: its first, second and last bytes
-/// and its length, hashed to a bit in each half of [`Words::shapes`].
-const fn shape(word: &[u8]) -> [usize; 2] {
-    let first = word[0].to_ascii_lowercase() as u32;
-    let second = if word.len() > 1 { word[1].to_ascii_lowercase() as u32 } else { 0 };
-    let last = word[word.len() - 1].to_ascii_lowercase() as u32;
-    let key = first | last << 8 | (word.len() as u32 & 0xFF) << 16 | second << 24;
+/// The shape of a word, the same in both ASCII cases: its first, second and last bytes and its
+/// length, hashed to a bit in each half of [`Words::shapes`].
+const fn shape(word: &[u8]) -> [u16; 2] {
+    // The last byte of the empty word is past its end, zero like the others.
+    let last = lower_byte(word, word.len().wrapping_sub(1));
+    let key = lower_byte(word, 0) | last << 8 | (word.len() as u32 & 0xFF) << 16 | lower_byte(word, 1) << 24;
     // Multiplicative hashing: the top bits of each product mix all four bytes of the key.
     let shift = 32 - SHAPE_BITS.trailing_zeros();
-    let first_half = (key.wrapping_mul(0x9E37_79B1) >> shift) as usize;
-    let second_half = (key.wrapping_mul(0x85EB_CA6B) >> shift) as usize;
-    [first_half, SHAPE_BITS + second_half]
+    let first_half = (key.wrapping_mul(0x9E37_79B1) >> shift) as u16;
+    let second_half = (key.wrapping_mul(0x85EB_CA6B) >> shift) as u16;
+    [first_half, SHAPE_BITS as u16 + second_half]
+}
+
+/// Byte `i` of `word` in ASCII lowercase, or zero past its end.
+const fn lower_byte(word: &[u8], i: usize) -> u32 {
+    if i < word.len() {
+        word[i].to_ascii_lowercase() as u32
+    } else {
+        0
+    }
 }
 
 impl Words {
@@ -132,32 +140,32 @@ impl Words {
         Words::new(list, true)
     }
 
-    /// Fails to compile on an empty word, which would have no shape.
+    /// The words of `list` and the filter of their shapes.
     const fn new(list: &'static [&'static str], ignore_case: bool) -> Words {
         let mut shapes = [0; 2 * SHAPE_BITS / 64];
         let mut i = 0;
         while i < list.len() {
             let [a, b] = shape(list[i].as_bytes());
-            shapes[a / 64] |= 1 << (a % 64);
-            shapes[b / 64] |= 1 << (b % 64);
+            shapes[a as usize / 64] |= 1 << (a % 64);
+            shapes[b as usize / 64] |= 1 << (b % 64);
             i += 1;
         }
         Words { list, ignore_case, shapes }
     }
 
-    /// Whether `word` (a `&str`, or the bytes of one) is one of the words.
-    #[inline]
-    fn contains(&self, word: impl AsRef<[u8]>) -> bool {
-        let word = word.as_ref();
-        if word.is_empty() {
-            return false;
-        }
-        let has = |bit: usize| self.shapes[bit / 64] & 1 << (bit % 64) != 0;
-        let [a, b] = shape(word);
-        has(a) && has(b) && self.scan(word)
+    /// Whether `word` is one of the words.
+    fn contains(&self, word: &str) -> bool {
+        self.contains_shaped(word, shape(word.as_bytes()))
     }
 
-    /// Whether the non-empty `word` is one of the words, compared to each: the slow path of
+    /// Whether `word`, of the given [`shape`], is one of the words.
+    #[inline]
+    fn contains_shaped(&self, word: &str, [a, b]: [u16; 2]) -> bool {
+        let has = |bit: u16| self.shapes[usize::from(bit / 64)] & 1 << (bit % 64) != 0;
+        has(a) && has(b) && self.scan(word.as_bytes())
+    }
+
+    /// Whether `word` is one of the words, compared to each: the slow path of
     /// [`Words::contains`], after its filter.
     #[inline(never)]
     fn scan(&self, word: &[u8]) -> bool {
@@ -473,12 +481,6 @@ fn split_glued(word: &str) -> Option<(&str, &str)> {
     (is_numeral(number) && suffix.chars().all(|c| c.is_ascii_alphabetic())).then_some((number, suffix))
 }
 
-/// "five", "Twenty-five": a number word or a hyphenated compound of number words.
-fn is_number_word(word: &str) -> bool {
-    // Split on the byte: faster than on the char for the short words this sees at every token.
-    !word.is_empty() && word.as_bytes().split(|&b| b == b'-').all(|part| NUMBER_WORDS.contains(part))
-}
-
 /// The value of a plain run of ASCII digits.
 fn digits_value(word: &str) -> Option<u32> {
     if word.is_empty() || word.len() > 9 || !word.bytes().all(|b| b.is_ascii_digit()) {
@@ -529,12 +531,19 @@ struct Amount<'t> {
     large: bool,
 }
 
+/// The text of a token and its [`shape`].
+#[derive(Clone, Copy)]
+struct Text<'t> {
+    text: &'t str,
+    shape: [u16; 2],
+}
+
 /// The tokens of one sentence, and the rules that read them.
 #[derive(Default)]
 struct Rules<'t> {
     tokens: &'t [Token],
-    /// The text of each token, sliced once: the families read each several times.
-    words: Vec<&'t str>,
+    /// The text of each token and its shape, read once: the families look up each several times.
+    texts: Vec<Text<'t>>,
     /// The amount starting at each token, read once: most families start by reading it.
     amounts: Vec<Option<Amount<'t>>>,
 }
@@ -543,8 +552,11 @@ impl<'t> Rules<'t> {
     /// Takes the `tokens` of the next sentence of `text`, reusing the buffers.
     fn read(&mut self, text: &'t str, tokens: &'t [Token]) {
         self.tokens = tokens;
-        self.words.clear();
-        self.words.extend(tokens.iter().map(|t| t.text(text)));
+        self.texts.clear();
+        self.texts.extend(tokens.iter().map(|t| {
+            let text = t.text(text);
+            Text { text, shape: shape(text.as_bytes()) }
+        }));
         self.amounts.clear();
         for i in 0..tokens.len() {
             let amount = self.read_amount(i);
@@ -554,7 +566,24 @@ impl<'t> Rules<'t> {
 
     /// The text of token `i`, or "" past either end.
     fn word(&self, i: usize) -> &'t str {
-        self.words.get(i).copied().unwrap_or("")
+        self.texts.get(i).map_or("", |t| t.text)
+    }
+
+    /// Whether token `i` is one of `words`: [`Words::contains`] with the shape read once.
+    fn is(&self, i: usize, words: &Words) -> bool {
+        self.texts.get(i).is_some_and(|t| words.contains_shaped(t.text, t.shape))
+    }
+
+    /// Whether the token before token `i` is one of `words`.
+    fn previous_is(&self, i: usize, words: &Words) -> bool {
+        i.checked_sub(1).is_some_and(|p| self.is(p, words))
+    }
+
+    /// "five", "Twenty-five": whether token `i` is a number word or a compound of number words.
+    fn number_word(&self, i: usize) -> bool {
+        let word = self.word(i);
+        self.is(i, &NUMBER_WORDS)
+            || (word.bytes().any(|b| b == b'-') && word.split('-').all(|part| NUMBER_WORDS.contains(part)))
     }
 
     /// Whether token `i` touches the one before it ("US" + "$").
@@ -590,17 +619,17 @@ impl<'t> Rules<'t> {
         let word = self.word(i);
         word.starts_with(|c: char| c.is_ascii_digit())
             || self.amount(i).is_some()
-            || STARTERS.contains(word)
-            || SEASONS.contains(word)
+            || self.is(i, &STARTERS)
+            || self.is(i, &SEASONS)
             || word.bytes().any(|b| b == b'-')
             || (!word.starts_with(|c: char| c.is_ascii_lowercase())
-                && (CURRENCY_SYMBOLS.contains(word)
-                    || CURRENCY_CODES.contains(word)
+                && (self.is(i, &CURRENCY_SYMBOLS)
+                    || self.is(i, &CURRENCY_CODES)
                     || self.currency_prefix(i)
-                    || MONTHS.contains(word)
-                    || WEEKDAYS.contains(word)
+                    || self.is(i, &MONTHS)
+                    || self.is(i, &WEEKDAYS)
                     || word.starts_with("FY")
-                    || QUARTERS.contains(word)))
+                    || self.is(i, &QUARTERS)))
     }
 
     /// The longest match of any family at token `i`, see [`Rules::match_at`].
@@ -634,24 +663,24 @@ impl<'t> Rules<'t> {
             (i + 1, "")
         } else if let Some((_, suffix)) = split_glued(word) {
             (i + 1, suffix)
-        } else if is_number_word(word) {
+        } else if self.number_word(i) {
             let mut end = i + 1;
-            while end - i < MAX_AMOUNT_WORDS && is_number_word(self.word(end)) {
+            while end - i < MAX_AMOUNT_WORDS && self.number_word(end) {
                 end += 1;
             }
             (end, "")
-        } else if is_any(word, &["a"]) && SCALE_WORDS.contains(self.word(i + 1)) {
+        } else if is_any(word, &["a"]) && self.is(i + 1, &SCALE_WORDS) {
             (i + 1, "")
         } else {
             return None;
         };
         if suffix.is_empty() {
-            while end - i < 2 * MAX_AMOUNT_WORDS && SCALE_WORDS.contains(self.word(end)) {
+            while end - i < 2 * MAX_AMOUNT_WORDS && self.is(end, &SCALE_WORDS) {
                 end += 1;
             }
         }
         let large = !matches!(suffix, "" | "k" | "K") && SCALE_SUFFIXES.contains(suffix)
-            || (i..end).any(|k| LARGE_SCALES.contains(self.word(k)));
+            || (i..end).any(|k| self.is(k, &LARGE_SCALES));
         Some(Amount { end, suffix, large })
     }
 
@@ -675,15 +704,14 @@ impl<'t> Rules<'t> {
 
     /// MONEY: "$20 billion", "US$5", "€3.5m", "USD 5 million", "5 million euros", "500 USD".
     fn money(&self, i: usize) -> Option<usize> {
-        let word = self.word(i);
         let prefixed = self.currency_prefix(i);
         let symbol = if prefixed { i + 1 } else { i };
-        if CURRENCY_SYMBOLS.contains(self.word(symbol)) || (!prefixed && CURRENCY_CODES.contains(word)) {
+        if self.is(symbol, &CURRENCY_SYMBOLS) || (!prefixed && self.is(i, &CURRENCY_CODES)) {
             return self.money_amount(symbol + 1).map(|a| a.end);
         }
         let amount = self.money_amount(i)?;
         let mut k = amount.end;
-        while k < amount.end + 2 && CURRENCY_ADJECTIVES.contains(self.word(k)) {
+        while k < amount.end + 2 && self.is(k, &CURRENCY_ADJECTIVES) {
             k += 1;
         }
         let currency = self.word(k);
@@ -692,9 +720,7 @@ impl<'t> Rules<'t> {
         } else if is_any(currency, &["pound", "pounds"]) {
             amount.large || is_any(self.word(k + 1), &["sterling"])
         } else {
-            CURRENCY_WORDS.contains(currency)
-                || CURRENCY_CODES.contains(currency)
-                || CURRENCY_SYMBOLS.contains(currency)
+            self.is(k, &CURRENCY_WORDS) || self.is(k, &CURRENCY_CODES) || self.is(k, &CURRENCY_SYMBOLS)
         };
         if !is_currency {
             return None;
@@ -726,10 +752,10 @@ impl<'t> Rules<'t> {
         }
         let k = amount.end;
         let word = self.word(k);
-        let is_unit = |w: &str| UNIT_WORDS.contains(w) || UNIT_SYMBOLS.contains(w);
-        let mut end = if matches!(word, "square" | "sq" | "cubic") && is_unit(self.word(k + 1)) {
+        let is_unit = |k: usize| self.is(k, &UNIT_WORDS) || self.is(k, &UNIT_SYMBOLS);
+        let mut end = if matches!(word, "square" | "sq" | "cubic") && is_unit(k + 1) {
             k + 2
-        } else if is_unit(word) {
+        } else if is_unit(k) {
             k + 1
         } else {
             return None;
@@ -741,7 +767,7 @@ impl<'t> Rules<'t> {
             end += 1;
         }
         // "60 miles per hour"
-        if is_any(self.word(end), &["per"]) && RATE_UNITS.contains(self.word(end + 1)) {
+        if is_any(self.word(end), &["per"]) && self.is(end + 1, &RATE_UNITS) {
             end += 2;
         }
         Some(end)
@@ -764,7 +790,7 @@ impl<'t> Rules<'t> {
             && digits_value(word).is_some()
             && hour(&word[..2]).is_some_and(|h| h < 24)
             && digits_value(&word[2..]).is_some_and(|m| m < 60);
-        if military && TIME_ZONES.contains(self.word(i + 1)) {
+        if military && self.is(i + 1, &TIME_ZONES) {
             return Some(i + 2);
         }
         // "3:30", "3:30pm" (the meridiem glued to the minutes).
@@ -780,9 +806,9 @@ impl<'t> Rules<'t> {
             && minutes.len() == 2
             && digits_value(minutes).is_some_and(|m| m < 60);
         let (end, meridiem) = if clock {
-            let spaced = !glued && MERIDIEMS.contains(self.word(i + 3));
+            let spaced = !glued && self.is(i + 3, &MERIDIEMS);
             (i + 3 + usize::from(spaced), glued || spaced)
-        } else if is_twelve_hour(word) && MERIDIEMS.contains(self.word(i + 1)) {
+        } else if is_twelve_hour(word) && self.is(i + 1, &MERIDIEMS) {
             // "3 p.m.", "3.30 p.m."
             (i + 2, true)
         } else if split_glued(word).is_some_and(|(n, s)| is_twelve_hour(n) && MERIDIEMS.contains(s)) {
@@ -796,9 +822,9 @@ impl<'t> Rules<'t> {
             return is_any(self.word(end), &["hour", "hours", "minute", "minutes", "second", "seconds"])
                 .then_some(end + 1);
         };
-        let zone = TIME_ZONES.contains(self.word(end));
+        let zone = self.is(end, &TIME_ZONES);
         let previous = self.previous(i);
-        let cued = previous.starts_with(char::is_lowercase) || TIME_CUES.contains(previous);
+        let cued = previous.starts_with(char::is_lowercase) || self.previous_is(i, &TIME_CUES);
         if !(meridiem || zone || word.len() == 2 || cued) {
             return None;
         }
@@ -823,7 +849,7 @@ impl<'t> Rules<'t> {
 
     /// A month name or abbreviation at token `i`: one past it.
     fn month(&self, i: usize) -> Option<usize> {
-        MONTHS.contains(self.word(i)).then_some(i + 1)
+        self.is(i, &MONTHS).then_some(i + 1)
     }
 
     /// A year at token `i`, in a context that is already a date ("January 2020"): one past it.
@@ -848,13 +874,13 @@ impl<'t> Rules<'t> {
     /// "Tuesday", "Tuesday, Jan. 5", "Jan. 5", "January 5, 2020", "5 January 2020", "May 2019",
     /// "the 5th of January", "spring 2020".
     fn calendar_date(&self, i: usize) -> Option<usize> {
-        if WEEKDAYS.contains(self.word(i)) {
+        if self.is(i, &WEEKDAYS) {
             let comma = usize::from(self.word(i + 1) == ",");
             return Some(
                 self.month_date(i + 1 + comma).or_else(|| self.day_month(i + 1 + comma)).unwrap_or(i + 1),
             );
         }
-        if SEASONS.contains(self.word(i)) {
+        if self.is(i, &SEASONS) {
             let of = usize::from(is_any(self.word(i + 1), &["of"]));
             return self.year_number(i + 1 + of);
         }
@@ -881,7 +907,7 @@ impl<'t> Rules<'t> {
         // A month alone: "May" needs a cue ("in May"); a month that is also a given name is a name
         // before a capitalized word ("June Carter").
         let month = self.word(i);
-        let may_needs_cue = month == "May" && !DATE_CUES.contains(self.previous(i));
+        let may_needs_cue = month == "May" && !self.previous_is(i, &DATE_CUES);
         let before_name = matches!(month, "April" | "May" | "June" | "August")
             && self.word(end).starts_with(char::is_uppercase);
         (!may_needs_cue && !before_name).then_some(end)
@@ -898,12 +924,13 @@ impl<'t> Rules<'t> {
         let word = self.word(i);
         if self.year_number(i).is_some() {
             let previous = self.previous(i);
-            let cued = DATE_CUES.contains(previous);
+            let cued = self.previous_is(i, &DATE_CUES);
             let next = self.word(i + 1);
             let counted_noun = self.kind(i + 1) == Some(TokenKind::Word)
                 && next.starts_with(char::is_lowercase)
-                && !YEAR_FOLLOWERS.contains(next);
-            let after_name = previous.starts_with(char::is_uppercase) && !cued && !MONTHS.contains(previous);
+                && !self.is(i + 1, &YEAR_FOLLOWERS);
+            let after_name =
+                previous.starts_with(char::is_uppercase) && !cued && !self.previous_is(i, &MONTHS);
             // "1578 2060 76.6", "212 859 1622": a column of a table or part of a phone number.
             let among_numbers = i.checked_sub(1).and_then(|p| self.kind(p)) == Some(TokenKind::Number)
                 || self.kind(i + 1) == Some(TokenKind::Number);
@@ -942,7 +969,7 @@ impl<'t> Rules<'t> {
         if ordinal && is_any(self.word(i + 1), &["century"]) {
             return Some(i + 2);
         }
-        if QUARTERS.contains(word) {
+        if self.is(i, &QUARTERS) {
             return Some(self.year_number(i + 1).unwrap_or(i + 1));
         }
         if is_any(word, &["fiscal"]) || word == "FY" {
@@ -980,12 +1007,12 @@ impl<'t> Rules<'t> {
             self.plain_amount(k).map(|a| a.end)
         };
         if let Some(end) = count_end {
-            return PERIODS.contains(self.word(end)).then_some(end + 1);
+            return self.is(end, &PERIODS).then_some(end + 1);
         }
         // Without a count, a single period: "last month", "this spring", "next Tuesday", "last May".
         let word = self.word(k);
-        let singular = PERIODS.contains(word) && !word.ends_with('s');
-        let named = SEASONS.contains(word) || WEEKDAYS.contains(word) || self.month(k).is_some();
+        let singular = self.is(k, &PERIODS) && !word.ends_with('s');
+        let named = self.is(k, &SEASONS) || self.is(k, &WEEKDAYS) || self.month(k).is_some();
         // "the last day", "the next week" are too often not dates; "the past year" is one.
         let plain = singular && !(the && is_any(word, &["day", "week"]) && !is_any(deictic, &["past"]));
         (plain || named).then_some(k + 1)
@@ -1021,10 +1048,10 @@ impl<'t> Rules<'t> {
     /// What "the end of" takes: "the year", "this month", "2020", "March", "next year".
     fn period(&self, i: usize) -> Option<usize> {
         let determiner = is_any(self.word(i), &["the", "this", "that", "next", "last"]);
-        let word = self.word(i + usize::from(determiner));
+        let at = i + usize::from(determiner);
         // Not "day": "the end of the day" is an idiom more often than a date.
-        let unit = is_any(word, &["week", "month", "year", "quarter", "decade", "century"])
-            || SEASONS.contains(word);
+        let unit = is_any(self.word(at), &["week", "month", "year", "quarter", "decade", "century"])
+            || self.is(at, &SEASONS);
         let simple = (determiner && unit).then_some(i + 2);
         [simple, self.calendar_date(i), self.year(i), self.relative_date(i)].into_iter().flatten().max()
     }
@@ -1042,7 +1069,7 @@ impl<'t> Rules<'t> {
         } else {
             (self.plain_amount(i)?.end, false)
         };
-        if !PERIODS.contains(self.word(k)) {
+        if !self.is(k, &PERIODS) {
             return None;
         }
         let anchored = is_any(self.word(k + 1), &["ago", "earlier", "later", "old"]);
