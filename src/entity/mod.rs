@@ -10,6 +10,7 @@ pub mod custom;
 mod refine;
 pub mod rules;
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -319,13 +320,24 @@ fn group_by(entities: &[Entity], canonical: impl Fn(&Entity) -> String) -> Vec<E
 /// possessive ending removed ("Microsoft’s" -> "Microsoft", "Reuters'" -> "Reuters") and runs of
 /// whitespace made one space ("Microsoft\n365" -> "Microsoft 365").
 pub fn canonical_text(mention: &str) -> String {
-    let straight = mention.replace('’', "'");
+    let straight = if mention.contains('’') {
+        Cow::Owned(mention.replace('’', "'"))
+    } else {
+        Cow::Borrowed(mention)
+    };
     let trimmed = straight
         .strip_suffix("'s")
         .or_else(|| straight.strip_suffix("'S"))
         .or_else(|| straight.strip_suffix('\'').filter(|t| t.ends_with(['s', 'S'])))
         .unwrap_or(&straight);
-    trimmed.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut canonical = String::with_capacity(trimmed.len());
+    for word in trimmed.split_whitespace() {
+        if !canonical.is_empty() {
+            canonical.push(' ');
+        }
+        canonical.push_str(word);
+    }
+    canonical
 }
 
 #[cfg(test)]
