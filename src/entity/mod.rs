@@ -77,16 +77,29 @@ impl Label {
     }
 }
 
-/// One entity mention in a text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entity {
     /// Where the mention is.
-    #[serde(flatten)]
     pub span: Span,
     /// What it is.
     pub label: Label,
     /// The mention's text.
     pub text: String,
+}
+
+/// A struct of four fields, not `#[serde(flatten)]`, which would make it a map: serde-wasm-bindgen
+/// then sends every key of every mention to JavaScript as a new string.
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut entity = serializer.serialize_struct("Entity", 4)?;
+        entity.serialize_field("start", &self.span.start)?;
+        entity.serialize_field("end", &self.span.end)?;
+        entity.serialize_field("label", &self.label)?;
+        entity.serialize_field("text", &self.text)?;
+        entity.end()
+    }
 }
 
 /// A distinct entity: all mentions with the same label and canonical text.
@@ -374,6 +387,13 @@ mod tests {
 
     fn custom(name: &str, label: Label) -> CustomEntity {
         CustomEntity { name: name.into(), label, aliases: Vec::new() }
+    }
+
+    #[test]
+    fn a_mention_serializes_as_one_flat_object() {
+        let acme = Entity { span: Span::new(4, 8), label: Label::Org, text: "Acme".to_string() };
+        let json = serde_json::to_string(&acme).expect("serializes");
+        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme"}"#);
     }
 
     #[test]
