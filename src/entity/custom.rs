@@ -113,7 +113,7 @@ impl Gazetteer {
                         if !seen.insert((texts.clone(), spaced.clone())) {
                             continue;
                         }
-                        names.entry((canonical_text(spelling), entity.label)).or_insert(index);
+                        names.entry((canonical_text(spelling).into_owned(), entity.label)).or_insert(index);
                         let key = straight(first.text(spelling)).into_owned();
                         by_first.entry(key).or_default().push(Pattern {
                             tokens: texts,

@@ -162,7 +162,7 @@ impl EntityTagger {
             let text = canonical_text(&entity.text);
             match self.custom.name_of(&text, entity.label) {
                 Some(name) => name.to_string(),
-                None => text,
+                None => text.into_owned(),
             }
         })
     }
@@ -308,7 +308,7 @@ fn merge(
 /// assert_eq!((groups[1].text.as_str(), groups[1].count, groups[1].first), ("OpenAI", 1, 20));
 /// ```
 pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
-    group_by(entities, |entity| canonical_text(&entity.text))
+    group_by(entities, |entity| canonical_text(&entity.text).into_owned())
 }
 
 /// Groups mentions by label and the text `canonical` gives each.
@@ -332,25 +332,36 @@ fn group_by(entities: &[Entity], canonical: impl Fn(&Entity) -> String) -> Vec<E
 /// The text that identifies an entity across mentions: curly apostrophes made straight, a
 /// possessive ending removed ("Microsoft’s" -> "Microsoft", "Reuters'" -> "Reuters") and runs of
 /// whitespace made one space ("Microsoft\n365" -> "Microsoft 365").
-pub fn canonical_text(mention: &str) -> String {
-    let straight = if mention.contains('’') {
-        Cow::Owned(mention.replace('’', "'"))
-    } else {
-        Cow::Borrowed(mention)
-    };
-    let trimmed = straight
-        .strip_suffix("'s")
-        .or_else(|| straight.strip_suffix("'S"))
-        .or_else(|| straight.strip_suffix('\'').filter(|t| t.ends_with(['s', 'S'])))
-        .unwrap_or(&straight);
-    let mut canonical = String::with_capacity(trimmed.len());
-    for word in trimmed.split_whitespace() {
-        if !canonical.is_empty() {
-            canonical.push(' ');
-        }
-        canonical.push_str(word);
+pub fn canonical_text(mention: &str) -> Cow<'_, str> {
+    if mention.contains('’') {
+        return Cow::Owned(canonical_text(&mention.replace('’', "'")).into_owned());
     }
-    canonical
+    let trimmed = mention
+        .strip_suffix("'s")
+        .or_else(|| mention.strip_suffix("'S"))
+        .or_else(|| mention.strip_suffix('\'').filter(|t| t.ends_with(['s', 'S'])))
+        .unwrap_or(mention);
+    if is_single_spaced(trimmed) {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// Whether `text` has no whitespace but single spaces between words, as most mentions.
+fn is_single_spaced(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if c != ' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || text.is_empty()
 }
 
 #[cfg(test)]
@@ -457,6 +468,20 @@ mod tests {
         // Without the custom entity, the alias is its own group.
         let plain = group(&entities);
         assert_eq!(plain.iter().filter(|g| g.label == Label::Org).count(), 2);
+    }
+
+    #[test]
+    fn canonical_text_straightens_trims_and_single_spaces() {
+        for (mention, canonical) in [
+            ("Acme Corp", "Acme Corp"),
+            ("O’Neil’s", "O'Neil"),
+            ("Reuters'", "Reuters"),
+            (" New  York\u{a0}City\t", "New York City"),
+            ("", ""),
+        ] {
+            assert_eq!(canonical_text(mention), canonical, "{mention:?}");
+        }
+        assert!(matches!(canonical_text("Acme Corp's"), Cow::Borrowed("Acme Corp")));
     }
 
     #[test]

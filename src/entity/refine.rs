@@ -298,10 +298,9 @@ impl Doc<'_> {
     fn no_person(&self, mention: &Mention) -> bool {
         let (first, end) = (mention.tokens.start, mention.tokens.end);
         let before = |n: usize| self.lower(first.checked_sub(n));
-        let after = self.lower(Some(end));
-        let invested = (2..=5).map(before).any(|w| INVESTED.contains(&w.as_ref()));
-        (before(1) == "with" && ORG_DEAL.contains(&before(2).as_ref()))
-            || (before(1) == "in" && invested)
+        let (previous, after) = (before(1), self.lower(Some(end)));
+        (previous == "with" && ORG_DEAL.contains(&before(2).as_ref()))
+            || (previous == "in" && (2..=5).map(before).any(|w| INVESTED.contains(&w.as_ref())))
             || (after == "'s" && {
                 let possessed = self.lower(Some(end + 1));
                 COMPANY_POSSESSED.contains(&possessed.as_ref()) || PRODUCT_NOUNS.contains(&possessed.as_ref())
@@ -311,7 +310,7 @@ impl Doc<'_> {
 
     /// The mentions of each name (same canonical text), as indices into `mentions`.
     fn groups(&self, mentions: &[Mention]) -> Vec<Vec<usize>> {
-        let keys: Vec<String> = mentions
+        let keys: Vec<Cow<str>> = mentions
             .iter()
             .map(|m| {
                 canonical_text(
@@ -319,8 +318,16 @@ impl Doc<'_> {
                 )
             })
             .collect();
+        // Sorted by a hash of the key first: equal keys end up together at the cost of comparing
+        // integers, not strings.
+        let hashes: Vec<u64> = keys
+            .iter()
+            .map(|k| {
+                k.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
+            })
+            .collect();
         let mut order: Vec<usize> = (0..mentions.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+        order.sort_unstable_by(|&a, &b| hashes[a].cmp(&hashes[b]).then_with(|| keys[a].cmp(&keys[b])));
         order.chunk_by(|&a, &b| keys[a] == keys[b]).map(<[usize]>::to_vec).collect()
     }
 
