@@ -161,8 +161,8 @@ impl EntityTagger {
         group_by(entities, |entity| {
             let text = canonical_text(&entity.text);
             match self.custom.name_of(&text, entity.label) {
-                Some(name) => name.to_string(),
-                None => text.into_owned(),
+                Some(name) => Cow::Owned(name.to_string()),
+                None => text,
             }
         })
     }
@@ -308,19 +308,19 @@ fn merge(
 /// assert_eq!((groups[1].text.as_str(), groups[1].count, groups[1].first), ("OpenAI", 1, 20));
 /// ```
 pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
-    group_by(entities, |entity| canonical_text(&entity.text).into_owned())
+    group_by(entities, |entity| canonical_text(&entity.text))
 }
 
 /// Groups mentions by label and the text `canonical` gives each.
-fn group_by(entities: &[Entity], canonical: impl Fn(&Entity) -> String) -> Vec<EntityGroup> {
+fn group_by<'a>(entities: &'a [Entity], canonical: impl Fn(&'a Entity) -> Cow<'a, str>) -> Vec<EntityGroup> {
     let mut groups: Vec<EntityGroup> = Vec::new();
-    let mut index: HashMap<(String, Label), usize> = HashMap::new();
+    let mut index: HashMap<(Cow<str>, Label), usize> = HashMap::new();
     for entity in entities {
         let text = canonical(entity);
         match index.entry((text, entity.label)) {
             Entry::Occupied(slot) => groups[*slot.get()].count += 1,
             Entry::Vacant(slot) => {
-                let text = slot.key().0.clone();
+                let text = slot.key().0.to_string();
                 slot.insert(groups.len());
                 groups.push(EntityGroup { text, label: entity.label, count: 1, first: entity.span.start });
             }
