@@ -104,6 +104,10 @@ pub fn extract(
     out.offsets.clear();
     out.keys.clear();
     out.own.clear();
+    // About 40 features a token: growing the list by doubling would copy it over and over.
+    out.keys.reserve(tokens.len() * 48);
+    out.offsets.reserve(tokens.len() + 1);
+    out.own.reserve(tokens.len());
     let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
