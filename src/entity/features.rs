@@ -20,29 +20,25 @@ pub const GAZETTEER_MAX_LEN: usize = 5;
 /// with a bit set of kinds (up to 16; what each bit means is up to the trainer).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Gazetteer {
-    entries: Vec<(u32, u16)>,
-    /// The same entries for look-ups: a hash probe instead of a binary search's 14 steps.
+    /// The kinds of each key, in a hash map: a look-up is one probe, not a binary search's 14 steps.
     kinds: HashMap<u32, u16, WordHashes>,
 }
 
 impl Gazetteer {
     /// A gazetteer of `(key, kinds)` entries; the kinds of duplicate keys are merged.
-    pub fn new(mut entries: Vec<(u32, u16)>) -> Gazetteer {
-        entries.sort_unstable();
-        let mut merged: Vec<(u32, u16)> = Vec::with_capacity(entries.len());
-        for (key, kinds) in entries {
-            match merged.last_mut() {
-                Some(last) if last.0 == key => last.1 |= kinds,
-                _ => merged.push((key, kinds)),
-            }
+    pub fn new(entries: Vec<(u32, u16)>) -> Gazetteer {
+        let mut kinds: HashMap<u32, u16, WordHashes> = HashMap::default();
+        for (key, kind) in entries {
+            *kinds.entry(key).or_default() |= kind;
         }
-        let kinds = merged.iter().copied().collect();
-        Gazetteer { entries: merged, kinds }
+        Gazetteer { kinds }
     }
 
     /// The entries, sorted by key.
-    pub fn entries(&self) -> &[(u32, u16)] {
-        &self.entries
+    pub fn entries(&self) -> Vec<(u32, u16)> {
+        let mut entries: Vec<(u32, u16)> = self.kinds.iter().map(|(&key, &kinds)| (key, kinds)).collect();
+        entries.sort_unstable();
+        entries
     }
 
     fn get(&self, key: u32) -> u16 {
@@ -104,7 +100,8 @@ pub fn extract(
     out.offsets.clear();
     out.keys.clear();
     out.own.clear();
-    // About 40 features a token: growing the list by doubling would copy it over and over.
+    // About 32 features a token in news text, more in runs of names: growing the list by doubling
+    // would copy it over and over (wasm has no mremap).
     out.keys.reserve(tokens.len() * 48);
     out.offsets.reserve(tokens.len() + 1);
     out.own.reserve(tokens.len());
@@ -763,7 +760,7 @@ impl std::hash::Hasher for WordHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used; any other key is folded in byte by byte (FNV-1a).
+        // Keys that are not hashes already (the texts of names) are folded in byte by byte (FNV-1a).
         self.0 = bytes.iter().fold(self.0, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3));
     }
 

@@ -217,7 +217,7 @@ impl Model {
         let entries = gazetteer.entries();
         out.extend((entries.len() as u32).to_le_bytes());
         write_sorted_keys(&mut out, entries.iter().map(|e| e.0));
-        for &(_, kinds) in entries {
+        for &(_, kinds) in &entries {
             write_varint(&mut out, u64::from(kinds));
         }
         let checksum = fnv1a(&out);

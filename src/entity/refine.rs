@@ -29,7 +29,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
+use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -320,12 +322,7 @@ impl Doc<'_> {
             .collect();
         // Sorted by a hash of the key first: equal keys end up together at the cost of comparing
         // integers, not strings.
-        let hashes: Vec<u64> = keys
-            .iter()
-            .map(|k| {
-                k.bytes().fold(0xCBF2_9CE4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3))
-            })
-            .collect();
+        let hashes: Vec<u64> = keys.iter().map(|k| WordHashes::default().hash_one(k)).collect();
         let mut order: Vec<usize> = (0..mentions.len()).collect();
         order.sort_unstable_by(|&a, &b| hashes[a].cmp(&hashes[b]).then_with(|| keys[a].cmp(&keys[b])));
         order.chunk_by(|&a, &b| keys[a] == keys[b]).map(<[usize]>::to_vec).collect()
