@@ -184,6 +184,7 @@ fn matches_at(pattern: &Pattern, text: &str, tokens: &[Token], i: usize) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::tests::pairs;
 
     fn entity(name: &str, label: Label, aliases: &[&str]) -> CustomEntity {
         CustomEntity { name: name.into(), label, aliases: aliases.iter().map(|a| a.to_string()).collect() }
@@ -191,10 +192,6 @@ mod tests {
 
     fn found(gazetteer: &Gazetteer, text: &str) -> Vec<(String, Label)> {
         gazetteer.find(text, &tokenize(text)).into_iter().map(|e| (e.text, e.label)).collect()
-    }
-
-    fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
-        expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
     }
 
     #[test]

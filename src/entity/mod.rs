@@ -392,7 +392,8 @@ mod tests {
         result.into_iter().map(|e| (e.text, e.label)).collect()
     }
 
-    fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
+    /// Expected `(text, label)` mentions, shared by the tests of this module and of its children.
+    pub(super) fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
         expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
     }
 

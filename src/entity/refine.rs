@@ -448,6 +448,7 @@ fn replace(mentions: &mut Vec<Mention>, mention: Mention) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::tests::pairs;
     use crate::sentence::split_tokens;
     use crate::token::tokenize;
 
@@ -467,10 +468,6 @@ mod tests {
         let result = apply(text, &tokens, &sentences, model);
         assert!(result.windows(2).all(|p| p[0].span.end <= p[1].span.start));
         result.into_iter().map(|e| (e.text, e.label)).collect()
-    }
-
-    fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
-        expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
     }
 
     #[test]
