@@ -761,7 +761,7 @@ impl std::hash::Hasher for WordHasher {
 
     fn write(&mut self, bytes: &[u8]) {
         // Keys that are not hashes already (the texts of names) are folded in byte by byte (FNV-1a).
-        self.0 = bytes.iter().fold(self.0, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3));
+        self.0 = bytes.iter().copied().fold(self.0, fnv_step);
     }
 
     fn write_u64(&mut self, word: u64) {
@@ -790,12 +790,10 @@ impl Hash {
 
     fn char(self, c: char) -> Hash {
         if c.is_ascii() {
-            return Hash((self.0 ^ c as u64).wrapping_mul(0x100_0000_01B3));
+            return Hash(fnv_step(self.0, c as u8));
         }
         let mut buffer = [0; 4];
-        c.encode_utf8(&mut buffer)
-            .bytes()
-            .fold(self, |h, b| Hash((h.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)))
+        Hash(c.encode_utf8(&mut buffer).bytes().fold(self.0, fnv_step))
     }
 
     /// A word's hash as a value for features: FNV-1a leaves similar words with similar hashes,
@@ -814,6 +812,11 @@ impl Hash {
         let h = (self.0 ^ self.0 >> 32).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
         ((h >> 32) as u32).max(1)
     }
+}
+
+/// One byte of FNV-1a (64-bit).
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01B3)
 }
 
 /// The finalizer of MurmurHash3.
