@@ -22,6 +22,8 @@ pub const GAZETTEER_MAX_LEN: usize = 5;
 pub struct Gazetteer {
     /// The kinds of each key, in a hash map: a look-up is one probe, not a binary search's 14 steps.
     kinds: HashMap<u32, u16, WordHashes>,
+    /// The keys in 32 KB: nearly every word sequence looked up is no name, and is turned away here.
+    filter: KeyFilter,
 }
 
 impl Gazetteer {
@@ -31,7 +33,8 @@ impl Gazetteer {
         for (key, kind) in entries {
             *kinds.entry(key).or_default() |= kind;
         }
-        Gazetteer { kinds }
+        let filter = KeyFilter::new(18, kinds.keys().map(|&key| KeyFilter::of_u32(key)));
+        Gazetteer { kinds, filter }
     }
 
     /// The entries, sorted by key.
@@ -42,7 +45,46 @@ impl Gazetteer {
     }
 
     fn get(&self, key: u32) -> u16 {
+        if !self.filter.may_contain(KeyFilter::of_u32(key)) {
+            return 0;
+        }
         self.kinds.get(&key).copied().unwrap_or(0)
+    }
+}
+
+/// A bitmap indexed by the top bits of well-mixed hashes, in front of a set that costs more to ask:
+/// a clear bit says a hash is not in the set, from memory small enough to stay in cache.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct KeyFilter {
+    bits: Vec<u64>,
+    /// 64 minus the number of index bits.
+    shift: u32,
+}
+
+impl KeyFilter {
+    /// A filter of 2^`log2_bits` bits (6 to 32) holding `keys`.
+    pub(crate) fn new(log2_bits: u32, keys: impl Iterator<Item = u64>) -> KeyFilter {
+        let mut filter = KeyFilter { bits: vec![0; 1 << (log2_bits - 6)], shift: 64 - log2_bits };
+        for key in keys {
+            let bit = filter.bit(key);
+            filter.bits[bit / 64] |= 1 << (bit % 64);
+        }
+        filter
+    }
+
+    /// A 32-bit key as the filter takes it, its bits on top.
+    pub(crate) fn of_u32(key: u32) -> u64 {
+        u64::from(key) << 32
+    }
+
+    /// Whether `key` may be in the set (false: it is surely not; always false when empty).
+    #[inline]
+    pub(crate) fn may_contain(&self, key: u64) -> bool {
+        self.bits.get(self.bit(key) / 64).is_some_and(|word| word & 1 << (self.bit(key) % 64) != 0)
+    }
+
+    fn bit(&self, key: u64) -> usize {
+        key.checked_shr(self.shift).unwrap_or(0) as usize
     }
 }
 
@@ -211,6 +253,17 @@ struct Word {
 
 impl Word {
     fn new(word: &str) -> Word {
+        if word.is_ascii() {
+            // Most words: masked to seven bits (a no-op here), the characters tell the compiler
+            // they are ASCII, and every Unicode table look-up below drops out of this copy.
+            Word::from_chars(word.bytes().map(|b| char::from(b & 0x7F)))
+        } else {
+            Word::from_chars(word.chars())
+        }
+    }
+
+    #[inline(always)]
+    fn from_chars(word: impl Iterator<Item = char>) -> Word {
         let mut lower = Hash::new(1);
         let mut exact = Hash::new(2);
         let mut shape = Hash::new(3);
@@ -222,7 +275,7 @@ impl Word {
         let mut lowers_before_inner_cap = 0;
         let mut upper_tail = 0;
         let mut last_class = '\0';
-        for c in word.chars() {
+        for c in word {
             let class = match c {
                 _ if c.is_uppercase() => {
                     uppers += 1;
@@ -265,7 +318,7 @@ impl Word {
                 last_class = class;
             }
             exact = exact.char(normalized(c));
-            for n in lowered(c) {
+            lowered(c, |n| {
                 lower = lower.char(n);
                 if chars < 4 {
                     prefix = prefix.char(n);
@@ -273,7 +326,7 @@ impl Word {
                 }
                 last[chars % 4] = n;
                 chars += 1;
-            }
+            });
         }
         let mut suffixes = [0; 4];
         let mut suffix = Hash::new(5);
@@ -706,21 +759,31 @@ const CUES: [(u64, &[&str]); 4] = [
 
 /// The cue class of a lowercased word hash.
 fn cue(lower: u64) -> Option<u64> {
-    static TABLE: OnceLock<Vec<(u64, u64)>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
+    // Sorted (hash, class) pairs, and a 512-byte filter that turns away nearly every other word
+    // before the binary search.
+    static TABLE: OnceLock<(Vec<(u64, u64)>, KeyFilter)> = OnceLock::new();
+    let (table, filter) = TABLE.get_or_init(|| {
         let mut table: Vec<(u64, u64)> = CUES
             .iter()
             .flat_map(|&(class, words)| words.iter().map(move |w| (lower_hash(w), class)))
             .collect();
         table.sort_unstable();
-        table
+        let filter = KeyFilter::new(12, table.iter().map(|e| e.0));
+        (table, filter)
     });
+    if !filter.may_contain(lower) {
+        return None;
+    }
     table.binary_search_by_key(&lower, |e| e.0).ok().map(|i| table[i].1)
 }
 
 /// The hash of a word, lowercased and normalized (digits as 0, curly quotes straight).
 pub fn lower_hash(word: &str) -> u64 {
-    word.chars().flat_map(lowered).fold(Hash::new(1), Hash::char).mixed()
+    let mut hash = Hash::new(1);
+    for c in word.chars() {
+        lowered(c, |n| hash = hash.char(n));
+    }
+    hash.mixed()
 }
 
 fn normalized(c: char) -> char {
@@ -733,11 +796,17 @@ fn normalized(c: char) -> char {
     }
 }
 
-fn lowered(c: char) -> impl Iterator<Item = char> {
+/// Calls `each` with the characters of `c` [normalized](normalized) and lowercased: one, or a few
+/// for some letters outside ASCII. A callback, not an iterator: the state of a chained iterator
+/// went through memory at every character.
+#[inline(always)]
+fn lowered(c: char, mut each: impl FnMut(char)) {
     let c = normalized(c);
-    let ascii = c.is_ascii().then(|| c.to_ascii_lowercase());
-    let other = (!c.is_ascii()).then(|| c.to_lowercase()).into_iter().flatten();
-    ascii.into_iter().chain(other)
+    if c.is_ascii() {
+        each(c.to_ascii_lowercase());
+    } else {
+        c.to_lowercase().for_each(each);
+    }
 }
 
 /// The indices of the set bits of `x`, lowest first.
@@ -866,6 +935,30 @@ mod tests {
         for i in 0..out.offsets.len() - 1 {
             assert_eq!([out.own(i).0, out.context(i)].concat(), out.token(i));
         }
+    }
+
+    #[test]
+    fn ascii_words_hash_as_on_the_general_path() {
+        let fields =
+            |w: Word| (w.lower, w.exact, w.shape, w.prefixes, w.suffixes, w.chars, w.flags, w.camel, w.cue);
+        for word in ["OpenAI", "McDonald's", "U.S.", "1,200", "e-mail", "a", "Inc.", "", "C++", "x86-64"] {
+            assert_eq!(fields(Word::new(word)), fields(Word::from_chars(word.chars())), "{word}");
+        }
+        // Curly quotes take the general path and still meet the straight ones.
+        assert_eq!(fields(Word::new("O’Neil")), fields(Word::new("O'Neil")));
+    }
+
+    #[test]
+    fn key_filter_keeps_every_key_and_turns_away_most_others() {
+        let keys: Vec<u64> = (0..1000u64).map(mix).collect();
+        let filter = KeyFilter::new(16, keys.iter().copied());
+        assert!(keys.iter().all(|&k| filter.may_contain(k)));
+        let others = (1000..11_000u64).map(mix).filter(|&k| filter.may_contain(k)).count();
+        assert!(others < 500, "{others} of 10,000 other keys let through");
+        assert!(!KeyFilter::default().may_contain(keys[0]));
+        let gazetteer = Gazetteer::new(vec![(gazetteer_key(&["new", "york"]), 2)]);
+        assert_eq!(gazetteer.get(gazetteer_key(&["new", "york"])), 2);
+        assert_eq!(gazetteer.get(gazetteer_key(&["old", "york"])), 0);
     }
 
     #[test]
