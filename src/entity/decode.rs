@@ -71,7 +71,8 @@ const LANES: usize = 12;
 /// Reusable buffers for [`Decoder::decode`].
 #[derive(Default)]
 pub struct Decoder {
-    back: Vec<[u8; NUM_TAGS]>,
+    /// The best score of a valid path ending in each tag, per token.
+    scores: Vec<[f32; NUM_TAGS]>,
 }
 
 impl Decoder {
@@ -79,8 +80,10 @@ impl Decoder {
     /// written into `tags` (cleared first).
     ///
     /// A step scores only the 97 transitions that BILOU allows, in two groups: every closing tag
-    /// to every opening tag, branch-free over [`LANES`], and B or I to the I and L of each type.
-    /// Ties go to the lowest previous tag.
+    /// to every opening tag, as a maximum over [`LANES`], and B or I to the I and L of each type.
+    /// The steps keep scores only, which vectorizes (in wasm too, where choosing a back pointer
+    /// per lane did not); the predecessor of each tag on the best path is found again while
+    /// tracing it back. Ties go to the lowest previous tag.
     pub fn decode(
         &mut self,
         emissions: &[[f32; NUM_TAGS]],
@@ -88,7 +91,7 @@ impl Decoder {
         tags: &mut Vec<u8>,
     ) {
         tags.clear();
-        self.back.clear();
+        self.scores.clear();
         let Some(first) = emissions.first() else { return };
         let mut last = [f32::NEG_INFINITY; NUM_TAGS];
         for (t, score) in last.iter_mut().enumerate() {
@@ -96,7 +99,7 @@ impl Decoder {
                 *score = first[t];
             }
         }
-        self.back.push([0; NUM_TAGS]);
+        self.scores.push(last);
         let mut opening_moves = [[f32::NEG_INFINITY; LANES]; CLOSING.len()];
         for (moves, &prev) in opening_moves.iter_mut().zip(&CLOSING) {
             for (score, &next) in moves.iter_mut().zip(&OPENING) {
@@ -105,39 +108,23 @@ impl Decoder {
         }
         for emission in &emissions[1..] {
             let mut best = [f32::NEG_INFINITY; LANES];
-            let mut from = [0u32; LANES];
             for (moves, &prev) in opening_moves.iter().zip(&CLOSING) {
                 let base = last[prev];
                 for lane in 0..LANES {
                     let score = base + moves[lane];
-                    let better = score > best[lane];
-                    best[lane] = if better { score } else { best[lane] };
-                    from[lane] = if better { prev as u32 } else { from[lane] };
+                    best[lane] = if score > best[lane] { score } else { best[lane] };
                 }
             }
             let mut row = [f32::NEG_INFINITY; NUM_TAGS];
-            let mut back = [0u8; NUM_TAGS];
             for (lane, &next) in OPENING.iter().enumerate() {
                 row[next] = best[lane] + emission[next];
-                back[next] = from[lane] as u8;
             }
-            for kind in 0..TYPES.len() {
-                let (begin, inside) =
-                    (usize::from(tag(kind, Position::Begin)), usize::from(tag(kind, Position::Inside)));
-                for next in [inside, usize::from(tag(kind, Position::Last))] {
-                    let after_begin = last[begin] + transitions[begin][next];
-                    let after_inside = last[inside] + transitions[inside][next];
-                    let (score, prev) = if after_inside > after_begin {
-                        (after_inside, inside)
-                    } else {
-                        (after_begin, begin)
-                    };
-                    row[next] = score + emission[next];
-                    back[next] = prev as u8;
-                }
+            for next in CONTINUING {
+                let (score, _) = continued(&last, transitions, next);
+                row[next] = score + emission[next];
             }
             last = row;
-            self.back.push(back);
+            self.scores.push(row);
         }
         let mut best = OUTSIDE;
         for t in 0..NUM_TAGS {
@@ -148,9 +135,48 @@ impl Decoder {
         tags.resize(emissions.len(), OUTSIDE);
         for i in (0..emissions.len()).rev() {
             tags[i] = best;
-            best = self.back[i][usize::from(best)];
+            if i > 0 {
+                best = predecessor(&self.scores[i - 1], transitions, usize::from(best));
+            }
         }
     }
+}
+
+/// The I and L tags of every type: they follow only the B or I of their own type.
+const CONTINUING: [usize; 2 * TYPES.len()] = [2, 3, 6, 7, 10, 11, 14, 15];
+
+/// The best way into I or L tag `next` from the `previous` token's scores: its score before the
+/// emission, and the previous tag (the type's B, or its I when strictly better).
+fn continued(
+    previous: &[f32; NUM_TAGS],
+    transitions: &[[f32; NUM_TAGS]; NUM_TAGS],
+    next: usize,
+) -> (f32, usize) {
+    let begin = next - (next - 1) % 4;
+    let inside = begin + 1;
+    let after_begin = previous[begin] + transitions[begin][next];
+    let after_inside = previous[inside] + transitions[inside][next];
+    if after_inside > after_begin {
+        (after_inside, inside)
+    } else {
+        (after_begin, begin)
+    }
+}
+
+/// The previous tag on the best path into `tag`, from the previous token's scores: the same sums
+/// as the decoding step, so the same choice, the first of equal best ones.
+fn predecessor(previous: &[f32; NUM_TAGS], transitions: &[[f32; NUM_TAGS]; NUM_TAGS], tag: usize) -> u8 {
+    if CONTINUING.contains(&tag) {
+        return continued(previous, transitions, tag).1 as u8;
+    }
+    let (mut best, mut from) = (f32::NEG_INFINITY, 0);
+    for prev in CLOSING {
+        let score = previous[prev] + transitions[prev][tag];
+        if score > best {
+            (best, from) = (score, prev);
+        }
+    }
+    from as u8
 }
 
 /// The entities of a valid tag sequence: `(first token, one past the last token, type index)`.
@@ -214,6 +240,8 @@ mod tests {
                         && continues == kind_at(prev, [Position::Begin, Position::Inside]));
                 assert_eq!(by_groups, allowed(Some(prev as u8), next as u8), "{prev} -> {next}");
             }
+            let continuing = kind_at(prev, [Position::Inside, Position::Last]).is_some();
+            assert_eq!(CONTINUING.contains(&prev), continuing, "{prev}");
         }
     }
 
