@@ -4,7 +4,7 @@
 //! lowercase word, shape, affixes, flags, gazetteer hits, document context); no feature string is
 //! ever built. Changing anything here changes what a trained model means: bump [`VERSION`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::sentence::Sentence;
@@ -106,9 +106,19 @@ pub struct Features {
     pub keys: Vec<u32>,
     /// Each token's lowercased word hash, and whether the word is capitalized.
     pub words: Vec<(u64, bool)>,
-    /// For each token, where its [own features](Features::own) end in `keys`, and their identity
-    /// (a hash of them); none for the second pass.
+    /// For each token, where its [own features](Features::own) end in `keys`, and their identity;
+    /// none for the second pass.
     pub own: Vec<(usize, u64)>,
+}
+
+/// Which tokens [`extract`] writes the [own features](Features::own) of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnFeatures {
+    /// Every token's: for training, which needs each token's features.
+    Every,
+    /// Only those of the first token of each identity in the document; the others get none. The
+    /// tagger sums a token's own features once per identity, and most tokens repeat a word.
+    FirstOfEach,
 }
 
 impl Features {
@@ -118,8 +128,9 @@ impl Features {
     }
 
     /// The features of token `i` that depend only on the token itself (its word, flags,
-    /// gazetteer hits and place in the sentence), and their identity: tokens with the same
-    /// identity have the same own features, whose weights the model can then sum once.
+    /// gazetteer hits and place in the sentence), and their identity: a hash of what they are
+    /// made of, so tokens with the same identity have the same own features, whose weights the
+    /// model can then sum once (with [`OwnFeatures::FirstOfEach`], the later ones have none).
     pub fn own(&self, i: usize) -> (&[u32], u64) {
         let (end, identity) = self.own[i];
         (&self.keys[self.offsets[i]..end], identity)
@@ -131,12 +142,14 @@ impl Features {
     }
 }
 
-/// Computes the features of every token of `text` (tokens outside every sentence get none).
+/// Computes the features of every token of `text` (tokens outside every sentence get none), with
+/// the own features of the tokens that `own` says.
 pub fn extract(
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
     gazetteer: &Gazetteer,
+    own: OwnFeatures,
     out: &mut Features,
 ) {
     out.offsets.clear();
@@ -154,6 +167,7 @@ pub fn extract(
     out.words.clear();
     out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = document_entries(&words, sentences);
+    let mut emitted: HashSet<u64, WordHashes> = HashSet::default();
     out.offsets.push(0);
     for sentence in sentences {
         while out.offsets.len() <= sentence.tokens.start {
@@ -163,7 +177,12 @@ pub fn extract(
         for i in sentence.tokens.clone() {
             let mut emit =
                 Emitter { words: &words[sentence.tokens.clone()], at: i - sentence.tokens.start, out };
-            emit.token(&document, i);
+            let identity = emit.identity();
+            if own == OwnFeatures::Every || emitted.insert(identity) {
+                emit.own();
+            }
+            emit.out.own.push((emit.out.keys.len(), identity));
+            emit.context(&document, i);
             out.offsets.push(out.keys.len());
         }
     }
@@ -558,15 +577,23 @@ impl Emitter<'_> {
         bits(any).map(|bit| bit / 4)
     }
 
-    fn token(&mut self, document: &Document, index: usize) {
-        self.own();
-        self.context(document, index);
+    /// The token's place in its sentence, as its own features see it.
+    fn position(&self) -> u64 {
+        let flags = self.words[self.at].flags;
+        u64::from(flags & (SENTENCE_START | CAPS_SENTENCE)) | u64::from(self.word(1).is_none())
     }
 
-    /// The features of the token itself, then where they end and their identity.
+    /// The [identity](Features::own) of the token's own features: a hash of all they are made of.
+    /// The exact word (as normalized) determines its lowercase form, affixes and inner capitals.
+    fn identity(&self) -> u64 {
+        let w = &self.words[self.at];
+        let flags = u64::from(w.flags) | self.position() << 32;
+        mix(Hash::new(IDENTITY_SEED).value(w.exact).value(w.shape).value(flags).value(w.gazetteer).0)
+    }
+
+    /// The features of the token itself.
     fn own(&mut self) {
         use template::*;
-        let start = self.out.keys.len();
         let w = &self.words[self.at];
         let (l, s, flags) = (w.lower, w.shape, w.flags);
         self.one(BIAS, 0);
@@ -574,8 +601,7 @@ impl Emitter<'_> {
         self.one(EXACT, w.exact);
         self.two(CASED_LOWER, l, u64::from(flags & (CAP | ALL_CAPS | SENTENCE_START | CAPS_SENTENCE)));
         self.one(SHAPE, s);
-        let position =
-            u64::from(flags & (SENTENCE_START | CAPS_SENTENCE)) | u64::from(self.word(1).is_none());
+        let position = self.position();
         self.two(SHAPE_POSITION, s, position);
         self.one(POSITION, position);
         for n in 0..w.chars.min(4) {
@@ -593,15 +619,6 @@ impl Emitter<'_> {
         for bit in bits(w.gazetteer) {
             self.two(GAZETTEER, bit, cased);
         }
-        // Two keys per step: a step's collisions need 64 equal bits, not 32.
-        let own = &self.out.keys[start..];
-        let identity = own
-            .chunks(2)
-            .fold(Hash::new(IDENTITY_SEED), |h, pair| {
-                h.value(u64::from(pair[0]) << 32 | u64::from(pair.get(1).copied().unwrap_or(0)))
-            })
-            .0;
-        self.out.own.push((self.out.keys.len(), mix(identity)));
     }
 
     /// The features of the token's neighbours and of the document around it.
@@ -907,7 +924,7 @@ mod tests {
         let tokens = tokenize(text);
         let sentences = split_tokens(text, &tokens);
         let mut out = Features::default();
-        extract(text, &tokens, &sentences, gazetteer, &mut out);
+        extract(text, &tokens, &sentences, gazetteer, OwnFeatures::Every, &mut out);
         out
     }
 
@@ -935,6 +952,34 @@ mod tests {
         for i in 0..out.offsets.len() - 1 {
             assert_eq!([out.own(i).0, out.context(i)].concat(), out.token(i));
         }
+    }
+
+    #[test]
+    fn tokens_share_an_identity_exactly_when_they_share_own_features() {
+        let names = Gazetteer::new(vec![(gazetteer_key(&["new", "york"]), 1), (gazetteer_key(&["york"]), 2)]);
+        let text = "New York's O’Neil met O'Neil in New York. NEW YORK RALLIES 2-1 AS YORK WINS. \
+                    York — and York-based OpenAI — said 1996 and 2024 were years; \"York\" won. new york";
+        let tokens = tokenize(text);
+        let sentences = split_tokens(text, &tokens);
+        let mut every = Features::default();
+        extract(text, &tokens, &sentences, &names, OwnFeatures::Every, &mut every);
+        for i in 0..tokens.len() {
+            for j in 0..tokens.len() {
+                let same_identity = every.own(i).1 == every.own(j).1;
+                assert_eq!(same_identity, every.own(i).0 == every.own(j).0, "tokens {i} and {j}");
+            }
+        }
+        // Tagging needs each identity's own features once: later tokens of an identity get none.
+        let mut first = Features::default();
+        extract(text, &tokens, &sentences, &names, OwnFeatures::FirstOfEach, &mut first);
+        let mut seen = HashSet::new();
+        for i in 0..tokens.len() {
+            let (own, identity) = first.own(i);
+            assert_eq!(identity, every.own(i).1);
+            assert_eq!(first.context(i), every.context(i));
+            assert_eq!(own, if seen.insert(identity) { every.own(i).0 } else { &[] }, "token {i}");
+        }
+        assert!(seen.len() < tokens.len());
     }
 
     #[test]

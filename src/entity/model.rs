@@ -15,7 +15,9 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::decode::{spans, Decoder, NUM_TAGS, OUTSIDE, TYPES};
-use super::features::{self, extract, extract_second_pass, Features, Gazetteer, KeyFilter, WordHashes};
+use super::features::{
+    self, extract, extract_second_pass, Features, Gazetteer, KeyFilter, OwnFeatures, WordHashes,
+};
 use super::Entity;
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -274,7 +276,7 @@ impl Model {
         own_sums: &mut OwnSums,
     ) -> Vec<Entity> {
         let mut features = Features::default();
-        extract(text, tokens, sentences, &self.gazetteer, &mut features);
+        extract(text, tokens, sentences, &self.gazetteer, OwnFeatures::FirstOfEach, &mut features);
         let mut decoder = Decoder::default();
         if own_sums.len() > MAX_OWN_SUMS {
             own_sums.clear();
