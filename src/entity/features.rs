@@ -106,23 +106,38 @@ pub struct Features {
     pub keys: Vec<u32>,
     /// Each token's lowercased word hash, and whether the word is capitalized.
     pub words: Vec<(u64, bool)>,
-    /// For each token, where its [own features](Features::own) end in `keys`, and their identity;
-    /// none for the second pass.
-    pub own: Vec<(usize, u64)>,
+    /// For each token, where the parts of its features end in `keys`, and its identity; none for
+    /// the second pass.
+    parts: Vec<Parts>,
 }
 
-/// Which tokens [`extract`] writes the [own features](Features::own) of.
+/// Where the [own features](Features::own) of a token and the features
+/// [its neighbours get from it](Features::as_neighbour) end in [`Features::keys`], and its identity.
+#[derive(Clone, Copy, Debug)]
+struct Parts {
+    ends: [usize; 1 + NEIGHBOUR_OFFSETS.len()],
+    identity: u64,
+}
+
+/// The offsets of the neighbours whose words are features of a token, in the order of
+/// [`Features::as_neighbour`]'s slots.
+pub const NEIGHBOUR_OFFSETS: [isize; 4] = [-1, 1, -2, 2];
+
+/// How [`extract`] writes the features that depend on a single word: a token's
+/// [own](Features::own), and those [its neighbours get from it](Features::as_neighbour).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OwnFeatures {
-    /// Every token's: for training, which needs each token's features.
+pub enum WordFeatures {
+    /// In every token's features: for training, which needs each token's full set.
     Every,
-    /// Only those of the first token of each identity in the document; the others get none. The
-    /// tagger sums a token's own features once per identity, and most tokens repeat a word.
-    FirstOfEach,
+    /// Once per identity: only the first token of each identity in the document gets its own
+    /// features and, apart, those its neighbours get from it; no token gets its neighbours' words
+    /// among its context features. The tagger sums them once per identity, and most tokens repeat
+    /// a word.
+    OncePerIdentity,
 }
 
 impl Features {
-    /// The feature hashes of token `i`.
+    /// The feature hashes written for token `i`: all its features with [`WordFeatures::Every`].
     pub fn token(&self, i: usize) -> &[u32] {
         &self.keys[self.offsets[i]..self.offsets[i + 1]]
     }
@@ -130,36 +145,52 @@ impl Features {
     /// The features of token `i` that depend only on the token itself (its word, flags,
     /// gazetteer hits and place in the sentence), and their identity: a hash of what they are
     /// made of, so tokens with the same identity have the same own features, whose weights the
-    /// model can then sum once (with [`OwnFeatures::FirstOfEach`], the later ones have none).
+    /// model can then sum once.
     pub fn own(&self, i: usize) -> (&[u32], u64) {
-        let (end, identity) = self.own[i];
-        (&self.keys[self.offsets[i]..end], identity)
+        let parts = &self.parts[i];
+        (&self.keys[self.offsets[i]..parts.ends[0]], parts.identity)
+    }
+
+    /// The features that token `i`'s word gives the token it is the [`NEIGHBOUR_OFFSETS`]`[slot]`
+    /// neighbour of (written with [`WordFeatures::OncePerIdentity`] only; the same for every token
+    /// of an identity).
+    pub fn as_neighbour(&self, i: usize, slot: usize) -> &[u32] {
+        let ends = &self.parts[i].ends;
+        &self.keys[ends[slot]..ends[slot + 1]]
     }
 
     /// The features of token `i` that depend on its neighbours and the document.
     pub fn context(&self, i: usize) -> &[u32] {
-        &self.keys[self.own[i].0..self.offsets[i + 1]]
+        &self.keys[self.parts[i].ends[NEIGHBOUR_OFFSETS.len()]..self.offsets[i + 1]]
     }
 }
 
+/// The features that a token gets for a [`NEIGHBOUR_OFFSETS`]`[slot]` neighbour beyond its sentence's
+/// edge, which [`WordFeatures::OncePerIdentity`] leaves out of its context.
+pub fn beyond_edge(slot: usize) -> Vec<u32> {
+    let mut out = Features::default();
+    Emitter { words: &[], at: 0, out: &mut out }.as_neighbour(slot, None);
+    out.keys
+}
+
 /// Computes the features of every token of `text` (tokens outside every sentence get none), with
-/// the own features of the tokens that `own` says.
+/// the features of single words written as `word_features` says.
 pub fn extract(
     text: &str,
     tokens: &[Token],
     sentences: &[Sentence],
     gazetteer: &Gazetteer,
-    own: OwnFeatures,
+    word_features: WordFeatures,
     out: &mut Features,
 ) {
     out.offsets.clear();
     out.keys.clear();
-    out.own.clear();
+    out.parts.clear();
     // About 32 features a token in news text, more in runs of names: growing the list by doubling
     // would copy it over and over (wasm has no mremap).
     out.keys.reserve(tokens.len() * 48);
     out.offsets.reserve(tokens.len() + 1);
-    out.own.reserve(tokens.len());
+    out.parts.reserve(tokens.len());
     let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
@@ -168,27 +199,38 @@ pub fn extract(
     out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = document_entries(&words, sentences);
     let mut emitted: HashSet<u64, WordHashes> = HashSet::default();
+    let every = word_features == WordFeatures::Every;
+    let no_features = |out: &mut Features| {
+        out.parts.push(Parts { ends: [out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()], identity: 0 });
+        out.offsets.push(out.keys.len());
+    };
     out.offsets.push(0);
     for sentence in sentences {
         while out.offsets.len() <= sentence.tokens.start {
-            out.own.push((out.keys.len(), 0));
-            out.offsets.push(out.keys.len());
+            no_features(out);
         }
         for i in sentence.tokens.clone() {
             let mut emit =
                 Emitter { words: &words[sentence.tokens.clone()], at: i - sentence.tokens.start, out };
             let identity = emit.identity();
-            if own == OwnFeatures::Every || emitted.insert(identity) {
+            let write = every || emitted.insert(identity);
+            if write {
                 emit.own();
             }
-            emit.out.own.push((emit.out.keys.len(), identity));
-            emit.context(&document, i);
+            let mut ends = [emit.out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()];
+            if write && !every {
+                for (slot, end) in ends[1..].iter_mut().enumerate() {
+                    emit.as_neighbour(slot, Some(&emit.words[emit.at]));
+                    *end = emit.out.keys.len();
+                }
+            }
+            emit.out.parts.push(Parts { ends, identity });
+            emit.context(&document, i, every);
             out.offsets.push(out.keys.len());
         }
     }
     while out.offsets.len() <= tokens.len() {
-        out.own.push((out.keys.len(), 0));
-        out.offsets.push(out.keys.len());
+        no_features(out);
     }
 }
 
@@ -199,7 +241,7 @@ pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Feature
     out.offsets.clear();
     out.keys.clear();
     out.words.clear();
-    out.own.clear();
+    out.parts.clear();
     let kind = |tag: u8| usize::from(tag).div_ceil(4);
     let mut counts: HashMap<u64, [u16; 5], WordHashes> = HashMap::default();
     for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
@@ -569,12 +611,35 @@ impl Emitter<'_> {
         self.word(offset).map_or(if offset < 0 { BEFORE[0] } else { AFTER[0] }, |w| w.shape)
     }
 
-    /// The kinds of the gazetteer hits of a word, whatever its position in them.
-    fn gazetteer_kinds(&self, offset: isize) -> impl Iterator<Item = u64> {
-        let hits = self.word(offset).map_or(0, |w| w.gazetteer);
+    /// The features a token gets from the word of its [`NEIGHBOUR_OFFSETS`]`[slot]` neighbour, or from
+    /// beyond its sentence's edge when `word` is none: the word, its shape and its gazetteer kinds
+    /// (the last two for adjacent words only).
+    fn as_neighbour(&mut self, slot: usize, word: Option<&Word>) {
+        let offset = NEIGHBOUR_OFFSETS[slot];
+        let edge = if offset < 0 { BEFORE } else { AFTER };
+        let lower = word.map_or(edge[offset.unsigned_abs() - 1], |w| w.lower);
+        self.lower_at(slot, lower);
+        if slot < template::SHAPE_AT.len() {
+            self.shape_at(slot, word.map_or(edge[0], |w| w.shape));
+            self.gazetteer_at(slot, word.map_or(0, |w| w.gazetteer));
+        }
+    }
+
+    fn lower_at(&mut self, slot: usize, lower: u64) {
+        self.one(template::LOWER_AT[slot], lower);
+    }
+
+    fn shape_at(&mut self, slot: usize, shape: u64) {
+        self.one(template::SHAPE_AT[slot], shape);
+    }
+
+    /// The kinds of a neighbour's gazetteer `hits`, whatever its position in them.
+    fn gazetteer_at(&mut self, slot: usize, hits: u64) {
         // The lowest bit of each kind's nibble, set when any of the nibble's bits is.
         let any = (hits | hits >> 1 | hits >> 2 | hits >> 3) & 0x1111_1111_1111_1111;
-        bits(any).map(|bit| bit / 4)
+        for bit in bits(any) {
+            self.one(template::GAZETTEER_AT[slot], bit / 4);
+        }
     }
 
     /// The token's place in its sentence, as its own features see it.
@@ -621,18 +686,22 @@ impl Emitter<'_> {
         }
     }
 
-    /// The features of the token's neighbours and of the document around it.
-    fn context(&mut self, document: &Document, index: usize) {
+    /// The features of the token's neighbours and of the document around it; with
+    /// `neighbour_words`, those of its neighbours' words alone too (see [`Emitter::as_neighbour`]).
+    fn context(&mut self, document: &Document, index: usize, neighbour_words: bool) {
         use template::*;
         let w = &self.words[self.at];
         let (l, s, flags) = (w.lower, w.shape, w.flags);
         let (l1, l2, r1, r2) = (self.lower(-1), self.lower(-2), self.lower(1), self.lower(2));
         let (sl, sr) = (self.shape(-1), self.shape(1));
-        for (template, value) in LOWER_AT.into_iter().zip([l1, r1, l2, r2]) {
-            self.one(template, value);
+        if neighbour_words {
+            // Template by template, in the order the model was trained with.
+            for (slot, value) in [l1, r1, l2, r2].into_iter().enumerate() {
+                self.lower_at(slot, value);
+            }
+            self.shape_at(0, sl);
+            self.shape_at(1, sr);
         }
-        self.one(SHAPE_AT[0], sl);
-        self.one(SHAPE_AT[1], sr);
         self.two(SHAPE_BIGRAM[0], sl, s);
         self.two(SHAPE_BIGRAM[1], s, sr);
         self.push(Hash::new(SHAPE_TRIGRAM).value(sl).value(s).value(sr));
@@ -648,9 +717,9 @@ impl Emitter<'_> {
                 self.two(template, class, cased);
             }
         }
-        for (template, offset) in GAZETTEER_AT.into_iter().zip([-1, 1]) {
-            for kind in self.gazetteer_kinds(offset) {
-                self.one(template, kind);
+        if neighbour_words {
+            for (slot, &offset) in NEIGHBOUR_OFFSETS.iter().enumerate().take(GAZETTEER_AT.len()) {
+                self.gazetteer_at(slot, self.word(offset).map_or(0, |w| w.gazetteer));
             }
         }
         if let (Some(entry), true) = (document.entries.get(&w.lower), w.capitalized()) {
@@ -924,7 +993,7 @@ mod tests {
         let tokens = tokenize(text);
         let sentences = split_tokens(text, &tokens);
         let mut out = Features::default();
-        extract(text, &tokens, &sentences, gazetteer, OwnFeatures::Every, &mut out);
+        extract(text, &tokens, &sentences, gazetteer, WordFeatures::Every, &mut out);
         out
     }
 
@@ -962,24 +1031,42 @@ mod tests {
         let tokens = tokenize(text);
         let sentences = split_tokens(text, &tokens);
         let mut every = Features::default();
-        extract(text, &tokens, &sentences, &names, OwnFeatures::Every, &mut every);
+        extract(text, &tokens, &sentences, &names, WordFeatures::Every, &mut every);
         for i in 0..tokens.len() {
             for j in 0..tokens.len() {
                 let same_identity = every.own(i).1 == every.own(j).1;
                 assert_eq!(same_identity, every.own(i).0 == every.own(j).0, "tokens {i} and {j}");
             }
         }
-        // Tagging needs each identity's own features once: later tokens of an identity get none.
-        let mut first = Features::default();
-        extract(text, &tokens, &sentences, &names, OwnFeatures::FirstOfEach, &mut first);
-        let mut seen = HashSet::new();
+        // Tagging sums the features of single words once per identity: the first token of each
+        // gets them, and every token's full set is still there, gathered from its neighbours'.
+        let mut once = Features::default();
+        extract(text, &tokens, &sentences, &names, WordFeatures::OncePerIdentity, &mut once);
+        let mut first_of = HashMap::new();
         for i in 0..tokens.len() {
-            let (own, identity) = first.own(i);
+            let identity = once.own(i).1;
             assert_eq!(identity, every.own(i).1);
-            assert_eq!(first.context(i), every.context(i));
-            assert_eq!(own, if seen.insert(identity) { every.own(i).0 } else { &[] }, "token {i}");
+            let first = *first_of.entry(identity).or_insert(i);
+            if first != i {
+                assert!(once.own(i).0.is_empty() && (0..4).all(|slot| once.as_neighbour(i, slot).is_empty()));
+            }
         }
-        assert!(seen.len() < tokens.len());
+        for sentence in &sentences {
+            for i in sentence.tokens.clone() {
+                let mut gathered = [once.own(first_of[&once.own(i).1]).0, once.context(i)].concat();
+                for (slot, &offset) in NEIGHBOUR_OFFSETS.iter().enumerate() {
+                    match i.checked_add_signed(offset).filter(|j| sentence.tokens.contains(j)) {
+                        Some(j) => gathered.extend(once.as_neighbour(first_of[&once.own(j).1], slot)),
+                        None => gathered.extend(beyond_edge(slot)),
+                    }
+                }
+                let mut expected = every.token(i).to_vec();
+                expected.sort_unstable();
+                gathered.sort_unstable();
+                assert_eq!(gathered, expected, "token {i}");
+            }
+        }
+        assert!(first_of.len() < tokens.len());
     }
 
     #[test]

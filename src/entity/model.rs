@@ -11,12 +11,14 @@
 //! - gazetteer entry count (u32), sorted keys as varint deltas, then each entry's kinds as a varint;
 //! - FNV-1a 32-bit checksum of everything before it.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use super::decode::{spans, Decoder, NUM_TAGS, OUTSIDE, TYPES};
 use super::features::{
-    self, extract, extract_second_pass, Features, Gazetteer, KeyFilter, OwnFeatures, WordHashes,
+    self, extract, extract_second_pass, Features, Gazetteer, KeyFilter, WordFeatures, WordHashes,
+    NEIGHBOUR_OFFSETS,
 };
 use super::Entity;
 use crate::sentence::Sentence;
@@ -247,7 +249,8 @@ impl Model {
         }
         let mut entities = Vec::new();
         let mut rebased = Vec::new();
-        let mut own_sums = OwnSums::default();
+        let mut word_sums = WordSums::default();
+        let beyond_edges = std::array::from_fn(|slot| self.sums(&features::beyond_edge(slot)));
         let mut first = 0;
         while first < sentences.len() {
             let start = sentences[first].tokens.start;
@@ -261,7 +264,8 @@ impl Model {
                 span: s.span,
                 tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
             }));
-            entities.extend(self.tag_document(text, &tokens[start..stop], &rebased, &mut own_sums));
+            let document = &tokens[start..stop];
+            entities.extend(self.tag_document(text, document, &rebased, &mut word_sums, &beyond_edges));
             first = end;
         }
         entities
@@ -273,23 +277,45 @@ impl Model {
         text: &str,
         tokens: &[Token],
         sentences: &[Sentence],
-        own_sums: &mut OwnSums,
+        word_sums: &mut WordSums,
+        beyond_edges: &[[i32; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()],
     ) -> Vec<Entity> {
         let mut features = Features::default();
-        extract(text, tokens, sentences, &self.gazetteer, OwnFeatures::FirstOfEach, &mut features);
+        extract(text, tokens, sentences, &self.gazetteer, WordFeatures::OncePerIdentity, &mut features);
         let mut decoder = Decoder::default();
-        if own_sums.len() > MAX_OWN_SUMS {
-            own_sums.clear();
+        if word_sums.sums.len() > MAX_WORD_SUMS {
+            *word_sums = WordSums::default();
         }
-        let mut base: Vec<[f32; NUM_TAGS]> = (0..tokens.len())
+        // Most tokens repeat a word seen before, whose sums are known.
+        let WordSums { index, sums } = word_sums;
+        let words: Vec<usize> = (0..tokens.len())
             .map(|i| {
-                // Most tokens repeat a word seen before, whose own features' sums are known.
                 let (own, identity) = features.own(i);
-                let own = *own_sums.entry(identity).or_insert_with(|| self.sums(own));
-                let context = self.sums(features.context(i));
-                std::array::from_fn(|t| (own[t] + context[t]) as f32 * self.scale)
+                *index.entry(identity).or_insert_with(|| {
+                    let mut parts = [self.sums(own); 1 + NEIGHBOUR_OFFSETS.len()];
+                    for (slot, part) in parts[1..].iter_mut().enumerate() {
+                        *part = self.sums(features.as_neighbour(i, slot));
+                    }
+                    sums.push(parts);
+                    sums.len() - 1
+                })
             })
             .collect();
+        let mut base = vec![[0.0; NUM_TAGS]; tokens.len()];
+        for sentence in sentences {
+            for i in sentence.tokens.clone() {
+                let context = self.sums(features.context(i));
+                let mut total: [i32; NUM_TAGS] = std::array::from_fn(|t| sums[words[i]][0][t] + context[t]);
+                for (slot, &offset) in NEIGHBOUR_OFFSETS.iter().enumerate() {
+                    let neighbour = i.checked_add_signed(offset).filter(|j| sentence.tokens.contains(j));
+                    let part = neighbour.map_or(&beyond_edges[slot], |j| &sums[words[j]][1 + slot]);
+                    for (sum, &weight) in total.iter_mut().zip(part) {
+                        *sum += weight;
+                    }
+                }
+                base[i] = total.map(|sum| sum as f32 * self.scale);
+            }
+        }
         let mut tags = Vec::new();
         // First pass: base features alone.
         let mut first_pass = vec![OUTSIDE; tokens.len()];
@@ -353,11 +379,18 @@ impl Model {
 /// feature, 92.57 and 92.62 without these.
 const MIN_FEATURE_WEIGHT: u8 = 3;
 
-/// The sums of the weights of tokens' own features, by [identity](Features::own).
-type OwnSums = std::collections::HashMap<u64, [i32; NUM_TAGS], WordHashes>;
+/// The sums of the weights of the features that depend on a single word, by
+/// [identity](Features::own): a token's own features, then those it gives each of its
+/// [`NEIGHBOUR_OFFSETS`] ([`Features::as_neighbour`]).
+#[derive(Default)]
+struct WordSums {
+    index: HashMap<u64, usize, WordHashes>,
+    sums: Vec<[[i32; NUM_TAGS]; 1 + NEIGHBOUR_OFFSETS.len()]>,
+}
 
-/// The most own-feature sums kept while tagging a long text (about 5 MB); past it they start over.
-const MAX_OWN_SUMS: usize = 65_536;
+/// The most identities whose sums are kept while tagging a long text (about 6 MB); past it they
+/// start over.
+const MAX_WORD_SUMS: usize = 16_384;
 
 /// A feature key and its weight for each tag.
 #[derive(Clone, Copy, Debug)]

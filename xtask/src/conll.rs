@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use article_analyzer::entity::decode::{mark, NUM_TAGS, OUTSIDE};
-use article_analyzer::entity::features::{extract, Features, Gazetteer, OwnFeatures};
+use article_analyzer::entity::features::{extract, Features, Gazetteer, WordFeatures};
 use article_analyzer::sentence::{split_tokens, Sentence};
 use article_analyzer::span::Span;
 use article_analyzer::token::tokenize;
@@ -109,7 +109,7 @@ pub fn prepare(document: &Document, gazetteer: &Gazetteer) -> Prepared {
     let tokens = tokenize(&document.text);
     let sentences = split_tokens(&document.text, &tokens);
     let mut features = Features::default();
-    extract(&document.text, &tokens, &sentences, gazetteer, OwnFeatures::Every, &mut features);
+    extract(&document.text, &tokens, &sentences, gazetteer, WordFeatures::Every, &mut features);
     let mut sentence_of = vec![usize::MAX; tokens.len()];
     for (s, sentence) in sentences.iter().enumerate() {
         sentence_of[sentence.tokens.clone()].fill(s);
