@@ -28,8 +28,8 @@
 //!    "Washington Post".
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::hash::BuildHasher;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
@@ -310,29 +310,32 @@ impl Doc<'_> {
             || COMPANY_AFTER.contains(&after.as_ref())
     }
 
-    /// The mentions of each name (same canonical text), as indices into `mentions`.
+    /// The mentions of each name (same canonical text), as indices into `mentions`, in order of
+    /// first mention. One hash-map probe per mention: sorting by the name would compare the texts
+    /// of the thousands of mentions of a frequent name ("U.S.") over and over.
     fn groups(&self, mentions: &[Mention]) -> Vec<Vec<usize>> {
-        let keys: Vec<Cow<str>> = mentions
-            .iter()
-            .map(|m| {
-                canonical_text(
-                    &self.text[self.tokens[m.tokens.start].start..self.tokens[m.tokens.end - 1].end],
-                )
-            })
-            .collect();
-        // Sorted by a hash of the key first: equal keys end up together at the cost of comparing
-        // integers, not strings.
-        let hashes: Vec<u64> = keys.iter().map(|k| WordHashes::default().hash_one(k)).collect();
-        let mut order: Vec<usize> = (0..mentions.len()).collect();
-        order.sort_unstable_by(|&a, &b| hashes[a].cmp(&hashes[b]).then_with(|| keys[a].cmp(&keys[b])));
-        order.chunk_by(|&a, &b| keys[a] == keys[b]).map(<[usize]>::to_vec).collect()
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut index: HashMap<Cow<str>, usize, WordHashes> = HashMap::default();
+        for (i, m) in mentions.iter().enumerate() {
+            let name = &self.text[self.tokens[m.tokens.start].start..self.tokens[m.tokens.end - 1].end];
+            match index.entry(canonical_text(name)) {
+                Entry::Occupied(group) => groups[*group.get()].push(i),
+                Entry::Vacant(slot) => {
+                    slot.insert(groups.len());
+                    groups.push(vec![i]);
+                }
+            }
+        }
+        groups
     }
 
     /// Rule 4, first step (before rule 2 looks for owners): the PERSON mentions of a name that
     /// [is no person](Self::no_person) become ORG.
     fn no_people(&self, mentions: &mut [Mention]) {
+        // Read in text order: name by name, the words around the mentions lie all over a long text.
+        let no_person: Vec<bool> = mentions.iter().map(|m| self.no_person(m)).collect();
         for group in self.groups(mentions) {
-            if group.iter().any(|&i| self.no_person(&mentions[i])) {
+            if group.iter().any(|&i| no_person[i]) {
                 for &i in &group {
                     if mentions[i].label == Label::Person {
                         mentions[i].label = Label::Org;
@@ -361,6 +364,8 @@ impl Doc<'_> {
 
     /// Rule 4: one label per name across the document.
     fn consistent(&self, mentions: &mut [Mention]) {
+        // Read in text order, as in `no_people`.
+        let cues: Vec<Option<Label>> = mentions.iter().map(|m| self.cue(m)).collect();
         for group in self.groups(mentions) {
             let group = group.as_slice();
             let single_camel = group.iter().all(|&i| {
@@ -368,7 +373,7 @@ impl Doc<'_> {
             });
             let mut decided: Option<Option<Label>> = None;
             for &i in group {
-                if let Some(label) = self.cue(&mentions[i]) {
+                if let Some(label) = cues[i] {
                     decided = match decided {
                         None => Some(Some(label)),
                         Some(previous) => Some(previous.filter(|&p| p == label)),
