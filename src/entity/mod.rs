@@ -168,11 +168,32 @@ impl EntityTagger {
     }
 }
 
-/// The token indices that `span` covers (tokens partly inside count).
-fn token_range(tokens: &[Token], span: Span) -> Range<usize> {
-    let first = tokens.partition_point(|t| t.end <= span.start);
-    let end = tokens.partition_point(|t| t.start < span.end);
+/// The token indices that `span` covers (tokens partly inside count). The search starts at token
+/// `near` (see [`partition_point_near`]): callers that go through spans in text order pass the start
+/// of their previous answer.
+fn token_range(tokens: &[Token], span: Span, near: usize) -> Range<usize> {
+    let first = partition_point_near(tokens, near, |t| t.end <= span.start);
+    let end = partition_point_near(tokens, first, |t| t.start < span.end);
     first..end.max(first)
+}
+
+/// `items.partition_point(pred)`, searched from index `near` onward when the point lies there: the
+/// step doubles until it passes the point, so a point a few items on costs a few reads of nearby
+/// items, where a binary search over a long text's million tokens would miss the cache at each of
+/// its 20 steps. Any `near` gives the same answer; a point before `near` is binary-searched.
+fn partition_point_near<T>(items: &[T], near: usize, pred: impl Fn(&T) -> bool) -> usize {
+    let near = near.min(items.len());
+    if near > 0 && !pred(&items[near - 1]) {
+        return items[..near].partition_point(pred);
+    }
+    // Every item before `low` satisfies `pred`.
+    let (mut low, mut step) = (near, 1);
+    while low + step <= items.len() && pred(&items[low + step - 1]) {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(items.len());
+    low + items[low..high].partition_point(pred)
 }
 
 /// Whether token `token` can carry a name on its own: capitalized and not a word that merely opens
@@ -239,43 +260,49 @@ fn merge(
 ) -> Vec<Entity> {
     let mut taken = vec![false; tokens.len()];
     let mut merged = Vec::with_capacity(custom.len() + rules.len() + model.len());
-    let mut keep = |entity: Entity, taken: &mut [bool]| {
-        taken[token_range(tokens, entity.span)].fill(true);
+    let mut keep = |entity: Entity, range: Range<usize>, taken: &mut [bool]| {
+        taken[range].fill(true);
         merged.push(entity);
     };
+    // Each source is in text order: each token search starts where the previous one ended.
+    let mut near = 0;
     // 1. Custom matches are non-overlapping already.
     for entity in custom {
-        keep(entity, &mut taken);
+        let range = token_range(tokens, entity.span, near);
+        near = range.start;
+        keep(entity, range, &mut taken);
     }
+    let (mut near, mut model_near) = (0, 0);
     for rule in rules {
-        let range = token_range(tokens, rule.span);
+        let range = token_range(tokens, rule.span, near);
+        near = range.start;
         if taken[range.clone()].contains(&true) {
             continue;
         }
         // 2. A date or time inside a longer name.
-        let inside_name = matches!(rule.label, Label::Date | Label::Time)
-            && model
-                .iter()
-                .skip(model.partition_point(|m| m.span.end <= rule.span.start))
-                .take_while(|m| m.span.start < rule.span.end)
-                .any(|m| {
-                    let name = token_range(tokens, m.span);
-                    name.start <= range.start
-                        && range.end <= name.end
-                        && (name.start..range.start)
-                            .chain(range.end..name.end)
-                            .any(|k| is_name_word(text, &tokens[k]))
-                });
+        let inside_name = matches!(rule.label, Label::Date | Label::Time) && {
+            model_near = partition_point_near(&model, model_near, |m| m.span.end <= rule.span.start);
+            model[model_near..].iter().take_while(|m| m.span.start < rule.span.end).any(|m| {
+                let name = token_range(tokens, m.span, range.start);
+                name.start <= range.start
+                    && range.end <= name.end
+                    && (name.start..range.start)
+                        .chain(range.end..name.end)
+                        .any(|k| is_name_word(text, &tokens[k]))
+            })
+        };
         // 3. Otherwise the rule wins.
         if !inside_name {
-            keep(rule, &mut taken);
+            keep(rule, range, &mut taken);
         }
     }
     // 4. Model spans, cut back to what is free.
+    let mut near = 0;
     for mention in model {
-        let range = token_range(tokens, mention.span);
+        let range = token_range(tokens, mention.span, near);
+        near = range.start;
         if !taken[range.clone()].contains(&true) {
-            keep(mention, &mut taken);
+            keep(mention, range, &mut taken);
             continue;
         }
         let mut best: Option<Range<usize>> = None;
@@ -288,7 +315,12 @@ fn merge(
         }
         if let Some(run) = best {
             let span = Span::new(tokens[run.start].start, tokens[run.end - 1].end);
-            keep(Entity { span, label: mention.label, text: span.slice(text).to_string() }, &mut taken);
+            let range = token_range(tokens, span, run.start);
+            keep(
+                Entity { span, label: mention.label, text: span.slice(text).to_string() },
+                range,
+                &mut taken,
+            );
         }
     }
     merged.sort_by_key(|e| (e.span.start, e.span.end));
@@ -399,6 +431,21 @@ mod tests {
 
     fn custom(name: &str, label: Label) -> CustomEntity {
         CustomEntity { name: name.into(), label, aliases: Vec::new() }
+    }
+
+    #[test]
+    fn a_search_from_any_start_finds_the_partition_point() {
+        let items = [1, 1, 2, 3, 5, 8, 8, 8, 13, 21, 34];
+        for threshold in 0..36 {
+            let pred = |&x: &i32| x < threshold;
+            for near in 0..items.len() + 3 {
+                assert_eq!(
+                    partition_point_near(&items, near, pred),
+                    items.partition_point(pred),
+                    "threshold {threshold}, near {near}"
+                );
+            }
+        }
     }
 
     #[test]

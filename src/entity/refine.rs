@@ -107,12 +107,14 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
     if !super::describes(text, tokens, sentences) {
         return model;
     }
+    let mut near = 0;
     let mut mentions: Vec<Mention> = model
         .iter()
         .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()))
         .filter_map(|e| {
-            let first = tokens.partition_point(|t| t.end <= e.span.start);
-            let end = tokens.partition_point(|t| t.start < e.span.end);
+            let range = super::token_range(tokens, e.span, near);
+            near = range.start;
+            let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
             (first < end).then_some(Mention { tokens: first..end, label: e.label })
         })
