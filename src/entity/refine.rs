@@ -28,7 +28,6 @@
 //!    "Washington Post".
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use super::features::WordHashes;
@@ -107,6 +106,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
     if !super::describes(text, tokens, sentences) {
         return model;
     }
+    let mut names = Names::default();
     let mut near = 0;
     let mut mentions: Vec<Mention> = model
         .iter()
@@ -116,14 +116,14 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
             near = range.start;
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
-            (first < end).then_some(Mention { tokens: first..end, label: e.label })
+            (first < end).then(|| doc.mention(first..end, e.label, &mut names))
         })
         .collect();
     mentions.sort_by_key(|m| m.tokens.start);
     doc.no_people(&mut mentions);
-    let mut mentions = doc.products(sentences, mentions);
+    let mut mentions = doc.products(sentences, mentions, &mut names);
     if let Some(first) = sentences.first() {
-        doc.dateline(first.tokens.clone(), &mut mentions);
+        doc.dateline(first.tokens.clone(), &mut mentions, &mut names);
     }
     doc.consistent(&mut mentions);
     doc.short_forms(&mut mentions);
@@ -137,11 +137,31 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
         .collect()
 }
 
-/// A mention as a token range.
+/// A mention as a token range, with what rule 4 needs to know of the words in and around it, read
+/// once when the mention is made: rule 4 visits mentions name by name, which on a long text would
+/// read tokens and text all over the document, a cache miss each time.
 #[derive(Clone, Debug)]
 struct Mention {
     tokens: std::ops::Range<usize>,
     label: Label,
+    /// The number of its name in [`Names`].
+    name: usize,
+    /// Whether the words around it say it [is no person](Doc::no_person).
+    no_person: bool,
+    /// The label the words around it [give it](Doc::cue), if any.
+    cue: Option<Label>,
+}
+
+/// Numbers names (canonical texts) in order of first mention: mentions of one number are one name
+/// for rule 4.
+#[derive(Default)]
+struct Names<'a>(HashMap<Cow<'a, str>, usize, WordHashes>);
+
+impl<'a> Names<'a> {
+    fn number(&mut self, name: Cow<'a, str>) -> usize {
+        let next = self.0.len();
+        *self.0.entry(name).or_insert(next)
+    }
 }
 
 struct Doc<'a> {
@@ -149,7 +169,15 @@ struct Doc<'a> {
     tokens: &'a [Token],
 }
 
-impl Doc<'_> {
+impl<'a> Doc<'a> {
+    /// The mention of `tokens` (not empty), numbering its name in `names`.
+    fn mention(&self, tokens: std::ops::Range<usize>, label: Label, names: &mut Names<'a>) -> Mention {
+        let name =
+            canonical_text(&self.text[self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end]);
+        let (no_person, cue) = (self.no_person(&tokens), self.cue(&tokens));
+        Mention { tokens, label, name: names.number(name), no_person, cue }
+    }
+
     fn word(&self, k: usize) -> &str {
         self.tokens.get(k).map_or("", |t| t.text(self.text))
     }
@@ -173,14 +201,19 @@ impl Doc<'_> {
     /// Rule 2 over the whole text: `mentions` (in text order) go sentence by sentence through
     /// [`Self::sentence_products`], so that each sentence's checks see only its own mentions and
     /// a long text costs linear time.
-    fn products(&self, sentences: &[Sentence], mentions: Vec<Mention>) -> Vec<Mention> {
+    fn products(
+        &self,
+        sentences: &[Sentence],
+        mentions: Vec<Mention>,
+        names: &mut Names<'a>,
+    ) -> Vec<Mention> {
         let mut out = Vec::with_capacity(mentions.len());
         let mut rest = mentions.into_iter().peekable();
         let mut local = Vec::new();
         for sentence in sentences {
             out.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.start)));
             local.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.end)));
-            self.sentence_products(sentence.tokens.clone(), &mut local);
+            self.sentence_products(sentence.tokens.clone(), &mut local, names);
             out.append(&mut local);
         }
         out.extend(rest);
@@ -188,7 +221,12 @@ impl Doc<'_> {
     }
 
     /// Rule 2 in one sentence, given the mentions that start in it.
-    fn sentence_products(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
+    fn sentence_products(
+        &self,
+        sentence: std::ops::Range<usize>,
+        mentions: &mut Vec<Mention>,
+        names: &mut Names<'a>,
+    ) {
         for k in sentence.clone() {
             let word = self.word(k);
             let owner = if ["its", "their"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
@@ -225,13 +263,13 @@ impl Doc<'_> {
                 && untagged
                 && PRODUCT_NOUNS.contains(&self.lower(Some(end)).as_ref());
             if product || named {
-                replace(mentions, Mention { tokens: run, label: Label::Misc });
+                replace(mentions, self.mention(run, Label::Misc, names));
             }
         }
     }
 
     /// Rule 3: the dateline source at the start of a text.
-    fn dateline(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>) {
+    fn dateline(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
         let start = sentence.start;
         let mut end = start;
         while end < sentence.end && end < start + 4 && self.is_cased_word(end) {
@@ -248,13 +286,13 @@ impl Doc<'_> {
         }
         let place = mentions.iter().any(|m| m.tokens == (start..end) && m.label == Label::Loc);
         if !place {
-            replace(mentions, Mention { tokens: start..end, label: Label::Org });
+            replace(mentions, self.mention(start..end, Label::Org, names));
         }
     }
 
-    /// What the words around a mention decide about its label, if anything.
-    fn cue(&self, mention: &Mention) -> Option<Label> {
-        let (first, end) = (mention.tokens.start, mention.tokens.end);
+    /// What the words around a mention of `tokens` decide about its label, if anything.
+    fn cue(&self, tokens: &std::ops::Range<usize>) -> Option<Label> {
+        let (first, end) = (tokens.start, tokens.end);
         let before = self.lower(first.checked_sub(1));
         let after = self.lower(Some(end));
         if ORG_BEFORE.contains(&before.as_ref()) || ORG_AFTER.contains(&after.as_ref()) {
@@ -299,8 +337,8 @@ impl Doc<'_> {
     /// Whether the words around a mention say it is a company or a country rather than a person:
     /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shareholders", "X's app",
     /// "X executives".
-    fn no_person(&self, mention: &Mention) -> bool {
-        let (first, end) = (mention.tokens.start, mention.tokens.end);
+    fn no_person(&self, tokens: &std::ops::Range<usize>) -> bool {
+        let (first, end) = (tokens.start, tokens.end);
         let before = |n: usize| self.lower(first.checked_sub(n));
         let (previous, after) = (before(1), self.lower(Some(end)));
         (previous == "with" && ORG_DEAL.contains(&before(2).as_ref()))
@@ -312,32 +350,11 @@ impl Doc<'_> {
             || COMPANY_AFTER.contains(&after.as_ref())
     }
 
-    /// The mentions of each name (same canonical text), as indices into `mentions`, in order of
-    /// first mention. One hash-map probe per mention: sorting by the name would compare the texts
-    /// of the thousands of mentions of a frequent name ("U.S.") over and over.
-    fn groups(&self, mentions: &[Mention]) -> Vec<Vec<usize>> {
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<Cow<str>, usize, WordHashes> = HashMap::default();
-        for (i, m) in mentions.iter().enumerate() {
-            let name = &self.text[self.tokens[m.tokens.start].start..self.tokens[m.tokens.end - 1].end];
-            match index.entry(canonical_text(name)) {
-                Entry::Occupied(group) => groups[*group.get()].push(i),
-                Entry::Vacant(slot) => {
-                    slot.insert(groups.len());
-                    groups.push(vec![i]);
-                }
-            }
-        }
-        groups
-    }
-
     /// Rule 4, first step (before rule 2 looks for owners): the PERSON mentions of a name that
     /// [is no person](Self::no_person) become ORG.
     fn no_people(&self, mentions: &mut [Mention]) {
-        // Read in text order: name by name, the words around the mentions lie all over a long text.
-        let no_person: Vec<bool> = mentions.iter().map(|m| self.no_person(m)).collect();
-        for group in self.groups(mentions) {
-            if group.iter().any(|&i| no_person[i]) {
+        for group in groups(mentions) {
+            if group.iter().any(|&i| mentions[i].no_person) {
                 for &i in &group {
                     if mentions[i].label == Label::Person {
                         mentions[i].label = Label::Org;
@@ -366,16 +383,14 @@ impl Doc<'_> {
 
     /// Rule 4: one label per name across the document.
     fn consistent(&self, mentions: &mut [Mention]) {
-        // Read in text order, as in `no_people`.
-        let cues: Vec<Option<Label>> = mentions.iter().map(|m| self.cue(m)).collect();
-        for group in self.groups(mentions) {
+        for group in groups(mentions) {
             let group = group.as_slice();
             let single_camel = group.iter().all(|&i| {
                 mentions[i].tokens.len() == 1 && inner_capital(self.word(mentions[i].tokens.start))
             });
             let mut decided: Option<Option<Label>> = None;
             for &i in group {
-                if let Some(label) = cues[i] {
+                if let Some(label) = mentions[i].cue {
                     decided = match decided {
                         None => Some(Some(label)),
                         Some(previous) => Some(previous.filter(|&p| p == label)),
@@ -444,6 +459,16 @@ fn inner_capital(word: &str) -> bool {
 /// Whether a token is a currency sign ("$", "€").
 fn is_currency_sign(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| matches!(c, '$' | '€' | '£' | '¥'))
+}
+
+/// The mentions of each name, as indices into `mentions`, in order.
+fn groups(mentions: &[Mention]) -> Vec<Vec<usize>> {
+    let mut groups = vec![Vec::new(); mentions.iter().map(|m| m.name + 1).max().unwrap_or(0)];
+    for (i, mention) in mentions.iter().enumerate() {
+        groups[mention.name].push(i);
+    }
+    groups.retain(|group| !group.is_empty());
+    groups
 }
 
 /// Puts `mention` in place of every mention it overlaps.
