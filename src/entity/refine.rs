@@ -128,11 +128,19 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
     doc.consistent(&mut mentions);
     doc.short_forms(&mut mentions);
     mentions.sort_by_key(|m| m.tokens.start);
+    // Most mentions keep their model span: they take its text rather than a copy (one allocation
+    // less per mention), found by one walk, as both lists are in text order.
+    let mut model = model.into_iter().peekable();
     mentions
         .into_iter()
         .map(|m| {
             let span = Span::new(tokens[m.tokens.start].start, tokens[m.tokens.end - 1].end);
-            Entity { span, label: m.label, text: span.slice(text).to_string() }
+            while model.next_if(|e| e.span.start < span.start).is_some() {}
+            let text = match model.next_if(|e| e.span == span && e.text == span.slice(text)) {
+                Some(kept) => kept.text,
+                None => span.slice(text).to_string(),
+            };
+            Entity { span, label: m.label, text }
         })
         .collect()
 }
