@@ -343,10 +343,11 @@ pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
     group_by(entities, |entity| canonical_text(&entity.text))
 }
 
-/// Groups mentions by label and the text `canonical` gives each.
+/// Groups mentions by label and the text `canonical` gives each, in a map hashed by
+/// [`WordHashes`](features::WordHashes): std's SipHash costs more than the look-up of a short name.
 fn group_by<'a>(entities: &'a [Entity], canonical: impl Fn(&'a Entity) -> Cow<'a, str>) -> Vec<EntityGroup> {
     let mut groups: Vec<EntityGroup> = Vec::new();
-    let mut index: HashMap<(Cow<str>, Label), usize> = HashMap::new();
+    let mut index: HashMap<(Cow<str>, Label), usize, features::WordHashes> = HashMap::default();
     for entity in entities {
         let text = canonical(entity);
         match index.entry((text, entity.label)) {
