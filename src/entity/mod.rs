@@ -150,8 +150,13 @@ impl EntityTagger {
         merge(text, tokens, custom, rules, model)
     }
 
-    /// The statistical model's PERSON, ORG, LOC and MISC mentions.
-    fn model_entities(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+    /// The statistical model's PERSON, ORG, LOC and MISC mentions, with their token ranges.
+    fn model_entities(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        sentences: &[Sentence],
+    ) -> Vec<(Entity, Range<usize>)> {
         refine::apply(text, tokens, sentences, model::Model::embedded().tag(text, tokens, sentences))
     }
 
@@ -175,6 +180,19 @@ fn token_range(tokens: &[Token], span: Span, near: usize) -> Range<usize> {
     let first = partition_point_near(tokens, near, |t| t.end <= span.start);
     let end = partition_point_near(tokens, first, |t| t.start < span.end);
     first..end.max(first)
+}
+
+/// `entities` (in text order, for speed) with the token ranges they cover.
+fn with_token_ranges(tokens: &[Token], entities: Vec<Entity>) -> Vec<(Entity, Range<usize>)> {
+    let mut near = 0;
+    entities
+        .into_iter()
+        .map(|entity| {
+            let range = token_range(tokens, entity.span, near);
+            near = range.start;
+            (entity, range)
+        })
+        .collect()
 }
 
 /// `items.partition_point(pred)`, searched from index `near` onward when the point lies there: the
@@ -256,7 +274,7 @@ fn merge(
     tokens: &[Token],
     custom: Vec<Entity>,
     rules: Vec<Entity>,
-    model: Vec<Entity>,
+    model: Vec<(Entity, Range<usize>)>,
 ) -> Vec<Entity> {
     let mut taken = vec![false; tokens.len()];
     let mut merged = Vec::with_capacity(custom.len() + rules.len() + model.len());
@@ -281,9 +299,8 @@ fn merge(
         }
         // 2. A date or time inside a longer name.
         let inside_name = matches!(rule.label, Label::Date | Label::Time) && {
-            model_near = partition_point_near(&model, model_near, |m| m.span.end <= rule.span.start);
-            model[model_near..].iter().take_while(|m| m.span.start < rule.span.end).any(|m| {
-                let name = token_range(tokens, m.span, range.start);
+            model_near = partition_point_near(&model, model_near, |(m, _)| m.span.end <= rule.span.start);
+            model[model_near..].iter().take_while(|(m, _)| m.span.start < rule.span.end).any(|(_, name)| {
                 name.start <= range.start
                     && range.end <= name.end
                     && (name.start..range.start)
@@ -297,10 +314,7 @@ fn merge(
         }
     }
     // 4. Model spans, cut back to what is free.
-    let mut near = 0;
-    for mention in model {
-        let range = token_range(tokens, mention.span, near);
-        near = range.start;
+    for (mention, range) in model {
         if !taken[range.clone()].contains(&true) {
             keep(mention, range, &mut taken);
             continue;
@@ -415,7 +429,7 @@ mod tests {
         let sentences = split_tokens(text, &tokens);
         let custom = custom::Gazetteer::new(entities).find(text, &tokens);
         let rules = rules::tag(text, &tokens, &sentences);
-        let result = merge(text, &tokens, custom, rules, model);
+        let result = merge(text, &tokens, custom, rules, with_token_ranges(&tokens, model));
         for pair in result.windows(2) {
             assert!(pair[0].span.end <= pair[1].span.start, "overlap in {result:?}");
         }

@@ -29,6 +29,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
@@ -99,12 +100,18 @@ const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularit
 /// Words after a dateline's dash: fewer make a headline ("Soccer - McCarthy names team").
 const DATELINE_SENTENCE: usize = 12;
 
-/// Applies the corrections above to the model's mentions of one text.
-pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<Entity>) -> Vec<Entity> {
+/// Applies the corrections above to the model's mentions of one text; gives each its token range
+/// too, which the merge needs and would otherwise search for again.
+pub fn apply(
+    text: &str,
+    tokens: &[Token],
+    sentences: &[Sentence],
+    model: Vec<Entity>,
+) -> Vec<(Entity, Range<usize>)> {
     let doc = Doc { text, tokens };
     // Tokens and sentences from elsewhere than the tokenizer and splitter: nothing to correct.
     if !super::describes(text, tokens, sentences) {
-        return model;
+        return super::with_token_ranges(tokens, model);
     }
     let mut names = Names::default();
     let mut near = 0;
@@ -140,7 +147,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
                 Some(kept) => kept.text,
                 None => span.slice(text).to_string(),
             };
-            Entity { span, label: m.label, text }
+            (Entity { span, label: m.label, text }, m.tokens)
         })
         .collect()
 }
@@ -150,7 +157,7 @@ pub fn apply(text: &str, tokens: &[Token], sentences: &[Sentence], model: Vec<En
 /// read tokens and text all over the document, a cache miss each time.
 #[derive(Clone, Debug)]
 struct Mention {
-    tokens: std::ops::Range<usize>,
+    tokens: Range<usize>,
     label: Label,
     /// The number of its name in [`Names`].
     name: usize,
@@ -179,7 +186,7 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     /// The mention of `tokens` (not empty), numbering its name in `names`.
-    fn mention(&self, tokens: std::ops::Range<usize>, label: Label, names: &mut Names<'a>) -> Mention {
+    fn mention(&self, tokens: Range<usize>, label: Label, names: &mut Names<'a>) -> Mention {
         let name =
             canonical_text(&self.text[self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end]);
         let (no_person, cue) = (self.no_person(&tokens), self.cue(&tokens));
@@ -229,12 +236,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Rule 2 in one sentence, given the mentions that start in it.
-    fn sentence_products(
-        &self,
-        sentence: std::ops::Range<usize>,
-        mentions: &mut Vec<Mention>,
-        names: &mut Names<'a>,
-    ) {
+    fn sentence_products(&self, sentence: Range<usize>, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
         for k in sentence.clone() {
             let word = self.word(k);
             let owner = if ["its", "their"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
@@ -277,7 +279,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Rule 3: the dateline source at the start of a text.
-    fn dateline(&self, sentence: std::ops::Range<usize>, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
+    fn dateline(&self, sentence: Range<usize>, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
         let start = sentence.start;
         let mut end = start;
         while end < sentence.end && end < start + 4 && self.is_cased_word(end) {
@@ -299,7 +301,7 @@ impl<'a> Doc<'a> {
     }
 
     /// What the words around a mention of `tokens` decide about its label, if anything.
-    fn cue(&self, tokens: &std::ops::Range<usize>) -> Option<Label> {
+    fn cue(&self, tokens: &Range<usize>) -> Option<Label> {
         let (first, end) = (tokens.start, tokens.end);
         let before = self.lower(first.checked_sub(1));
         let after = self.lower(Some(end));
@@ -345,7 +347,7 @@ impl<'a> Doc<'a> {
     /// Whether the words around a mention say it is a company or a country rather than a person:
     /// "a deal with X", "invested $5 million in X", "a stake in X", "X's shareholders", "X's app",
     /// "X executives".
-    fn no_person(&self, tokens: &std::ops::Range<usize>) -> bool {
+    fn no_person(&self, tokens: &Range<usize>) -> bool {
         let (first, end) = (tokens.start, tokens.end);
         let before = |n: usize| self.lower(first.checked_sub(n));
         let (previous, after) = (before(1), self.lower(Some(end)));
@@ -374,7 +376,7 @@ impl<'a> Doc<'a> {
 
     /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization.
     fn short_forms(&self, mentions: &mut [Mention]) {
-        let words = |tokens: std::ops::Range<usize>| tokens.map(|k| self.word(k)).collect::<Vec<_>>();
+        let words = |tokens: Range<usize>| tokens.map(|k| self.word(k)).collect::<Vec<_>>();
         // Every beginning of two or more words of every longer ORG name.
         let beginnings: HashSet<Vec<&str>> = mentions
             .iter()
@@ -506,8 +508,11 @@ mod tests {
             })
             .collect();
         let result = apply(text, &tokens, &sentences, model);
-        assert!(result.windows(2).all(|p| p[0].span.end <= p[1].span.start));
-        result.into_iter().map(|e| (e.text, e.label)).collect()
+        assert!(result.windows(2).all(|p| p[0].0.span.end <= p[1].0.span.start));
+        for (entity, range) in &result {
+            assert_eq!(*range, super::super::token_range(&tokens, entity.span, 0), "{entity:?}");
+        }
+        result.into_iter().map(|(e, _)| (e.text, e.label)).collect()
     }
 
     #[test]
