@@ -71,7 +71,8 @@ const LANES: usize = 12;
 /// Reusable buffers for [`Decoder::decode`].
 #[derive(Default)]
 pub struct Decoder {
-    /// The best score of a valid path ending in each tag, per token.
+    /// The best score of a valid path ending in each tag, per token of the sentence (68 bytes a
+    /// token, kept between calls).
     scores: Vec<[f32; NUM_TAGS]>,
 }
 

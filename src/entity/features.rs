@@ -84,7 +84,7 @@ impl KeyFilter {
     }
 
     fn bit(&self, key: u64) -> usize {
-        key.checked_shr(self.shift).unwrap_or(0) as usize
+        (key >> self.shift) as usize
     }
 }
 
@@ -97,7 +97,8 @@ pub fn gazetteer_key(words: &[&str]) -> u32 {
     hash.finish()
 }
 
-/// The features of every token of a document: `keys[offsets[i]..offsets[i + 1]]` for token `i`.
+/// The features of every token of a document: `keys[offsets[i]..offsets[i + 1]]` for token `i`
+/// (with [`WordFeatures::OncePerIdentity`], the features it gives its neighbours are there too).
 #[derive(Clone, Debug, Default)]
 pub struct Features {
     /// Start of each token's features in `keys`, plus the end.
@@ -121,7 +122,7 @@ struct Parts {
 
 /// The offsets of the neighbours whose words are features of a token, in the order of
 /// [`Features::as_neighbour`]'s slots.
-pub const NEIGHBOUR_OFFSETS: [isize; 4] = [-1, 1, -2, 2];
+pub(crate) const NEIGHBOUR_OFFSETS: [isize; 4] = [-1, 1, -2, 2];
 
 /// How [`extract`] writes the features that depend on a single word: a token's
 /// [own](Features::own), and those [its neighbours get from it](Features::as_neighbour).
@@ -154,7 +155,7 @@ impl Features {
     /// The features that token `i`'s word gives the token it is the [`NEIGHBOUR_OFFSETS`]`[slot]`
     /// neighbour of (written with [`WordFeatures::OncePerIdentity`] only; the same for every token
     /// of an identity).
-    pub fn as_neighbour(&self, i: usize, slot: usize) -> &[u32] {
+    pub(crate) fn as_neighbour(&self, i: usize, slot: usize) -> &[u32] {
         let ends = &self.parts[i].ends;
         &self.keys[ends[slot]..ends[slot + 1]]
     }
@@ -167,7 +168,7 @@ impl Features {
 
 /// The features that a token gets for a [`NEIGHBOUR_OFFSETS`]`[slot]` neighbour beyond its sentence's
 /// edge, which [`WordFeatures::OncePerIdentity`] leaves out of its context.
-pub fn beyond_edge(slot: usize) -> Vec<u32> {
+pub(crate) fn beyond_edge(slot: usize) -> Vec<u32> {
     let mut out = Features::default();
     Emitter { words: &[], at: 0, out: &mut out }.as_neighbour(slot, None);
     out.keys
@@ -186,9 +187,10 @@ pub fn extract(
     out.offsets.clear();
     out.keys.clear();
     out.parts.clear();
-    // About 32 features a token in news text, more in runs of names: growing the list by doubling
-    // would copy it over and over (wasm has no mremap).
-    out.keys.reserve(tokens.len() * 48);
+    // About 32 features a token in news text, more in runs of names, and about half as many once a
+    // word's are written once per identity: growing the list by doubling would copy it over and
+    // over (wasm has no mremap).
+    out.keys.reserve(tokens.len() * if word_features == WordFeatures::Every { 48 } else { 24 });
     out.offsets.reserve(tokens.len() + 1);
     out.parts.reserve(tokens.len());
     let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
@@ -652,7 +654,7 @@ impl Emitter<'_> {
     /// The exact word (as normalized) determines its lowercase form, affixes and inner capitals.
     fn identity(&self) -> u64 {
         let w = &self.words[self.at];
-        let flags = u64::from(w.flags) | self.position() << 32;
+        let flags = u64::from(w.flags) | u64::from(self.word(1).is_none()) << 32;
         mix(Hash::new(IDENTITY_SEED).value(w.exact).value(w.shape).value(flags).value(w.gazetteer).0)
     }
 
@@ -695,7 +697,8 @@ impl Emitter<'_> {
         let (l1, l2, r1, r2) = (self.lower(-1), self.lower(-2), self.lower(1), self.lower(2));
         let (sl, sr) = (self.shape(-1), self.shape(1));
         if neighbour_words {
-            // Template by template, in the order the model was trained with.
+            // Template by template, in the order the model was trained with (the same features as
+            // `as_neighbour` gives, which a test checks).
             for (slot, value) in [l1, r1, l2, r2].into_iter().enumerate() {
                 self.lower_at(slot, value);
             }
@@ -1048,7 +1051,11 @@ mod tests {
             assert_eq!(identity, every.own(i).1);
             let first = *first_of.entry(identity).or_insert(i);
             if first != i {
-                assert!(once.own(i).0.is_empty() && (0..4).all(|slot| once.as_neighbour(i, slot).is_empty()));
+                let slots = 0..NEIGHBOUR_OFFSETS.len();
+                assert!(
+                    once.own(i).0.is_empty()
+                        && slots.into_iter().all(|slot| once.as_neighbour(i, slot).is_empty())
+                );
             }
         }
         for sentence in &sentences {
@@ -1076,8 +1083,10 @@ mod tests {
         for word in ["OpenAI", "McDonald's", "U.S.", "1,200", "e-mail", "a", "Inc.", "", "C++", "x86-64"] {
             assert_eq!(fields(Word::new(word)), fields(Word::from_chars(word.chars())), "{word}");
         }
-        // Curly quotes take the general path and still meet the straight ones.
+        // Curly quotes take the general path and still meet the straight ones; so do other letters.
         assert_eq!(fields(Word::new("O’Neil")), fields(Word::new("O'Neil")));
+        assert_eq!(Word::new("ÉCOLE").lower, lower_hash("école"));
+        assert_ne!(Word::new("École").lower, Word::new("Ecole").lower);
     }
 
     #[test]

@@ -283,17 +283,17 @@ fn merge(
         merged.push(entity);
     };
     // Each source is in text order: each token search starts where the previous one ended.
-    let mut near = 0;
+    let mut custom_near = 0;
     // 1. Custom matches are non-overlapping already.
     for entity in custom {
-        let range = token_range(tokens, entity.span, near);
-        near = range.start;
+        let range = token_range(tokens, entity.span, custom_near);
+        custom_near = range.start;
         keep(entity, range, &mut taken);
     }
-    let (mut near, mut model_near) = (0, 0);
+    let (mut rule_near, mut model_near) = (0, 0);
     for rule in rules {
-        let range = token_range(tokens, rule.span, near);
-        near = range.start;
+        let range = token_range(tokens, rule.span, rule_near);
+        rule_near = range.start;
         if taken[range.clone()].contains(&true) {
             continue;
         }

@@ -283,12 +283,13 @@ impl Model {
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, WordFeatures::OncePerIdentity, &mut features);
         let mut decoder = Decoder::default();
+        // Only between pieces: inside one, only the first token of an identity has its features.
         if word_sums.sums.len() > MAX_WORD_SUMS {
             *word_sums = WordSums::default();
         }
         // Most tokens repeat a word seen before, whose sums are known.
         let WordSums { index, sums } = word_sums;
-        let words: Vec<usize> = (0..tokens.len())
+        let sums_of: Vec<usize> = (0..tokens.len())
             .map(|i| {
                 let (own, identity) = features.own(i);
                 *index.entry(identity).or_insert_with(|| {
@@ -305,10 +306,10 @@ impl Model {
         for sentence in sentences {
             for i in sentence.tokens.clone() {
                 let context = self.sums(features.context(i));
-                let mut total: [i32; NUM_TAGS] = std::array::from_fn(|t| sums[words[i]][0][t] + context[t]);
+                let mut total: [i32; NUM_TAGS] = std::array::from_fn(|t| sums[sums_of[i]][0][t] + context[t]);
                 for (slot, &offset) in NEIGHBOUR_OFFSETS.iter().enumerate() {
                     let neighbour = i.checked_add_signed(offset).filter(|j| sentence.tokens.contains(j));
-                    let part = neighbour.map_or(&beyond_edges[slot], |j| &sums[words[j]][1 + slot]);
+                    let part = neighbour.map_or(&beyond_edges[slot], |j| &sums[sums_of[j]][1 + slot]);
                     for (sum, &weight) in total.iter_mut().zip(part) {
                         *sum += weight;
                     }
@@ -388,8 +389,8 @@ struct WordSums {
     sums: Vec<[[i32; NUM_TAGS]; 1 + NEIGHBOUR_OFFSETS.len()]>,
 }
 
-/// The most identities whose sums are kept while tagging a long text (about 6 MB); past it they
-/// start over.
+/// Past this many identities (about 6 MB of sums), the sums kept while tagging a long text start
+/// over before the next piece (so they peak at this many plus one piece's).
 const MAX_WORD_SUMS: usize = 16_384;
 
 /// A feature key and its weight for each tag.
@@ -568,10 +569,13 @@ mod tests {
                 row[4] = -0.5;
                 row
             }),
+            // Its largest weight rounds to 2 of 127: left out of the file.
+            (6, [0.015; NUM_TAGS]),
         ];
         let gazetteer = Gazetteer::new(vec![(9, 2), (4, 1)]);
         let model = Model::from_bytes(&Model::to_bytes(&weights, &transitions, &gazetteer)).unwrap();
         assert_eq!(model.feature_count(), 2);
+        assert_eq!(model.scores(&[6]), [0.0; NUM_TAGS]);
         assert_eq!(model.gazetteer, gazetteer);
         assert_eq!(model.scores(&[7])[0], 1.0);
         assert!((model.scores(&[5, 3])[4] + 0.5).abs() < 0.01);
