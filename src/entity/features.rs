@@ -545,6 +545,18 @@ const MAX_OCCURRENCES: u8 = 8;
 const BEFORE: [u64; 2] = [0xB0, 0xB1];
 const AFTER: [u64; 2] = [0xE0, 0xE1];
 
+/// The lowercased word of the neighbour at `offset` (-2 to 2, not 0), or what stands for it beyond
+/// the sentence's edge when there is none.
+fn lower_at_offset(offset: isize, word: Option<&Word>) -> u64 {
+    let edge = if offset < 0 { BEFORE } else { AFTER };
+    word.map_or(edge[offset.unsigned_abs() - 1], |w| w.lower)
+}
+
+/// The shape of the neighbour at `offset`, or what stands for it beyond the sentence's edge.
+fn shape_at_offset(offset: isize, word: Option<&Word>) -> u64 {
+    word.map_or(if offset < 0 { BEFORE[0] } else { AFTER[0] }, |w| w.shape)
+}
+
 /// Feature templates: the first part of every feature hash.
 mod template {
     pub const BIAS: u64 = 0;
@@ -603,14 +615,11 @@ impl Emitter<'_> {
     }
 
     fn lower(&self, offset: isize) -> u64 {
-        self.word(offset).map_or(
-            if offset < 0 { BEFORE[offset.unsigned_abs() - 1] } else { AFTER[offset as usize - 1] },
-            |w| w.lower,
-        )
+        lower_at_offset(offset, self.word(offset))
     }
 
     fn shape(&self, offset: isize) -> u64 {
-        self.word(offset).map_or(if offset < 0 { BEFORE[0] } else { AFTER[0] }, |w| w.shape)
+        shape_at_offset(offset, self.word(offset))
     }
 
     /// The features a token gets from the word of its [`NEIGHBOUR_OFFSETS`]`[slot]` neighbour, or from
@@ -618,11 +627,9 @@ impl Emitter<'_> {
     /// (the last two for adjacent words only).
     fn as_neighbour(&mut self, slot: usize, word: Option<&Word>) {
         let offset = NEIGHBOUR_OFFSETS[slot];
-        let edge = if offset < 0 { BEFORE } else { AFTER };
-        let lower = word.map_or(edge[offset.unsigned_abs() - 1], |w| w.lower);
-        self.lower_at(slot, lower);
+        self.lower_at(slot, lower_at_offset(offset, word));
         if slot < template::SHAPE_AT.len() {
-            self.shape_at(slot, word.map_or(edge[0], |w| w.shape));
+            self.shape_at(slot, shape_at_offset(offset, word));
             self.gazetteer_at(slot, word.map_or(0, |w| w.gazetteer));
         }
     }
