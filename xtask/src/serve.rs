@@ -1,11 +1,23 @@
 //! A small static file server for `dist/` (std only): GET and HEAD, one request per connection,
 //! MIME types the browser needs (`application/wasm` for streaming compilation), no directory listing,
-//! nothing outside the root.
+//! nothing outside the root. What it reads of a request is bounded: a line longer than
+//! [`MAX_LINE_BYTES`] or more than [`MAX_HEADERS`] headers is refused without reading further.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The longest request line or header line read, line ending included.
+const MAX_LINE_BYTES: usize = 8 * 1024;
+/// The most header lines read before the request is refused.
+const MAX_HEADERS: usize = 100;
+/// How long a client may pause while sending its request.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How much of a refused request is read and dropped after the answer, so that the client gets the
+/// answer rather than a connection reset (closing a socket with unread input resets it).
+const DRAIN_BYTES: u64 = 64 * 1024;
 
 /// Serves `root` on `listener` forever, one thread per connection.
 pub fn run(listener: TcpListener, root: PathBuf) {
@@ -19,16 +31,19 @@ pub fn run(listener: TcpListener, root: PathBuf) {
     }
 }
 
-fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
+    stream.set_read_timeout(Some(READ_TIMEOUT))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Skip the headers: nothing in them changes the answer.
-    let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
-        header.clear();
-    }
+    let request_line = match read_request(&mut reader)? {
+        Ok(request_line) => request_line,
+        Err(refused) => {
+            let (status, message) = refused.answer();
+            respond(&mut stream, status, "text/plain; charset=utf-8", message, true)?;
+            stream.shutdown(Shutdown::Write)?;
+            io::copy(&mut reader.take(DRAIN_BYTES), &mut io::sink())?;
+            return Ok(());
+        }
+    };
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let (status, content_type, body) = if method != "GET" && method != "HEAD" {
@@ -39,16 +54,81 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
             None => ("404 Not Found", "text/plain; charset=utf-8", b"not found\n".to_vec()),
         }
     };
+    respond(&mut stream, status, content_type, &body, method != "HEAD")
+}
+
+/// Writes an answer; the body only if `with_body` (not for HEAD).
+fn respond(
+    writer: &mut impl Write,
+    status: &str,
+    content_type: &str,
+    body: &[u8],
+    with_body: bool,
+) -> io::Result<()> {
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
          Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(&body)?;
+    writer.write_all(head.as_bytes())?;
+    if with_body {
+        writer.write_all(body)?;
     }
-    stream.flush()
+    writer.flush()
+}
+
+/// Why a request is refused before it is read to its end.
+#[derive(Debug, PartialEq)]
+enum Refused {
+    /// The request line is longer than [`MAX_LINE_BYTES`].
+    LongRequestLine,
+    /// A header line is longer than [`MAX_LINE_BYTES`], or there are more than [`MAX_HEADERS`].
+    LargeHeaders,
+    /// The request line is not UTF-8 or ends before its line ending.
+    Malformed,
+}
+
+impl Refused {
+    /// The status and body of the answer.
+    fn answer(&self) -> (&'static str, &'static [u8]) {
+        match self {
+            Refused::LongRequestLine => ("414 URI Too Long", b"request line too long\n"),
+            Refused::LargeHeaders => ("431 Request Header Fields Too Large", b"request headers too large\n"),
+            Refused::Malformed => ("400 Bad Request", b"malformed request\n"),
+        }
+    }
+}
+
+/// Reads a request's line and skips its headers (nothing in them changes the answer), reading no
+/// more than [`MAX_LINE_BYTES`] per line and [`MAX_HEADERS`] lines of headers. Returns the request
+/// line, or why the request is refused.
+fn read_request(reader: &mut impl BufRead) -> io::Result<Result<String, Refused>> {
+    let Some(request_line) = read_line(reader)? else {
+        return Ok(Err(Refused::LongRequestLine));
+    };
+    let Some(request_line) = request_line
+        .strip_suffix(b"\n")
+        .and_then(|line| String::from_utf8(line.trim_ascii_end().to_vec()).ok())
+    else {
+        return Ok(Err(Refused::Malformed));
+    };
+    for _ in 0..=MAX_HEADERS {
+        match read_line(reader)? {
+            // A blank line ends the headers; so does the end of the input, as before HTTP/1.1.
+            Some(header) if header.trim_ascii().is_empty() => return Ok(Ok(request_line)),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(Err(Refused::LargeHeaders))
+}
+
+/// The next line with its `\n` (or what is left before the end of the input), or `None` if it is
+/// longer than [`MAX_LINE_BYTES`], in which case at most that much of it has been read.
+fn read_line(reader: &mut impl BufRead) -> io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    reader.by_ref().take(MAX_LINE_BYTES as u64).read_until(b'\n', &mut line)?;
+    Ok((line.len() < MAX_LINE_BYTES || line.ends_with(b"\n")).then_some(line))
 }
 
 /// The file under `root` that a request target names, if it is a file there: `/` and directories
@@ -105,8 +185,9 @@ pub fn mime_type(path: &Path) -> &'static str {
 mod tests {
     use super::*;
 
-    fn site() -> PathBuf {
-        let root = std::env::temp_dir().join(format!("xtask-serve-test-{}", std::process::id()));
+    /// A site in a temporary directory of its own (tests run in parallel).
+    fn site(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("xtask-serve-test-{name}-{}", std::process::id()));
         std::fs::create_dir_all(root.join("pkg")).unwrap();
         std::fs::write(root.join("index.html"), "<!doctype html>").unwrap();
         std::fs::write(root.join("pkg/a b.wasm"), b"\0asm").unwrap();
@@ -115,7 +196,7 @@ mod tests {
 
     #[test]
     fn resolves_files_directories_and_escapes_inside_the_root_only() {
-        let root = site();
+        let root = site("resolve");
         assert_eq!(resolve(&root, "/"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/index.html?x=1#top"), Some(root.join("index.html")));
         assert_eq!(resolve(&root, "/pkg/a%20b.wasm"), Some(root.join("pkg/a b.wasm")));
@@ -133,5 +214,81 @@ mod tests {
         assert_eq!(mime_type(Path::new("app.js")), "text/javascript; charset=utf-8");
         assert_eq!(mime_type(Path::new("favicon.svg")), "image/svg+xml");
         assert_eq!(mime_type(Path::new("LICENSE")), "application/octet-stream");
+    }
+
+    /// A client that never stops sending: `start`, then `line` over and over. Counts what is read.
+    struct EndlessClient {
+        start: &'static [u8],
+        line: &'static [u8],
+        sent: usize,
+    }
+
+    impl Read for EndlessClient {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            for byte in buf.iter_mut() {
+                *byte = match self.start.get(self.sent) {
+                    Some(&byte) => byte,
+                    None => self.line[(self.sent - self.start.len()) % self.line.len()],
+                };
+                self.sent += 1;
+            }
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn stops_reading_an_endless_line_or_endless_headers() {
+        let cases: [(&[u8], &[u8], Refused); 3] = [
+            (b"GET /", b"a", Refused::LongRequestLine),
+            (b"GET / HTTP/1.1\r\nX-Long: ", b"a", Refused::LargeHeaders),
+            (b"GET / HTTP/1.1\r\n", b"X-Many: a\r\n", Refused::LargeHeaders),
+        ];
+        for (start, line, refused) in cases {
+            let mut client = EndlessClient { start, line, sent: 0 };
+            let mut reader = BufReader::new(&mut client);
+            assert_eq!(read_request(&mut reader).unwrap(), Err(refused));
+            let buffered = reader.capacity();
+            // Headers: up to MAX_HEADERS lines of "X-Many: a\r\n", then one line that is not blank.
+            let bound = MAX_LINE_BYTES.max((MAX_HEADERS + 1) * 11) + start.len() + buffered;
+            assert!(client.sent <= bound, "read {} bytes, more than {bound}", client.sent);
+        }
+    }
+
+    #[test]
+    fn reads_requests_within_the_limits() {
+        let header = format!("X-Long: {}\r\n", "a".repeat(MAX_LINE_BYTES - 10));
+        let request = format!("GET /a HTTP/1.1\r\n{}\r\n", header.repeat(MAX_HEADERS));
+        assert_eq!(read_request(&mut request.as_bytes()).unwrap(), Ok("GET /a HTTP/1.1".into()));
+        assert_eq!(read_request(&mut &b"GET / HTTP/1.0\n"[..]).unwrap(), Ok("GET / HTTP/1.0".into()));
+        for malformed in [&b""[..], b"GET /", b"\xff / HTTP/1.1\r\n\r\n"] {
+            assert_eq!(read_request(&mut &malformed[..]).unwrap(), Err(Refused::Malformed));
+        }
+    }
+
+    /// Sends `request` to the server at `address` and returns the whole answer.
+    fn exchange(address: std::net::SocketAddr, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    #[test]
+    fn answers_over_tcp_and_refuses_an_over_long_line_with_an_answer() {
+        let root = site("tcp");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let served = root.clone();
+        std::thread::spawn(move || run(listener, served));
+        let ok = exchange(address, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert!(ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\n<!doctype html>"), "{ok}");
+        let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(4 * MAX_LINE_BYTES));
+        let refused = exchange(address, long_target.as_bytes());
+        assert!(refused.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{refused}");
+        let long_header = format!("GET / HTTP/1.1\r\nX-Long: {}\r\n\r\n", "a".repeat(MAX_LINE_BYTES));
+        let refused = exchange(address, long_header.as_bytes());
+        assert!(refused.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"), "{refused}");
+        std::fs::remove_dir_all(root).unwrap();
     }
 }
