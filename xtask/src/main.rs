@@ -93,12 +93,42 @@ fn gzip_size(path: &std::path::Path) -> Result<u64, String> {
     Ok(output.stdout.len() as u64)
 }
 
-/// The repository root (the parent of this crate's directory).
+/// The repository root, found at run time rather than compiled in, so that a copy of the checkout
+/// works on itself: the nearest directory, from the current one up, that holds the workspace (see
+/// `find_repo_root`). `cargo xtask` runs from wherever the user is; outside a checkout it stops
+/// with an error that says so.
 fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in a subdirectory")
-        .to_path_buf()
+    static ROOT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let found = std::env::current_dir()
+            .map_err(|e| format!("cannot read the current directory: {e}"))
+            .and_then(|dir| {
+                find_repo_root(&dir).ok_or_else(|| {
+                    format!(
+                        "no directory from {} up holds a Cargo.toml with [workspace] and an xtask/ folder; \
+                         run cargo xtask inside the checkout",
+                        dir.display()
+                    )
+                })
+            });
+        found.unwrap_or_else(|message| {
+            eprintln!("xtask: {message}");
+            std::process::exit(1)
+        })
+    })
+    .clone()
+}
+
+/// The first of `dir` and its ancestors whose Cargo.toml declares a `[workspace]` and which holds an
+/// `xtask/` folder (a cargo-fuzz crate has a workspace of its own, but no xtask).
+fn find_repo_root(dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    dir.ancestors()
+        .find(|dir| {
+            dir.join("xtask").is_dir()
+                && std::fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
+        })
+        .map(std::path::Path::to_path_buf)
 }
 
 /// Every test: formatting and lints first (cheap), then the native test suite, then the browser tests.
@@ -107,4 +137,36 @@ fn test() -> Result<(), String> {
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     run("cargo", &["test", "--workspace"])?;
     web::test()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_repository_root_from_any_directory_inside_it() {
+        let tree = std::env::temp_dir().join(format!("xtask-root-test-{}", std::process::id()));
+        let checkout = tree.join("copy");
+        let not_a_workspace = tree.join("not-a-workspace");
+        let files = [
+            (checkout.join("Cargo.toml"), "[package]\nname = \"a\"\n\n[workspace]\nmembers = [\"xtask\"]\n"),
+            (checkout.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n"),
+            (checkout.join("xtask/src/main.rs"), ""),
+            (checkout.join("src/entity/mod.rs"), ""),
+            (checkout.join("fuzz/Cargo.toml"), "[package]\nname = \"fuzz\"\n\n[workspace]\n"),
+            (checkout.join("fuzz/fuzz_targets/text.rs"), ""),
+            (not_a_workspace.join("Cargo.toml"), "[package]\nname = \"b\"\n"),
+            (not_a_workspace.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n"),
+        ];
+        for (path, text) in files {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        for inside in ["", "xtask", "xtask/src", "src/entity", "fuzz", "fuzz/fuzz_targets"] {
+            assert_eq!(find_repo_root(&checkout.join(inside)), Some(checkout.clone()), "from {inside:?}");
+        }
+        assert_eq!(find_repo_root(&not_a_workspace.join("xtask")), None);
+        assert_eq!(find_repo_root(&tree), None);
+        std::fs::remove_dir_all(tree).unwrap();
+    }
 }
