@@ -2,7 +2,8 @@
 //! training text cannot teach. Each rule names the case it exists for:
 //!
 //! 1. Common-noun acronyms ("AI development", "the firm's IP") are not names, whatever the model
-//!    says: a short list of acronyms that stand for things, never for one organization. A mention
+//!    says: a short list of acronyms that stand for things, never for one organization. Nor is a
+//!    mention without a letter or digit (a run of quotation marks in a table). A mention
 //!    that runs into an amount ("could cost Acme $20 billion" tagged "Acme $20") ends before the
 //!    currency sign, so that rule 4 sees the bare name.
 //! 2. A possessive owner followed by a run of capitalized words that holds a digit or a word with
@@ -28,7 +29,7 @@
 //!    "Washington Post".
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use super::features::WordHashes;
@@ -117,7 +118,7 @@ pub fn apply(
     let mut near = 0;
     let mut mentions: Vec<Mention> = model
         .iter()
-        .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()))
+        .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()) && e.text.chars().any(char::is_alphanumeric))
         .filter_map(|e| {
             let range = super::token_range(tokens, e.span, near);
             near = range.start;
@@ -214,8 +215,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Rule 2 over the whole text: `mentions` (in text order) go sentence by sentence through
-    /// [`Self::sentence_products`], so that each sentence's checks see only its own mentions and
-    /// a long text costs linear time.
+    /// [`Self::sentence_products`], so that each sentence's checks see only its own mentions.
     fn products(
         &self,
         sentences: &[Sentence],
@@ -224,58 +224,78 @@ impl<'a> Doc<'a> {
     ) -> Vec<Mention> {
         let mut out = Vec::with_capacity(mentions.len());
         let mut rest = mentions.into_iter().peekable();
-        let mut local = Vec::new();
+        let mut local = Disjoint::default();
         for sentence in sentences {
             out.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.start)));
-            local.extend(std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.end)));
+            for mention in std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.end)) {
+                local.replace(mention);
+            }
             self.sentence_products(sentence.tokens.clone(), &mut local, names);
-            out.append(&mut local);
+            out.extend(std::mem::take(&mut local).into_mentions());
         }
         out.extend(rest);
         out
     }
 
-    /// Rule 2 in one sentence, given the mentions that start in it.
-    fn sentence_products(&self, sentence: Range<usize>, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
+    /// Rule 2 in one sentence, given the mentions that start in it. Linear in the sentence's
+    /// length: a run of capitalized words is read once, however many owners precede words of it
+    /// ("Its Its Its ...").
+    fn sentence_products(&self, sentence: Range<usize>, mentions: &mut Disjoint, names: &mut Names<'a>) {
+        let mut last_run: Option<CapitalizedRun> = None;
         for k in sentence.clone() {
             let word = self.word(k);
             let owner = if ["its", "their"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
                 true
             } else if ["'s", "’s", "'S", "’S"].contains(&word) {
-                mentions.iter().any(|m| m.tokens.end == k && m.label == Label::Org)
+                mentions.ending_at(k).is_some_and(|m| m.label == Label::Org)
             } else {
                 false
             };
             if !owner {
                 continue;
             }
-            let mut end = k + 1;
-            while end < sentence.end
-                && (self.is_cased_word(end)
-                    || (self.tokens[end].kind == TokenKind::Word && inner_capital(self.word(end)))
-                    || (end > k + 1 && self.tokens[end].kind == TokenKind::Number))
-            {
-                end += 1;
-            }
-            let run = k + 1..end;
-            let product = run.len() >= 2
-                && run.clone().any(|j| {
-                    let word = self.word(j);
-                    // A number or a model code ("F-150", "A380"), not "Under-21".
-                    let code = !word.contains(char::is_lowercase);
-                    (code && word.contains(|c: char| c.is_ascii_digit())) || inner_capital(word)
-                });
+            let start = k + 1;
+            let run = match last_run.filter(|r| r.tokens.contains(&start) && self.starts_run(start)) {
+                Some(run) => CapitalizedRun { tokens: start..run.tokens.end, ..run },
+                None => self.capitalized_run(start, sentence.end),
+            };
+            last_run = Some(run.clone());
+            // A number or a model code ("F-150", "A380") or an inner capital, not "Under-21".
+            let product = run.tokens.len() >= 2 && run.last_marker.is_some_and(|m| m >= start);
             // "its Nimbus cloud platform": a name the model missed, between a possessive
             // determiner and a product noun.
-            let untagged = !mentions.iter().any(|m| m.tokens.start < run.end && run.start < m.tokens.end);
-            let named = run.len() == 1
+            let named = run.tokens.len() == 1
                 && self.lower(Some(k)) != "'s"
-                && untagged
-                && PRODUCT_NOUNS.contains(&self.lower(Some(end)).as_ref());
+                && !mentions.overlaps(&run.tokens)
+                && PRODUCT_NOUNS.contains(&self.lower(Some(run.tokens.end)).as_ref());
             if product || named {
-                replace(mentions, self.mention(run, Label::Misc, names));
+                mentions.replace(self.mention(run.tokens, Label::Misc, names));
             }
         }
+    }
+
+    /// Whether the word at `k` can start a product's run of words: capitalized, or with an inner
+    /// capital ("iPhone").
+    fn starts_run(&self, k: usize) -> bool {
+        self.is_cased_word(k) || (self.tokens[k].kind == TokenKind::Word && inner_capital(self.word(k)))
+    }
+
+    /// The words from `start` that can make a product's name: words that [start a
+    /// run](Self::starts_run) and, after the first, numbers; up to `end` at most.
+    fn capitalized_run(&self, start: usize, end: usize) -> CapitalizedRun {
+        let mut run = CapitalizedRun { tokens: start..start, last_marker: None };
+        while run.tokens.end < end
+            && (self.starts_run(run.tokens.end)
+                || (run.tokens.end > start && self.tokens[run.tokens.end].kind == TokenKind::Number))
+        {
+            let word = self.word(run.tokens.end);
+            let code = !word.contains(char::is_lowercase);
+            if (code && word.contains(|c: char| c.is_ascii_digit())) || inner_capital(word) {
+                run.last_marker = Some(run.tokens.end);
+            }
+            run.tokens.end += 1;
+        }
+        run
     }
 
     /// Rule 3: the dateline source at the start of a text.
@@ -376,16 +396,26 @@ impl<'a> Doc<'a> {
 
     /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization.
     fn short_forms(&self, mentions: &mut [Mention]) {
-        let words = |tokens: Range<usize>| tokens.map(|k| self.word(k)).collect::<Vec<_>>();
-        // Every beginning of two or more words of every longer ORG name.
-        let beginnings: HashSet<Vec<&str>> = mentions
-            .iter()
-            .filter(|m| m.label == Label::Org && m.tokens.len() > 2)
-            .flat_map(|m| (m.tokens.start + 2..=m.tokens.end).map(move |end| m.tokens.start..end))
-            .map(words)
-            .collect();
+        // The words of every longer ORG name as a trie, so that a name of n words costs n entries
+        // (not its n beginnings, n²/2 words: a capitalized table can be one ORG name).
+        let mut children: HashMap<(usize, &str), usize> = HashMap::new();
+        // Per node (the root is 0): whether it ends a beginning of two or more words.
+        let mut ends_beginning = vec![false];
+        for mention in mentions.iter().filter(|m| m.label == Label::Org && m.tokens.len() > 2) {
+            let mut node = 0;
+            for (depth, k) in mention.tokens.clone().enumerate() {
+                let next = ends_beginning.len();
+                node = *children.entry((node, self.word(k))).or_insert(next);
+                if node == next {
+                    ends_beginning.push(false);
+                }
+                ends_beginning[node] |= depth >= 1;
+            }
+        }
         for mention in mentions.iter_mut().filter(|m| m.label == Label::Person && m.tokens.len() >= 2) {
-            if beginnings.contains(&words(mention.tokens.clone())) {
+            let node =
+                mention.tokens.clone().try_fold(0, |node, k| children.get(&(node, self.word(k))).copied());
+            if node.is_some_and(|node| ends_beginning[node]) {
                 mention.label = Label::Org;
             }
         }
@@ -481,6 +511,51 @@ fn groups(mentions: &[Mention]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// A run of words that may name a product after an owner ("its Widget 3000 Plus").
+#[derive(Clone, Debug)]
+struct CapitalizedRun {
+    tokens: Range<usize>,
+    /// The last word in it with a digit in a code ("F-150") or an inner capital ("CloudBox").
+    last_marker: Option<usize>,
+}
+
+/// One sentence's mentions, no two overlapping, by their first token: what rule 2 asks of them
+/// costs a logarithm, not a walk over the sentence's mentions.
+#[derive(Default)]
+struct Disjoint(BTreeMap<usize, Mention>);
+
+impl Disjoint {
+    /// The mention that ends just before token `k`, if any.
+    fn ending_at(&self, k: usize) -> Option<&Mention> {
+        self.0.range(..k).next_back().map(|(_, m)| m).filter(|m| m.tokens.end == k)
+    }
+
+    /// Whether a mention overlaps `tokens`.
+    fn overlaps(&self, tokens: &Range<usize>) -> bool {
+        self.last_overlapping(tokens).is_some()
+    }
+
+    /// The first token of the last mention that overlaps `tokens`: only the last one that starts
+    /// before their end can, as no two mentions overlap.
+    fn last_overlapping(&self, tokens: &Range<usize>) -> Option<usize> {
+        let (&start, last) = self.0.range(..tokens.end).next_back()?;
+        (last.tokens.end > tokens.start).then_some(start)
+    }
+
+    /// Puts `mention` in place of every mention it overlaps.
+    fn replace(&mut self, mention: Mention) {
+        while let Some(start) = self.last_overlapping(&mention.tokens) {
+            self.0.remove(&start);
+        }
+        self.0.insert(mention.tokens.start, mention);
+    }
+
+    /// The mentions in text order.
+    fn into_mentions(self) -> impl Iterator<Item = Mention> {
+        self.0.into_values()
+    }
+}
+
 /// Puts `mention` in place of every mention it overlaps.
 fn replace(mentions: &mut Vec<Mention>, mention: Mention) {
     mentions.retain(|m| m.tokens.end <= mention.tokens.start || mention.tokens.end <= m.tokens.start);
@@ -519,6 +594,9 @@ mod tests {
     fn common_noun_acronyms_and_amounts_are_no_names() {
         let text = "Fabrikam hired a CEO to lead its AI unit.";
         let model = [("Fabrikam", Label::Org), ("CEO", Label::Org), ("AI", Label::Org)];
+        assert_eq!(refined(text, &model), pairs(&[("Fabrikam", Label::Org)]));
+        let text = "A table of \"\"\"\" and ---- for Fabrikam.";
+        let model = [("\"\"\"\"", Label::Person), ("----", Label::Org), ("Fabrikam", Label::Org)];
         assert_eq!(refined(text, &model), pairs(&[("Fabrikam", Label::Org)]));
         let text = "Fabrikam said delays could cost Fabrikam $2 billion, as Fabrikam told Fabrikam staff.";
         let model = [
