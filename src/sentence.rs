@@ -13,6 +13,10 @@
 //!    (abbreviations, initials, ellipses, numbers, quotations).
 //! 7. A single line break precedes it and the lines around it look like separate sentences (a
 //!    headline or caption without final punctuation), not one sentence wrapped.
+//! 8. The sentence already has [`MAX_SENTENCE_TOKENS`] tokens: a table, a list or a run of
+//!    symbols without a full stop is cut into pieces of that many, so that every later stage,
+//!    which reads a sentence at a time, works in memory bounded per sentence. No prose sentence
+//!    comes near.
 
 use std::ops::Range;
 
@@ -20,6 +24,9 @@ use crate::abbreviation::{abbreviation_kind, is_sentence_starter, AbbreviationKi
 use crate::calendar::{MONTHS, WEEKDAYS};
 use crate::span::Span;
 use crate::token::{tokenize, Gap, Token, TokenKind};
+
+/// The most tokens a sentence has (rule 8 in the [module docs](self)).
+pub const MAX_SENTENCE_TOKENS: usize = 20_000;
 
 /// One sentence: its span in the text and the range of its tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,7 +56,7 @@ pub fn split_tokens(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut first = 0;
     let mut list = splitter.list_marker_at_sentence_start(0);
     for i in 1..tokens.len() {
-        if splitter.breaks_before(i, first, list) {
+        if i - first >= MAX_SENTENCE_TOKENS || splitter.breaks_before(i, first, list) {
             sentences.push(splitter.sentence(first..i));
             first = i;
             if let Some(marker) = splitter.list_marker_at_sentence_start(i) {
@@ -489,6 +496,14 @@ mod tests {
 
     fn sentences(text: &str) -> Vec<&str> {
         split(text).iter().map(|s| s.slice(text)).collect()
+    }
+
+    #[test]
+    fn a_sentence_longer_than_the_limit_is_cut_into_pieces_of_the_limit() {
+        let text = "Aaa ".repeat(2 * MAX_SENTENCE_TOKENS + 5);
+        let tokens = tokenize(&text);
+        let lengths: Vec<usize> = split_tokens(&text, &tokens).iter().map(|s| s.tokens.len()).collect();
+        assert_eq!(lengths, [MAX_SENTENCE_TOKENS, MAX_SENTENCE_TOKENS, 5]);
     }
 
     #[test]
