@@ -52,18 +52,24 @@ fn take_entities_option(args: &mut Vec<String>) -> Result<Option<String>, String
     Ok(Some(path))
 }
 
-/// Reads the custom entities of `--entities FILE.json`.
-fn read_entities(path: &str) -> Result<Vec<CustomEntity>, String> {
+/// The analyzer with the custom entities of `--entities FILE.json`.
+fn read_entities(path: &str) -> Result<Analyzer, String> {
     let text = read_file(path).map_err(|e| format!("--entities: {e}"))?;
-    serde_json::from_str(&text)
-        .map_err(|e| format!("--entities: {path} is not a JSON array of {{name, label, aliases}}: {e}"))
+    let entities: Vec<CustomEntity> = serde_json::from_str(without_bom(&text))
+        .map_err(|e| format!("--entities: {path} is not a JSON array of {{name, label, aliases}}: {e}"))?;
+    Analyzer::with_custom_entities(entities).map_err(|e| format!("--entities: {path}: {e}"))
+}
+
+/// `text` without a leading UTF-8 byte order mark, which some editors write.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Runs the command for the arguments left once `--entities` is taken out.
 fn run(args: &[String], entities: Option<String>) -> Result<(), String> {
     let analyzer = || -> Result<Analyzer, String> {
         Ok(match &entities {
-            Some(path) => Analyzer::with_custom_entities(read_entities(path)?),
+            Some(path) => read_entities(path)?,
             None => Analyzer::new(),
         })
     };
@@ -143,6 +149,7 @@ fn analyze_lines(analyzer: &Analyzer) -> Result<(), String> {
         let text = std::str::from_utf8(&line).map_err(|e| {
             format!("line {number}: not valid UTF-8 (invalid byte at column {})", e.valid_up_to() + 1)
         })?;
+        let text = if number == 1 { without_bom(text) } else { text };
         if text.trim().is_empty() {
             continue;
         }

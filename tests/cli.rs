@@ -97,6 +97,22 @@ fn bad_entities_files_fail_with_one_line() {
     let unknown_label = scratch_file("label.json", r#"[{"name": "OpenAI", "label": "COMPANY"}]"#);
     one_line_failure(&run(&["--jsonl", "--entities", unknown_label.to_str().unwrap()], b""));
     one_line_failure(&run(&["--entities"], b"text"));
+    // A typo in a field name would otherwise do nothing: it is named instead.
+    let typo = scratch_file("typo.json", r#"[{"name": "OpenAI", "label": "ORG", "alias": ["Open AI"]}]"#);
+    let message = one_line_failure(&run(&["--entities", typo.to_str().unwrap()], b"text"));
+    assert!(message.contains("unknown field `alias`"), "{message}");
+    let long_name = format!(r#"[{{"name": "{}", "label": "ORG"}}]"#, "Word ".repeat(1000));
+    let long = scratch_file("long.json", &long_name);
+    let message = one_line_failure(&run(&["--entities", long.to_str().unwrap()], b"text"));
+    assert!(message.contains("custom entity 0") && message.contains("1000 tokens"), "{message}");
+}
+
+#[test]
+fn a_byte_order_mark_before_the_entities_or_the_jsonl_stream_is_skipped() {
+    let file = scratch_file("bom.json", &format!("\u{feff}{ENTITIES}"));
+    let line = format!("\u{feff}{}\n", serde_json::json!({ "id": 1, "text": "Windsurf grew." }));
+    let lines = json_lines(&run(&["--jsonl", "--entities", file.to_str().unwrap()], line.as_bytes()));
+    assert_eq!(entities(&lines[0]), [("Windsurf".to_string(), "MISC".to_string())]);
 }
 
 #[test]

@@ -122,7 +122,8 @@ proptest! {
         let analyzer = Analyzer::with_custom_entities(vec![
             CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()] },
             CustomEntity { name: "May".into(), label: Label::Person, aliases: Vec::new() },
-        ]);
+        ])
+        .unwrap();
         let analysis = analyzer.analyze(&text);
         let mut previous_end = 0;
         for entity in &analysis.entities {

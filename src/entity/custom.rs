@@ -19,17 +19,20 @@
 //! - **Conflicts.** When two entities share a name or alias, the first in the list wins; an exact
 //!   spelling wins over a case allowance of another entity.
 //!
-//! Lookup is by first token in a hash map, then comparing the candidates (longest first) token by
-//! token, so the cost per token is independent of how many thousands of names there are.
+//! - **Length.** A name or alias has at most [`MAX_NAME_TOKENS`] tokens; a longer one is an error.
+//!
+//! Spellings are paths in a trie of tokens, so matching reads each token of the text at most
+//! [`MAX_NAME_TOKENS`] times, however many names there are and however many share a first word.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
 use crate::span::Span;
-use crate::token::{tokenize, Gap, Token};
+use crate::token::{tokenize_into, Gap, Token};
 
 /// An entity supplied at run time: its canonical name, its label and other names it goes by.
 ///
@@ -37,6 +40,7 @@ use crate::token::{tokenize, Gap, Token};
 /// omitted). Every mention of the name or an alias is tagged with `label`, and the mentions group
 /// under `name` in [`Analysis::groups`](crate::Analysis::groups).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomEntity {
     /// The canonical name, also matched in the text.
     pub name: String,
@@ -47,23 +51,56 @@ pub struct CustomEntity {
     pub aliases: Vec<String>,
 }
 
-/// One spelling of a custom entity, as tokens.
-#[derive(Clone, Debug)]
-struct Pattern {
-    /// Token texts with curly apostrophes made straight.
-    tokens: Vec<String>,
-    /// For each token after the first, whether whitespace precedes it.
-    spaced: Vec<bool>,
-    /// Index of its entity in [`Gazetteer::entities`].
+/// The most tokens a name or alias may have: matching reads at most this many tokens from each
+/// position of a text, so it stays linear in the text whatever the names are.
+pub const MAX_NAME_TOKENS: usize = 64;
+
+/// Why custom entities were refused.
+///
+/// Opaque: [`Display`](std::fmt::Display) says which entity and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomEntityError {
+    /// The index of the entity in the list given.
     entity: usize,
+    /// The start of the offending name or alias, for the message.
+    name: String,
+    tokens: usize,
 }
 
+impl std::fmt::Display for CustomEntityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: String = self.name.chars().take(40).collect();
+        let ellipsis = if shown.len() < self.name.len() { "…" } else { "" };
+        write!(
+            f,
+            "custom entity {}: the name or alias {shown:?}{ellipsis} has {} tokens, at most {MAX_NAME_TOKENS} are allowed",
+            self.entity, self.tokens
+        )
+    }
+}
+
+impl std::error::Error for CustomEntityError {}
+
+/// A node of the [`Gazetteer`]'s trie of spellings.
+type Node = u32;
+
+/// An edge of the trie: from a node, the next token (as its number in [`Gazetteer::token_numbers`])
+/// and whether whitespace precedes it (never for a spelling's first token).
+type Edge = (Node, u32, bool);
+
 /// Custom entities compiled for matching; see the [module docs](self) for the semantics.
+///
+/// Every spelling is a path of tokens in a trie, so that a text is matched token by token,
+/// reading at most [`MAX_NAME_TOKENS`] tokens from each position, however many names there are.
 #[derive(Clone, Debug, Default)]
 pub struct Gazetteer {
     entities: Vec<CustomEntity>,
-    /// Patterns by their first token, longest first, then in priority order.
-    by_first: HashMap<String, Vec<Pattern>>,
+    /// Each distinct token text of a spelling (curly apostrophes made straight) and its number.
+    token_numbers: HashMap<Box<str>, u32, WordHashes>,
+    /// The trie's edges; the root is node 0.
+    children: HashMap<Edge, Node, WordHashes>,
+    /// Per node, the entity whose spelling ends there, if any: the first entity to claim it.
+    ends: Vec<Option<u32>>,
     /// Entity index by (canonical text of a spelling, label), for grouping mentions under names.
     names: HashMap<(String, Label), usize>,
 }
@@ -92,11 +129,11 @@ fn spellings(name: &str) -> Vec<String> {
 }
 
 impl Gazetteer {
-    /// Compiles `entities`; names and aliases that contain no token are ignored.
-    pub fn new(entities: Vec<CustomEntity>) -> Gazetteer {
-        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
-        let mut names = HashMap::new();
-        let mut seen = HashSet::new();
+    /// Compiles `entities`; names and aliases that contain no token are ignored. Fails on a name
+    /// or alias of more than [`MAX_NAME_TOKENS`] tokens.
+    pub fn new(entities: Vec<CustomEntity>) -> Result<Gazetteer, CustomEntityError> {
+        let mut gazetteer = Gazetteer { ends: vec![None], ..Gazetteer::default() };
+        let mut tokens = Vec::new();
         // Exact spellings of every entity first, then the case allowances, so that an exact
         // spelling always has priority.
         for allowance in [false, true] {
@@ -105,50 +142,58 @@ impl Gazetteer {
                     let all = spellings(name);
                     let chosen = if allowance { &all[1..] } else { &all[..1] };
                     for spelling in chosen {
-                        let tokens = tokenize(spelling);
-                        let Some(first) = tokens.first() else { continue };
-                        let texts: Vec<String> =
-                            tokens.iter().map(|t| straight(t.text(spelling)).into_owned()).collect();
-                        let spaced: Vec<bool> = tokens[1..].iter().map(|t| t.gap != Gap::None).collect();
-                        if !seen.insert((texts.clone(), spaced.clone())) {
+                        tokenize_into(spelling, &mut tokens);
+                        if tokens.len() > MAX_NAME_TOKENS {
+                            let (name, tokens) = (name.clone(), tokens.len());
+                            return Err(CustomEntityError { entity: index, name, tokens });
+                        }
+                        if tokens.is_empty() || !gazetteer.insert(spelling, &tokens, index) {
                             continue;
                         }
-                        names.entry((canonical_text(spelling).into_owned(), entity.label)).or_insert(index);
-                        let key = straight(first.text(spelling)).into_owned();
-                        by_first.entry(key).or_default().push(Pattern {
-                            tokens: texts,
-                            spaced,
-                            entity: index,
-                        });
+                        let key = (canonical_text(spelling).into_owned(), entity.label);
+                        gazetteer.names.entry(key).or_insert(index);
                     }
                 }
             }
         }
-        for patterns in by_first.values_mut() {
-            // Stable: equal lengths keep their priority order.
-            patterns.sort_by_key(|p| std::cmp::Reverse(p.tokens.len()));
+        gazetteer.entities = entities;
+        Ok(gazetteer)
+    }
+
+    /// Adds the path of `spelling`'s `tokens` for entity `index`; false if an entity has it already.
+    fn insert(&mut self, spelling: &str, tokens: &[Token], index: usize) -> bool {
+        let mut node = 0;
+        for (position, token) in tokens.iter().enumerate() {
+            let text = straight(token.text(spelling));
+            let next_number = self.token_numbers.len() as u32;
+            let number = *self.token_numbers.entry(text.into()).or_insert(next_number);
+            let next_node = self.ends.len() as Node;
+            node = *self
+                .children
+                .entry((node, number, position > 0 && token.gap != Gap::None))
+                .or_insert(next_node);
+            if node == next_node {
+                self.ends.push(None);
+            }
         }
-        Gazetteer { entities, by_first, names }
+        let end = &mut self.ends[node as usize];
+        let new = end.is_none();
+        end.get_or_insert(index as u32);
+        new
     }
 
     /// The mentions of the custom entities in `text`, given its tokens: in order, non-overlapping.
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Entity> {
         let mut found = Vec::new();
-        if self.by_first.is_empty() {
+        if self.children.is_empty() {
             return found;
         }
         let mut i = 0;
         while i < tokens.len() {
-            let first = straight(tokens[i].text(text));
-            let matched = self
-                .by_first
-                .get(first.as_ref())
-                .and_then(|patterns| patterns.iter().find(|p| matches_at(p, text, tokens, i)));
-            match matched {
-                Some(pattern) => {
-                    let end = i + pattern.tokens.len();
+            match self.longest_at(text, tokens, i) {
+                Some((end, entity)) => {
                     let span = Span::new(tokens[i].start, tokens[end - 1].end);
-                    let label = self.entities[pattern.entity].label;
+                    let label = self.entities[entity].label;
                     found.push(Entity { span, label, text: span.slice(text).to_string() });
                     i = end;
                 }
@@ -156,6 +201,27 @@ impl Gazetteer {
             }
         }
         found
+    }
+
+    /// The longest spelling that matches the tokens of `text` from token `i`: the token after its
+    /// last and its entity.
+    fn longest_at(&self, text: &str, tokens: &[Token], i: usize) -> Option<(usize, usize)> {
+        let mut node = 0;
+        let mut longest = None;
+        for (j, token) in tokens.iter().enumerate().skip(i) {
+            if j > i && token.gap == Gap::BlankLine {
+                break;
+            }
+            let Some(&number) = self.token_numbers.get(straight(token.text(text)).as_ref()) else { break };
+            let Some(&child) = self.children.get(&(node, number, j > i && token.gap != Gap::None)) else {
+                break;
+            };
+            node = child;
+            if let Some(entity) = self.ends[node as usize] {
+                longest = Some((j + 1, entity as usize));
+            }
+        }
+        longest
     }
 
     /// The canonical name of the custom entity that a mention with this canonical text and label
@@ -169,18 +235,6 @@ impl Gazetteer {
     }
 }
 
-/// Whether `pattern` matches the tokens of `text` from token `i` (whose first token already matches).
-fn matches_at(pattern: &Pattern, text: &str, tokens: &[Token], i: usize) -> bool {
-    let Some(candidates) = tokens.get(i..i + pattern.tokens.len()) else { return false };
-    candidates.iter().zip(&pattern.tokens).zip(std::iter::once(&true).chain(&pattern.spaced)).skip(1).all(
-        |((token, expected), &spaced)| {
-            (token.gap != Gap::None) == spaced
-                && token.gap != Gap::BlankLine
-                && straight(token.text(text)) == expected.as_str()
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,13 +244,17 @@ mod tests {
         CustomEntity { name: name.into(), label, aliases: aliases.iter().map(|a| a.to_string()).collect() }
     }
 
+    fn compiled(entities: Vec<CustomEntity>) -> Gazetteer {
+        Gazetteer::new(entities).expect("names within the length limit")
+    }
+
     fn found(gazetteer: &Gazetteer, text: &str) -> Vec<(String, Label)> {
-        gazetteer.find(text, &tokenize(text)).into_iter().map(|e| (e.text, e.label)).collect()
+        gazetteer.find(text, &crate::token::tokenize(text)).into_iter().map(|e| (e.text, e.label)).collect()
     }
 
     #[test]
     fn matches_names_and_aliases_on_token_boundaries() {
-        let g = Gazetteer::new(vec![entity("Meta", Label::Org, &["Meta Platforms", "Facebook"])]);
+        let g = compiled(vec![entity("Meta", Label::Org, &["Meta Platforms", "Facebook"])]);
         assert_eq!(
             found(&g, "Meta Platforms, formerly Facebook, runs the Metaverse; Meta-owned apps and Meta's."),
             pairs(&[("Meta Platforms", Label::Org), ("Facebook", Label::Org), ("Meta", Label::Org)])
@@ -205,7 +263,7 @@ mod tests {
 
     #[test]
     fn leftmost_longest_wins() {
-        let g = Gazetteer::new(vec![
+        let g = compiled(vec![
             entity("Microsoft", Label::Org, &[]),
             entity("Microsoft 365 Copilot", Label::Misc, &[]),
             entity("365 Copilot Chat", Label::Misc, &[]),
@@ -218,7 +276,7 @@ mod tests {
 
     #[test]
     fn case_allowances_and_all_caps_names() {
-        let g = Gazetteer::new(vec![
+        let g = compiled(vec![
             entity("OpenAI", Label::Org, &[]),
             entity("bitcoin", Label::Misc, &[]),
             entity("US", Label::Loc, &[]),
@@ -237,7 +295,7 @@ mod tests {
 
     #[test]
     fn spacing_and_apostrophes_must_agree() {
-        let g = Gazetteer::new(vec![entity("AT&T", Label::Org, &[]), entity("McDonald's", Label::Org, &[])]);
+        let g = compiled(vec![entity("AT&T", Label::Org, &[]), entity("McDonald's", Label::Org, &[])]);
         assert_eq!(
             found(&g, "AT & T, AT&T, McDonald’s and McDonald's"),
             pairs(&[("AT&T", Label::Org), ("McDonald’s", Label::Org), ("McDonald's", Label::Org)])
@@ -246,20 +304,19 @@ mod tests {
 
     #[test]
     fn first_entity_wins_a_shared_spelling() {
-        let g =
-            Gazetteer::new(vec![entity("Apple", Label::Org, &[]), entity("apple", Label::Misc, &["Apple"])]);
+        let g = compiled(vec![entity("Apple", Label::Org, &[]), entity("apple", Label::Misc, &["Apple"])]);
         assert_eq!(found(&g, "Apple and apple"), pairs(&[("Apple", Label::Org), ("apple", Label::Misc)]));
     }
 
     #[test]
     fn names_without_tokens_are_ignored() {
-        let g = Gazetteer::new(vec![entity("  ", Label::Org, &[""])]);
+        let g = compiled(vec![entity("  ", Label::Org, &[""])]);
         assert!(found(&g, "  text  ").is_empty());
     }
 
     #[test]
     fn aliases_map_to_the_canonical_name() {
-        let g = Gazetteer::new(vec![entity("OpenAI", Label::Org, &["Open AI"])]);
+        let g = compiled(vec![entity("OpenAI", Label::Org, &["Open AI"])]);
         assert_eq!(g.name_of("Open AI", Label::Org), Some("OpenAI"));
         assert_eq!(g.name_of("OPEN AI", Label::Org), Some("OpenAI"));
         assert_eq!(g.name_of("Open AI", Label::Misc), None);

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use custom::CustomEntity;
+pub use custom::{CustomEntity, CustomEntityError};
 
 use crate::sentence::Sentence;
 use crate::span::Span;
@@ -138,8 +138,8 @@ pub struct EntityTagger {
 
 impl EntityTagger {
     /// Creates a tagger that also finds `entities`, with the semantics of [`custom`].
-    pub fn with_custom_entities(entities: Vec<CustomEntity>) -> EntityTagger {
-        EntityTagger { custom: custom::Gazetteer::new(entities) }
+    pub fn with_custom_entities(entities: Vec<CustomEntity>) -> Result<EntityTagger, CustomEntityError> {
+        Ok(EntityTagger { custom: custom::Gazetteer::new(entities)? })
     }
 
     /// Tags the entities of `text`, given its tokens and sentences.
@@ -427,7 +427,7 @@ mod tests {
     fn merged(text: &str, entities: Vec<CustomEntity>, model: Vec<Entity>) -> Vec<(String, Label)> {
         let tokens = tokenize(text);
         let sentences = split_tokens(text, &tokens);
-        let custom = custom::Gazetteer::new(entities).find(text, &tokens);
+        let custom = custom::Gazetteer::new(entities).unwrap().find(text, &tokens);
         let rules = rules::tag(text, &tokens, &sentences);
         let result = merge(text, &tokens, custom, rules, with_token_ranges(&tokens, model));
         for pair in result.windows(2) {
@@ -517,7 +517,8 @@ mod tests {
             name: "OpenAI".into(),
             label: Label::Org,
             aliases: vec!["Open AI".into()],
-        }]);
+        }])
+        .unwrap();
         let text = "In 2019, Open AI's chief met OpenAI staff. OpenAI’s plan cost $1 billion.";
         let tokens = tokenize(text);
         let entities = tagger.tag(text, &tokens, &split_tokens(text, &tokens));
