@@ -21,8 +21,14 @@ use crate::conll;
 
 /// Bytes the warm-up pass reads from the start of the text (up to a line break).
 const WARM_UP_BYTES: usize = 256 * 1024;
-/// Size of the article for the memory check.
-const MEMORY_ARTICLE_BYTES: usize = 10_000_000;
+/// Size of the texts for the memory check.
+const MEMORY_TEXT_BYTES: usize = 10_000_000;
+/// Texts of the memory check besides the article: shapes where every byte is a token, or where
+/// the whole text is one sentence and one name, each repeated to [`MEMORY_TEXT_BYTES`].
+const ADVERSARIAL_MEMORY_TEXTS: [(&str, &str); 3] =
+    [("quotes-10mb", "\""), ("capitalised-10mb", "Aaa Bbb "), ("possessives-10mb", "OpenAI's Microsoft's ")];
+/// The most wasm memory per input byte for any text: a 10 MB paste of anything fits in 1 GB.
+const MAX_WASM_BYTES_PER_BYTE: f64 = 100.0;
 /// What the page downloads (index.html links, app.js fetches, the worker imports), as in dist/.
 const PAGE_FILES: [&str; 8] = [
     "index.html",
@@ -172,7 +178,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Text::write("conll-test", &corpus, &dir, 3)?,
         Text::write("long-article", &repeat(&corpus, options.long_bytes), &dir, 1)?,
     ];
-    let memory_text = Text::write("article-10mb", &repeat(&corpus, MEMORY_ARTICLE_BYTES), &dir, 1)?;
+    let memory_text = Text::write("article-10mb", &repeat(&corpus, MEMORY_TEXT_BYTES), &dir, 1)?;
+    let adversarial_texts = ADVERSARIAL_MEMORY_TEXTS
+        .iter()
+        .map(|(name, unit)| Text::write(name, &unit.repeat(MEMORY_TEXT_BYTES / unit.len()), &dir, 1))
+        .collect::<Result<Vec<_>, _>>()?;
 
     if options.build || !root.join("dist/node/article_analyzer.js").exists() {
         crate::web::dist()?;
@@ -197,9 +207,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     eprintln!("xtask: bench: wasm memory on the {:.0} MB article", memory_text.megabytes());
     let memory = worker(Engine::Wasm, &memory_text)?;
+    let mut adversarial = Vec::new();
+    for text in &adversarial_texts {
+        eprintln!("xtask: bench: wasm memory on {}", text.name);
+        adversarial.push((text, worker(Engine::Wasm, text)?));
+    }
     let bundle = bundle_size(&root.join("dist"))?;
 
-    print!("{}", report(documents.len(), &texts, &results, (&memory_text, &memory), bundle, &options)?);
+    let memory = Memory { article: (&memory_text, &memory), adversarial };
+    print!("{}", report(documents.len(), &texts, &results, &memory, bundle, &options)?);
     Ok(())
 }
 
@@ -345,14 +361,21 @@ fn verdict(pass: bool) -> &'static str {
     }
 }
 
+/// The runs of the memory check: the 10 MB article, and the adversarial texts.
+struct Memory<'a> {
+    article: (&'a Text, &'a Run),
+    adversarial: Vec<(&'a Text, Run)>,
+}
+
 fn report(
     documents: usize,
     texts: &[Text],
     results: &[Vec<Vec<Run>>],
-    (memory_text, memory): (&Text, &Run),
+    memory: &Memory,
     bundle: Bundle,
     options: &Options,
 ) -> Result<String, String> {
+    let (memory_text, article_memory) = memory.article;
     let mut out = String::new();
     let date = command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
     let commit = command_output("git", &["rev-parse", "--short", "HEAD"]);
@@ -430,7 +453,8 @@ fn report(
     let long_memory = results.last().map_or(0.0, |runs| {
         runs[index(Engine::Wasm)].iter().filter_map(|r| r.wasm_memory_bytes).fold(0.0, f64::max) / 1e6
     });
-    let memory_mb = memory.wasm_memory_bytes.ok_or("the wasm worker did not report its memory")? / 1e6;
+    let wasm_memory = |run: &Run| run.wasm_memory_bytes.ok_or("the wasm worker did not report its memory");
+    let memory_mb = wasm_memory(article_memory)? / 1e6;
     rows.extend([
         (
             "model ready <= 50 ms after the wasm loads (first analyze(\"\"))".into(),
@@ -451,12 +475,24 @@ fn report(
             format!("{:.0} MB article: wasm memory < 100 MB", memory_text.megabytes()),
             format!(
                 "{memory_mb:.1} MB (process RSS {:.0} MB; {long_memory:.1} MB after the {})",
-                memory.max_rss_bytes / 1e6,
+                article_memory.max_rss_bytes / 1e6,
                 texts.last().map_or("", |t| t.name.as_str())
             ),
             verdict(memory_mb < 100.0),
         ),
     ]);
+    for (text, run) in &memory.adversarial {
+        let per_byte = wasm_memory(run)? / text.bytes as f64;
+        rows.push((
+            format!("{}: wasm memory < {MAX_WASM_BYTES_PER_BYTE:.0} bytes per input byte", text.name),
+            format!(
+                "{:.1} MB, {per_byte:.1} bytes per byte ({} sentences)",
+                wasm_memory(run)? / 1e6,
+                run.sentences
+            ),
+            verdict(per_byte < MAX_WASM_BYTES_PER_BYTE),
+        ));
+    }
     let _ = writeln!(out, "\n| target | measured | |\n|---|---|---|");
     for (target, measured, verdict) in rows {
         let _ = writeln!(out, "| {target} | {measured} | {verdict} |");
