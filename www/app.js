@@ -54,17 +54,32 @@
     }
   }
 
+  /**
+   * The worker's script URL as the page's CSP requires it (Trusted Types): a TrustedScriptURL from
+   * the one policy the CSP allows, 'article-analyzer', which passes only the URLs this script makes
+   * (worker.js beside the page, the single file's blob) and never leaves this function. Called once:
+   * a policy name can be taken only once. Where the browser has no Trusted Types, the checked string.
+   */
+  function workerScriptUrl(url) {
+    const allow = (candidate) => {
+      if (candidate === 'worker.js' || candidate.startsWith('blob:')) return candidate;
+      throw new TypeError(`not a worker URL of this page: ${candidate}`);
+    };
+    if (!window.trustedTypes) return allow(url);
+    return trustedTypes.createPolicy('article-analyzer', { createScriptURL: allow }).createScriptURL(url);
+  }
+
   /** Starts the analysis worker with the compiled module; resolves to null if workers are unavailable. */
   function startWorker(module) {
     return new Promise((resolve) => {
       let worker;
       try {
+        let url = 'worker.js';
         if (inlinedWasm) {
           const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
-          worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-        } else {
-          worker = new Worker('worker.js');
+          url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
         }
+        worker = new Worker(workerScriptUrl(url));
       } catch {
         resolve(null);
         return;
