@@ -89,12 +89,19 @@ after(async () => {
   await browser?.close();
 });
 
-/** A fresh page that records every request, failed response, console error and uncaught error. */
+/**
+ * A fresh page that records every request, failed response, console error, uncaught error and
+ * Content-Security-Policy violation (a blocked script, style, worker or Trusted Types sink).
+ */
 async function open(url, options = {}, prepare = async () => {}) {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   await prepare(page);
   const record = { page, requests: [], problems: [] };
+  await page.exposeFunction('reportCspViolation', (violation) => record.problems.push(`csp: ${violation}`));
+  await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (event) => {
+    window.reportCspViolation([event.effectiveDirective, event.blockedURI, event.sample].filter(Boolean).join(' '));
+  }));
   context.on('request', (request) => record.requests.push(request.url()));
   page.on('response', (response) => {
     if (response.status() >= 400) record.problems.push(`HTTP ${response.status()} ${response.url()}`);
@@ -128,6 +135,33 @@ async function paste(page, text) {
   await page.locator('#article-input').fill(text);
   return analysed(page);
 }
+
+/**
+ * Tries to make HTML and a script from strings in the page: assigns HTML to an `innerHTML` and
+ * appends a script element with text. Returns the error of the first, and whether the script ran.
+ */
+function tryInjecting(page) {
+  return page.evaluate(() => {
+    let innerHTML = 'assigned';
+    try {
+      document.createElement('div').innerHTML = '<img src=x onerror="window.__pwned = \'img\'">';
+    } catch (error) {
+      innerHTML = `${error.name}: ${error.message}`;
+    }
+    try {
+      const script = document.createElement('script');
+      script.textContent = 'window.__pwned = "script"';
+      document.body.append(script);
+    } catch {
+      // Refused when its text was set: nothing to run.
+    }
+    return { innerHTML, pwned: window.__pwned };
+  });
+}
+
+/** What the browser reports when it refuses what `tryInjecting` tries. */
+const INJECTION_REFUSED = new RegExp("^(console: .*('TrustedHTML'|'TrustedScript'|Refused to execute inline script)"
+  + '|csp: (require-trusted-types-for|script-src-elem) )');
 
 function assertNoProblems(record, expected = /^$/) {
   const problems = record.problems.filter((problem) => !expected.test(problem));
@@ -304,8 +338,32 @@ test('served under a CSP without blob: workers, the single file analyses on the 
   const rendered = await paste(page, HOSTILE);
   assertRendered(rendered, HOSTILE, cli(HOSTILE));
   assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'main-thread');
-  assertNoProblems(record, /^console: Creating a worker from 'blob:[^']*' violates the following Content Security Policy/);
+  assertNoProblems(record,
+    /^(console: Creating a worker from 'blob:[^']*' violates the following Content Security Policy|csp: worker-src blob$)/);
   assertSameOrigin(record);
+});
+
+test('each page runs under its CSP without a violation, and Trusted Types refuse HTML and scripts from strings', async () => {
+  for (const path of ['', 'article-analyzer.html', 'embed.html']) {
+    const record = await open(new URL(path, BASE).href);
+    const { page } = record;
+    if (path === 'embed.html') {
+      await page.waitForFunction(() => [...document.querySelectorAll('article-analyzer')]
+        .every((element) => element.shadowRoot.querySelector('mark.entity')));
+    } else {
+      const rendered = await analysed(page);
+      assert.ok(rendered.entities.length > 0, `${path}: the sample is highlighted`);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.engine), 'worker', path);
+    }
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /require-trusted-types-for 'script'/, path);
+    assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, path);
+    assertNoProblems(record);
+    const injected = await tryInjecting(page);
+    assert.match(injected.innerHTML, /^TypeError: .*'TrustedHTML'/, `${path}: innerHTML refuses a string`);
+    assert.equal(injected.pwned, undefined, `${path}: neither the HTML nor the script ran`);
+    assertNoProblems(record, INJECTION_REFUSED);
+  }
 });
 
 test('the <article-analyzer> element renders its text attribute and its own text', async () => {

@@ -11,14 +11,11 @@ use std::process::{Command, Stdio};
 
 use crate::serve;
 
+mod sha256;
+
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// Content-Security-Policy of the single file: inline scripts and styles, wasm, blob workers and
-/// data: images; no request to anywhere, not even to its own directory.
-const SINGLE_FILE_CSP: &str = "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'unsafe-inline'; img-src data:; worker-src blob:; base-uri 'none'; form-action 'none'";
 
 /// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
 pub fn dist() -> Result<(), String> {
@@ -136,34 +133,34 @@ impl Site {
         replace_once(&self.www["index.html"], "@SAMPLE@", &escape_html(&self.www["sample.txt"]))
     }
 
-    /// The page as one file: styles, scripts, worker, favicon and wasm (base64) inlined.
+    /// The page as one file: styles, scripts, worker, favicon and wasm (base64) inlined, under a CSP
+    /// that lets exactly these inline scripts and styles run (`single_file_csp`).
     fn single_file(&self, index: &str) -> Result<String, String> {
+        let [marks, style] =
+            [inline(&self.www["marks.css"], "style")?, inline(&self.www["style.css"], "style")?];
+        let [glue, app] = [inline(&self.glue, "script")?, inline(&self.www["app.js"], "script")?];
         let csp_start =
             index.find("<meta http-equiv=\"Content-Security-Policy\"").ok_or("index.html has no CSP")?;
         let csp_end = csp_start + index[csp_start..].find('>').ok_or("unterminated CSP meta")? + 1;
         let mut html = format!(
-            "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{SINGLE_FILE_CSP}\">{}",
+            "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">{}",
             &index[..csp_start],
+            single_file_csp(&[&glue, &app], &[&marks, &style]),
             &index[csp_end..]
         );
         let favicon = format!("data:image/svg+xml;base64,{}", base64(self.www["favicon.svg"].as_bytes()));
         html = replace_once(&html, "href=\"favicon.svg\"", &format!("href=\"{favicon}\""))?;
-        for sheet in ["marks.css", "style.css"] {
+        for (sheet, content) in [("marks.css", &marks), ("style.css", &style)] {
             let tag = format!("<link rel=\"stylesheet\" href=\"{sheet}\">");
-            html = replace_once(
-                &html,
-                &tag,
-                &format!("<style>\n{}</style>", inline(&self.www[sheet], "style")?),
-            )?;
+            html = replace_once(&html, &tag, &format!("<style>{content}</style>"))?;
         }
-        let glue = format!("<script id=\"analyzer-glue\">\n{}</script>", inline(&self.glue, "script")?);
+        let glue = format!("<script id=\"analyzer-glue\">{glue}</script>");
         html = replace_once(&html, "<script src=\"analyzer.js\"></script>", &glue)?;
         let app = format!(
             "<script id=\"analyzer-wasm\" type=\"application/octet-stream\">{}</script>\n\
-             <script id=\"worker-source\" type=\"text/plain\">\n{}</script>\n<script>\n{}</script>",
+             <script id=\"worker-source\" type=\"text/plain\">{}</script>\n<script>{app}</script>",
             base64(&self.wasm),
             inline(&self.www["worker.js"], "script")?,
-            inline(&self.www["app.js"], "script")?
         );
         replace_once(&html, "<script src=\"app.js\"></script>", &app)
     }
@@ -373,12 +370,35 @@ fn replace_once(text: &str, from: &str, to: &str) -> Result<String, String> {
     }
 }
 
-/// `text` checked to be safe inside `<tag>...</tag>` (it must not close the element early).
-fn inline<'t>(text: &'t str, tag: &str) -> Result<&'t str, String> {
+/// Content-Security-Policy of the single file: its inline `scripts` and `styles` (each by the SHA-256
+/// of its content, so that no other inline code runs), wasm, blob workers and data: images; no
+/// request to anywhere, not even to its own directory; Trusted Types, with only the policy that
+/// app.js makes for its worker's URL.
+fn single_file_csp(scripts: &[&str], styles: &[&str]) -> String {
+    let hashes =
+        |contents: &[&str]| contents.iter().map(|content| csp_hash(content)).collect::<Vec<_>>().join(" ");
+    format!(
+        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; style-src {}; img-src data:; \
+         worker-src blob:; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; \
+         trusted-types article-analyzer",
+        hashes(scripts),
+        hashes(styles)
+    )
+}
+
+/// The CSP source that allows an inline script or style whose content is `content`.
+fn csp_hash(content: &str) -> String {
+    format!("'sha256-{}'", base64(&sha256::sha256(content.as_bytes())))
+}
+
+/// `text` as the content of an inline `<tag>` element: after a line break, line endings as `\n`
+/// (what the HTML parser makes of `\r\n` and `\r`, so that a CSP hash of it is what the browser
+/// computes). Refuses text that would close the element early.
+fn inline(text: &str, tag: &str) -> Result<String, String> {
     if text.to_ascii_lowercase().contains(&format!("</{tag}")) {
         return Err(format!("cannot inline a file that contains </{tag}"));
     }
-    Ok(text)
+    Ok(format!("\n{}", text.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
 fn escape_html(text: &str) -> String {
@@ -491,7 +511,56 @@ mod tests {
     #[test]
     fn inlining_refuses_text_that_would_close_its_element() {
         assert!(inline("let a = '</SCRIPT>';", "script").is_err());
-        assert_eq!(inline("a < b && c > d", "script"), Ok("a < b && c > d"));
+        assert_eq!(inline("a < b && c > d", "script").as_deref(), Ok("\na < b && c > d"));
+        assert_eq!(inline("a;\r\nb;\rc;\n", "script").as_deref(), Ok("\na;\nb;\nc;\n"));
         assert_eq!(escape_html("<b>&amp;</b>"), "&lt;b&gt;&amp;amp;&lt;/b&gt;");
+    }
+
+    #[test]
+    fn the_single_file_csp_allows_each_inline_script_and_style_by_its_hash_and_nothing_else() {
+        // The example of the CSP specification: <script>alert('Hello, world.');</script>.
+        let hello = "alert('Hello, world.');";
+        assert_eq!(csp_hash(hello), "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='");
+        let csp = single_file_csp(&[hello, "b"], &["c"]);
+        let script_src = format!("script-src {} {} 'wasm-unsafe-eval';", csp_hash(hello), csp_hash("b"));
+        assert!(csp.contains(&script_src), "{csp}");
+        assert!(csp.contains(&format!("; style-src {};", csp_hash("c"))), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("require-trusted-types-for 'script'; trusted-types article-analyzer"));
+    }
+
+    #[test]
+    fn the_single_file_csp_hashes_every_inline_script_and_style_it_holds() {
+        let index = "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
+            <link rel=\"icon\" href=\"favicon.svg\"><link rel=\"stylesheet\" href=\"marks.css\">\
+            <link rel=\"stylesheet\" href=\"style.css\"></head><body>\
+            <script src=\"analyzer.js\"></script>\n<script src=\"app.js\"></script></body>";
+        let www = [
+            ("favicon.svg", "<svg/>"),
+            ("marks.css", "mark { color: red; }\r\n"),
+            ("style.css", "body { margin: 0; }\n"),
+            ("worker.js", "onmessage = () => {};\n"),
+            ("app.js", "start();\n"),
+        ];
+        let site = Site {
+            www: www.into_iter().map(|(name, text)| (name, text.to_string())).collect(),
+            glue: "let wasm_bindgen;\n".into(),
+            wasm: b"\0asm".to_vec(),
+        };
+        let html = site.single_file(index).unwrap();
+        let (csp, _) = html.split_once("\">").unwrap();
+        let mut executable = 0;
+        for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
+            for element in html.split(open).skip(1) {
+                let (tag, rest) = element.split_once('>').unwrap();
+                if tag.contains("type=") {
+                    continue; // data, not code: the wasm and the worker's source
+                }
+                let content = &rest[..rest.find(close).unwrap()];
+                assert!(csp.contains(&csp_hash(content)), "{open}{tag}> is not in {csp}");
+                executable += 1;
+            }
+        }
+        assert_eq!(executable, 4, "the glue, app.js and the two style sheets");
     }
 }
