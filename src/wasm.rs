@@ -4,14 +4,19 @@
 //! Every offset that crosses into JavaScript is in UTF-16 code units (what `String.prototype.slice`
 //! uses), converted at this edge with [`Analysis::to_utf16`]. Rendering builds DOM nodes (elements
 //! and text nodes) and never parses HTML, so markup in the input is shown as text.
+//!
+//! Every argument is checked here, not trusted to the .d.ts: a misused one (`analyze(5)`,
+//! `new Analyzer([{name: 5}])`) throws a `TypeError` whose message names the function and the
+//! argument.
 
 use std::collections::HashMap;
 
+use js_sys::{Array, JsString, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node};
 
-use crate::entity::{self, Entity, EntityGroup, Label};
+use crate::entity::{self, CustomEntity, Entity, EntityGroup, Label};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
 
@@ -40,7 +45,10 @@ export interface EntityGroup {
   first: number;
 }
 
-/** A newsroom's own entity for `new Analyzer([...])`: its mentions (name or aliases) get `label` and group under `name`. */
+/**
+ * A newsroom's own entity for `new Analyzer([...])`: its mentions (name or aliases) get `label` and group under `name`.
+ * Any other field is refused, so that a typo (`alias`) is not silently ignored.
+ */
 export interface CustomEntity {
   name: string;
   label: Label;
@@ -64,28 +72,39 @@ thread_local! {
 }
 
 /// Analyses `text`: its sentences, entity mentions and distinct entities, offsets in UTF-16 code units.
+/// Throws a `TypeError` if `text` is not a string.
 #[wasm_bindgen(unchecked_return_type = "Analysis")]
-pub fn analyze(text: &str) -> Result<JsValue, JsValue> {
-    DEFAULT.with(|analyzer| analyzer.analyze(text))
+pub fn analyze(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
+    let text = JsText::argument("analyze", text)?;
+    DEFAULT.with(|analyzer| analyzer.analysis_for_js(&text))
 }
 
 /// Replaces the children of `element` with `text` highlighted: one `.sentence` per sentence and a
-/// `<mark class="entity" data-label="...">` per entity mention.
+/// `<mark class="entity" data-label="...">` per entity mention. Throws a `TypeError` if `element` is
+/// not a DOM element or `text` not a string.
 #[wasm_bindgen]
-pub fn render(element: &Element, text: &str) -> Result<(), JsValue> {
-    DEFAULT.with(|analyzer| analyzer.render(element, text))
+pub fn render(
+    #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Result<(), JsValue> {
+    let target = Target::argument("render", element)?;
+    let text = JsText::argument("render", text)?;
+    DEFAULT.with(|analyzer| analyzer.render_text(&target, &text))
 }
 
 /// Like `render`, but with an analysis of `text` made earlier (by `analyze`, in a worker for instance).
-/// Fails if the analysis does not fit the text.
+/// Throws a `TypeError` if an argument has the wrong type or the analysis does not fit the text.
 #[wasm_bindgen(js_name = renderAnalysis)]
 pub fn render_analysis(
-    element: &Element,
-    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Analysis")] analysis: JsValue,
 ) -> Result<(), JsValue> {
-    let analysis: JsAnalysis = serde_wasm_bindgen::from_value(analysis)?;
-    render_into(element, text, &analysis.into_core()?)
+    const FUNCTION: &str = "renderAnalysis";
+    let target = Target::argument(FUNCTION, element)?;
+    let text = JsText::argument(FUNCTION, text)?;
+    let analysis = analysis_argument(analysis, text.js.length() as usize)?;
+    render_into(&target, &text, &analysis)
 }
 
 /// The labels an entity can have, in the order the page's legend shows them.
@@ -107,34 +126,179 @@ pub struct WasmAnalyzer {
     inner: CoreAnalyzer,
 }
 
+/// How the constructor is named in error messages.
+const CONSTRUCTOR: &str = "new Analyzer";
+
 #[wasm_bindgen(js_class = Analyzer)]
 impl WasmAnalyzer {
     /// Creates an analyzer with the embedded model and, when given, custom entities: every mention
     /// of a custom entity's name or aliases gets its label and groups under its name.
+    /// Throws a `TypeError` naming the entity (by index) and the field that is wrong, missing or unknown.
     #[wasm_bindgen(constructor)]
     pub fn new(custom_entities: Option<CustomEntities>) -> Result<WasmAnalyzer, JsValue> {
         let inner = match custom_entities {
-            Some(list) => CoreAnalyzer::with_custom_entities(serde_wasm_bindgen::from_value(list.into())?),
+            Some(list) => CoreAnalyzer::with_custom_entities(custom_entities_argument(&list)?)
+                .map_err(|error| type_error(&format!("{CONSTRUCTOR}: {error}")))?,
             None => CoreAnalyzer::new(),
         };
         Ok(WasmAnalyzer { inner })
     }
 
-    /// Analyses `text`, offsets in UTF-16 code units.
+    /// Analyses `text`, offsets in UTF-16 code units. Throws a `TypeError` if `text` is not a string.
     #[wasm_bindgen(unchecked_return_type = "Analysis")]
-    pub fn analyze(&self, text: &str) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.analyze(text).to_utf16(text))
+    pub fn analyze(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.analysis_for_js(&JsText::argument("Analyzer.analyze", text)?)
     }
 
     /// Replaces the children of `element` with `text` highlighted (see the free function `render`).
-    pub fn render(&self, element: &Element, text: &str) -> Result<(), JsValue> {
-        render_into(element, text, &self.inner.analyze(text).to_utf16(text))
+    pub fn render(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<(), JsValue> {
+        const FUNCTION: &str = "Analyzer.render";
+        let target = Target::argument(FUNCTION, element)?;
+        self.render_text(&target, &JsText::argument(FUNCTION, text)?)
     }
 }
 
-/// A JavaScript `Error` with `message`.
-fn error(message: &str) -> JsValue {
-    JsError::new(message).into()
+impl WasmAnalyzer {
+    /// The analysis of `text` as JavaScript receives it, with UTF-16 offsets.
+    fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.analyze(&text.rust).to_utf16(&text.rust))
+    }
+
+    /// Analyses `text` and renders it into `target`.
+    fn render_text(&self, target: &Target, text: &JsText) -> Result<(), JsValue> {
+        render_into(target, text, &self.inner.analyze(&text.rust).to_utf16(&text.rust))
+    }
+}
+
+/// A text argument: the string JavaScript passed, and the same text as Rust holds it.
+struct JsText {
+    js: JsString,
+    rust: String,
+}
+
+impl JsText {
+    /// The argument `text` of `function`, or a `TypeError` unless it is a string.
+    fn argument(function: &str, value: JsValue) -> Result<JsText, JsValue> {
+        match value.as_string() {
+            Some(rust) => Ok(JsText { js: value.unchecked_into(), rust }),
+            None => Err(wrong_type(function, "`text` must be a string", &value)),
+        }
+    }
+}
+
+/// The `element` argument of a rendering function, with the document its nodes are made in.
+struct Target {
+    element: Element,
+    document: Document,
+}
+
+impl Target {
+    /// The argument `element` of `function`, or a `TypeError` unless it is a DOM element.
+    fn argument(function: &str, value: JsValue) -> Result<Target, JsValue> {
+        // By `nodeType`, not `instanceof Element`: an element of another window (an iframe's) is one too.
+        let is_element = value.is_object()
+            && Reflect::get(&value, &"nodeType".into())?.as_f64() == Some(f64::from(Node::ELEMENT_NODE));
+        match is_element.then(|| value.unchecked_ref::<Element>().owner_document()).flatten() {
+            Some(document) => Ok(Target { element: value.unchecked_into(), document }),
+            None => Err(wrong_type(function, "`element` must be a DOM Element", &value)),
+        }
+    }
+}
+
+/// The fields a custom entity may have.
+const CUSTOM_ENTITY_FIELDS: [&str; 3] = ["name", "label", "aliases"];
+
+/// The `custom_entities` argument of `new Analyzer`, read field by field (not by serde) so that
+/// each misuse gets a `TypeError` naming the entity and the field.
+fn custom_entities_argument(list: &JsValue) -> Result<Vec<CustomEntity>, JsValue> {
+    if !Array::is_array(list) {
+        let expected = "`custom_entities` must be an array of {name, label, aliases} objects";
+        return Err(wrong_type(CONSTRUCTOR, expected, list));
+    }
+    list.unchecked_ref::<Array>()
+        .iter()
+        .enumerate()
+        .map(|(index, entity)| custom_entity(index, &entity))
+        .collect()
+}
+
+/// Custom entity number `index` (from 0), an object `{name, label, aliases}`; `aliases` may be
+/// missing, `undefined` or `null`.
+fn custom_entity(index: usize, value: &JsValue) -> Result<CustomEntity, JsValue> {
+    let context = || format!("{CONSTRUCTOR}: custom entity {index}");
+    if !value.is_object() || Array::is_array(value) {
+        return Err(wrong_type(&context(), "must be an object {name, label, aliases}", value));
+    }
+    for field in Object::keys(value.unchecked_ref::<Object>()).iter().filter_map(|key| key.as_string()) {
+        if !CUSTOM_ENTITY_FIELDS.contains(&field.as_str()) {
+            let message =
+                format!("{}: unknown field `{field}` (expected `name`, `label` or `aliases`)", context());
+            return Err(type_error(&message));
+        }
+    }
+    let field = |name: &str| Reflect::get(value, &JsValue::from_str(name));
+    let name = field("name")?;
+    let name = name.as_string().ok_or_else(|| wrong_type(&context(), "`name` must be a string", &name))?;
+    let label = field("label")?;
+    let label = label
+        .as_string()
+        .and_then(|name| Label::ALL.into_iter().find(|l| l.as_str() == name))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+            wrong_type(&context(), &format!("`label` must be one of {}", names.join(", ")), &label)
+        })?;
+    let aliases = field("aliases")?;
+    let aliases = if aliases.is_null_or_undefined() {
+        Vec::new()
+    } else if Array::is_array(&aliases) {
+        let aliases: Array = aliases.unchecked_into();
+        aliases
+            .iter()
+            .enumerate()
+            .map(|(i, alias)| {
+                alias.as_string().ok_or_else(|| {
+                    wrong_type(&context(), &format!("`aliases[{i}]` must be a string"), &alias)
+                })
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        return Err(wrong_type(&context(), "`aliases` must be an array of strings", &aliases));
+    };
+    Ok(CustomEntity { name, label, aliases })
+}
+
+/// A JavaScript `TypeError` with `message`, which names the function and argument misused.
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// A `TypeError` "`{context}: {expected}, got {value described}`", such as "analyze: `text` must be
+/// a string, got number".
+fn wrong_type(context: &str, expected: &str, value: &JsValue) -> JsValue {
+    type_error(&format!("{context}: {expected}, got {}", describe(value)))
+}
+
+/// What `value` is, for an error message: a string quoted (its first 40 characters), else its
+/// `typeof`, with `null` and arrays told apart from objects.
+fn describe(value: &JsValue) -> String {
+    if let Some(text) = value.as_string() {
+        let shown: String = text.chars().take(40).collect();
+        let ellipsis = if shown.len() < text.len() { "…" } else { "" };
+        format!("{shown:?}{ellipsis}")
+    } else if value.is_null() {
+        "null".into()
+    } else if Array::is_array(value) {
+        "array".into()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
 }
 
 /// Serializes as plain JSON-like values: objects (not `Map`s, which `#[serde(flatten)]` would give).
@@ -150,64 +314,90 @@ struct JsAnalysis {
     groups: Option<Vec<JsGroup>>,
 }
 
+/// Each `expecting` names the type as the .d.ts does, for serde's error messages.
 #[derive(Deserialize)]
+#[serde(expecting = "a Span {start, end}")]
 struct Span16 {
     start: usize,
     end: usize,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "an EntityGroup {text, label, count, first}")]
 struct JsGroup {
     text: String,
-    label: String,
+    label: Label,
     count: usize,
     first: usize,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "an Entity {start, end, label, text}")]
 struct JsEntity {
     start: usize,
     end: usize,
-    label: String,
+    label: Label,
     text: String,
 }
 
 impl JsAnalysis {
-    fn into_core(self) -> Result<Analysis, JsValue> {
+    fn into_core(self) -> Analysis {
         let sentences: Vec<Span> = self.sentences.iter().map(|s| Span::new(s.start, s.end)).collect();
-        let entities = self
+        let entities: Vec<Entity> = self
             .entities
             .into_iter()
-            .map(|e| Ok(Entity { span: Span::new(e.start, e.end), label: label(&e.label)?, text: e.text }))
-            .collect::<Result<Vec<_>, JsValue>>()?;
+            .map(|e| Entity { span: Span::new(e.start, e.end), label: e.label, text: e.text })
+            .collect();
         let groups = match self.groups {
             Some(groups) => groups
                 .into_iter()
-                .map(|g| {
-                    Ok(EntityGroup { label: label(&g.label)?, text: g.text, count: g.count, first: g.first })
-                })
-                .collect::<Result<Vec<_>, JsValue>>()?,
+                .map(|g| EntityGroup { label: g.label, text: g.text, count: g.count, first: g.first })
+                .collect(),
             None => entity::group(&entities),
         };
-        Ok(Analysis { sentences, entities, groups })
+        Analysis { sentences, entities, groups }
     }
 }
 
-/// The label named `name` ("ORG").
-fn label(name: &str) -> Result<Label, JsValue> {
-    Label::ALL
-        .into_iter()
-        .find(|l| l.as_str() == name)
-        .ok_or_else(|| error(&format!("unknown entity label {name:?}")))
+/// The `analysis` argument of `renderAnalysis`, or a `TypeError` unless it has the shape of an
+/// `Analysis` and fits a text of `len` UTF-16 units.
+fn analysis_argument(value: JsValue, len: usize) -> Result<Analysis, JsValue> {
+    const FUNCTION: &str = "renderAnalysis";
+    if !value.is_object() {
+        return Err(wrong_type(
+            FUNCTION,
+            "`analysis` must be an Analysis {sentences, entities, groups}",
+            &value,
+        ));
+    }
+    // serde-wasm-bindgen reports a string or number where an array belongs as a failed `Reflect.get`.
+    for (field, optional) in [("sentences", false), ("entities", false), ("groups", true)] {
+        let array = Reflect::get(&value, &field.into())?;
+        if !(Array::is_array(&array) || optional && array.is_null_or_undefined()) {
+            return Err(wrong_type(FUNCTION, &format!("`analysis.{field}` must be an array"), &array));
+        }
+    }
+    let analysis: JsAnalysis = serde_wasm_bindgen::from_value(value).map_err(|error| {
+        // serde-wasm-bindgen's errors are JavaScript `Error`s, which print as "Error: <message>".
+        let error = error.to_string();
+        let message = error.strip_prefix("Error: ").unwrap_or(&error);
+        type_error(&format!("{FUNCTION}: `analysis`: {message}"))
+    })?;
+    let analysis = analysis.into_core();
+    check_spans(analysis.sentences.iter(), len, "sentences")?;
+    check_spans(analysis.entities.iter().map(|e| &e.span), len, "entities")?;
+    Ok(analysis)
 }
 
-/// Checks that `spans` are non-empty, in order, non-overlapping and inside `0..len`.
-fn check_spans<'a>(spans: impl Iterator<Item = &'a Span>, len: usize, what: &str) -> Result<(), JsValue> {
+/// Checks that `spans` (the field `field` of `renderAnalysis`'s `analysis`) are non-empty, in
+/// order, non-overlapping and inside `0..len`.
+fn check_spans<'a>(spans: impl Iterator<Item = &'a Span>, len: usize, field: &str) -> Result<(), JsValue> {
     let mut previous_end = 0;
-    for span in spans {
+    for (index, span) in spans.enumerate() {
         if span.start < previous_end || span.end <= span.start || span.end > len {
-            return Err(error(&format!(
-                "{what} {}..{} is out of order, empty or beyond the text ({len} UTF-16 units)",
+            return Err(type_error(&format!(
+                "renderAnalysis: `analysis.{field}[{index}]` ({}..{}) is out of order, empty or beyond \
+                 `text` ({len} UTF-16 units)",
                 span.start, span.end
             )));
         }
@@ -216,7 +406,7 @@ fn check_spans<'a>(spans: impl Iterator<Item = &'a Span>, len: usize, what: &str
     Ok(())
 }
 
-/// Renders `text` with `analysis` (UTF-16 offsets) into `element`, replacing its children.
+/// Renders `text` with `analysis` (UTF-16 offsets) into the target element, replacing its children.
 ///
 /// Each sentence becomes one `<span class="sentence">`, never nested. Each entity mention becomes a
 /// `<mark class="entity" data-label="..." data-group="...">` whose text is the mention's text. A
@@ -224,14 +414,11 @@ fn check_spans<'a>(spans: impl Iterator<Item = &'a Span>, len: usize, what: &str
 /// touches, and one for the whitespace between, outside both), with `data-part` set to `start`,
 /// `middle` or `end`: every `.sentence` stays whole and un-nested, and the pieces' texts concatenate
 /// to the mention's text.
-fn render_into(element: &Element, text: &str, analysis: &Analysis) -> Result<(), JsValue> {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    check_spans(analysis.sentences.iter(), units.len(), "sentence")?;
-    check_spans(analysis.entities.iter().map(|e| &e.span), units.len(), "entity")?;
-    let document = element.owner_document().ok_or_else(|| error("the element has no document"))?;
+fn render_into(target: &Target, text: &JsText, analysis: &Analysis) -> Result<(), JsValue> {
+    let units: Vec<u16> = text.rust.encode_utf16().collect();
+    let document = &target.document;
     let fragment = document.create_document_fragment();
-    let mut writer =
-        Writer { document: &document, units: &units, analysis, groups: group_of(analysis), next: 0 };
+    let mut writer = Writer { document, units: &units, analysis, groups: group_of(analysis), next: 0 };
     let mut at = 0;
     for (index, sentence) in analysis.sentences.iter().enumerate() {
         writer.write(&fragment, at, sentence.start)?;
@@ -243,8 +430,8 @@ fn render_into(element: &Element, text: &str, analysis: &Analysis) -> Result<(),
         at = sentence.end;
     }
     writer.write(&fragment, at, units.len())?;
-    element.set_text_content(None);
-    element.append_child(&fragment)?;
+    target.element.set_text_content(None);
+    target.element.append_child(&fragment)?;
     Ok(())
 }
 

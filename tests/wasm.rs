@@ -3,6 +3,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test wasm` (the runner is set in .cargo/config.toml).
 #![cfg(target_arch = "wasm32")]
 
+use article_analyzer::entity::custom::MAX_NAME_TOKENS;
 use article_analyzer::wasm::{analyze, labels, render, render_analysis, WasmAnalyzer};
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -60,7 +61,7 @@ fn all(root: &Element, selector: &str) -> Vec<Element> {
 #[wasm_bindgen_test]
 fn analyze_returns_plain_objects_with_utf16_offsets() {
     let text = "Zoë paid €5 in Zürich 😀. Then she left for Oslo.\n\nThe end.";
-    let value = analyze(text).unwrap();
+    let value = analyze(text.into()).unwrap();
     // Plain objects (what JSON.stringify and the CLI show), not `Map`s.
     let json = String::from(js_sys::JSON::stringify(&value).unwrap());
     assert!(json.starts_with(r#"{"sentences":[{"start":0,"end":"#), "{json}");
@@ -78,7 +79,7 @@ fn analyze_returns_plain_objects_with_utf16_offsets() {
 #[wasm_bindgen_test]
 fn analyze_accepts_empty_and_blank_text() {
     for text in ["", " \n\t ", "\u{feff}"] {
-        let analysis = parse(analyze(text).unwrap());
+        let analysis = parse(analyze(text.into()).unwrap());
         assert!(analysis.entities.is_empty(), "{text:?}");
         assert!(analysis.groups.is_empty(), "{text:?}");
         // A byte-order mark is not whitespace: it is kept as a sentence of its own.
@@ -101,7 +102,7 @@ const HOSTILE: &str = "Reporters pasted <img src=x onerror=\"document.title='pwn
 fn render_shows_markup_as_text_one_element_per_sentence() {
     let target = div();
     target.set_inner_html("<p>old content</p>");
-    render(&target, HOSTILE).unwrap();
+    render(target.clone().into(), HOSTILE.into()).unwrap();
     assert_eq!(target.text_content().unwrap(), HOSTILE, "every character is kept, nothing is parsed");
     assert!(all(&target, "img, script, svg, p, b").is_empty(), "{}", target.inner_html());
     let html = target.inner_html();
@@ -111,7 +112,7 @@ fn render_shows_markup_as_text_one_element_per_sentence() {
     );
     assert!(!html.contains("<img") && !html.contains("<script") && !html.contains("<svg"), "{html}");
     let sentences = all(&target, ".sentence");
-    let analysis = parse(analyze(HOSTILE).unwrap());
+    let analysis = parse(analyze(HOSTILE.into()).unwrap());
     assert_eq!(sentences.len(), analysis.sentences.len());
     assert!(sentences.len() >= 3, "{}", target.inner_html());
     for (node, span) in sentences.iter().zip(&analysis.sentences) {
@@ -129,12 +130,12 @@ fn render_shows_markup_as_text_one_element_per_sentence() {
 #[wasm_bindgen_test]
 fn analyzer_class_matches_the_free_functions() {
     let analyzer = WasmAnalyzer::new(None).unwrap();
-    let ours = js_sys::JSON::stringify(&analyzer.analyze(HOSTILE).unwrap()).unwrap();
-    let free = js_sys::JSON::stringify(&analyze(HOSTILE).unwrap()).unwrap();
+    let ours = js_sys::JSON::stringify(&analyzer.analyze(HOSTILE.into()).unwrap()).unwrap();
+    let free = js_sys::JSON::stringify(&analyze(HOSTILE.into()).unwrap()).unwrap();
     assert_eq!(String::from(ours), String::from(free));
     let (a, b) = (div(), div());
-    analyzer.render(&a, HOSTILE).unwrap();
-    render(&b, HOSTILE).unwrap();
+    analyzer.render(a.clone().into(), HOSTILE.into()).unwrap();
+    render(b.clone().into(), HOSTILE.into()).unwrap();
     assert_eq!(a.inner_html(), b.inner_html());
 }
 
@@ -182,7 +183,7 @@ fn render_analysis_marks_entities_and_splits_one_that_crosses_a_sentence_edge() 
         None,
     );
     let target = div();
-    render_analysis(&target, text, analysis).unwrap();
+    render_analysis(target.clone().into(), text.into(), analysis).unwrap();
     assert_eq!(target.text_content().unwrap(), text);
     let sentences = all(&target, ".sentence");
     assert_eq!(sentences.len(), 2);
@@ -231,7 +232,8 @@ fn render_analysis_links_every_mention_to_its_group_aliases_included() {
     ];
     let sentences = ["MSFT and Apple rose.", "Microsoft said MSFT and Apple's Microsoft deal held."];
     let target = div();
-    render_analysis(&target, text, hand_made(text, &sentences, &entities, Some(groups))).unwrap();
+    render_analysis(target.clone().into(), text.into(), hand_made(text, &sentences, &entities, Some(groups)))
+        .unwrap();
     let groups: Vec<String> = all(&target, "mark.entity")
         .iter()
         .map(|m| m.get_attribute("data-group").unwrap_or_default())
@@ -248,7 +250,7 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
     .unwrap();
     let analyzer = WasmAnalyzer::new(Some(custom.unchecked_into())).unwrap();
     let text = "Harbor Freight Lines hired Maria Lindqvist. Harbor Freight's board agreed.";
-    let value = analyzer.analyze(text).unwrap();
+    let value = analyzer.analyze(text.into()).unwrap();
     let json = String::from(js_sys::JSON::stringify(&value).unwrap());
     assert!(
         json.contains(r#""groups":[{"text":"Harbor Freight Lines","label":"ORG","count":2,"first":0}"#),
@@ -263,27 +265,191 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
         assert!(mentions.contains(&expected), "{expected:?} in {mentions:?}");
     }
     let target = div();
-    analyzer.render(&target, text).unwrap();
+    analyzer.render(target.clone().into(), text.into()).unwrap();
     let harbor: Vec<String> =
         all(&target, "mark[data-group=\"0\"]").iter().map(|m| m.text_content().unwrap()).collect();
     assert_eq!(harbor, ["Harbor Freight Lines", "Harbor Freight"]);
-    let bad = js_sys::JSON::parse(r#"[{"name":"X","label":"NOPE"}]"#).unwrap();
-    assert!(WasmAnalyzer::new(Some(bad.unchecked_into())).is_err());
+}
+
+/// Asserts that `result` failed with a JavaScript `TypeError` whose message is `expected`.
+fn assert_type_error<T>(result: Result<T, JsValue>, expected: &str) {
+    let Err(error) = result else { panic!("no error, expected a TypeError {expected:?}") };
+    assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?} is not a TypeError ({expected:?})");
+    assert_eq!(String::from(error.unchecked_into::<js_sys::Error>().message()), expected);
+}
+
+/// Misused arguments of every kind, each with how the error messages describe it.
+fn not_strings() -> Vec<(JsValue, &'static str)> {
+    vec![
+        (5.into(), "number"),
+        (true.into(), "boolean"),
+        (JsValue::UNDEFINED, "undefined"),
+        (JsValue::NULL, "null"),
+        (js_sys::Array::of1(&"text".into()).into(), "array"),
+        (js_sys::Object::new().into(), "object"),
+        (js_sys::Symbol::for_("text").into(), "symbol"),
+    ]
 }
 
 #[wasm_bindgen_test]
-fn render_analysis_rejects_an_analysis_that_does_not_fit() {
-    let text = "Short text.";
-    let target = div();
-    let bad = [
-        r#"{"sentences":[{"start":0,"end":99}],"entities":[]}"#,
-        r#"{"sentences":[{"start":5,"end":11},{"start":0,"end":4}],"entities":[]}"#,
-        r#"{"sentences":[],"entities":[{"start":0,"end":5,"label":"NOPE","text":"Short"}]}"#,
-        r#"{"sentences":[],"entities":[{"start":3,"end":3,"label":"ORG","text":""}]}"#,
-        r#"{"sentences":"nope"}"#,
-    ];
-    for json in bad {
-        let value = js_sys::JSON::parse(json).unwrap();
-        assert!(render_analysis(&target, text, value).is_err(), "{json}");
+fn every_export_refuses_a_text_that_is_not_a_string() {
+    let analyzer = WasmAnalyzer::new(None).unwrap();
+    let analysis = analyze("Some text.".into()).unwrap();
+    for (text, kind) in not_strings() {
+        let expected = |function: &str| format!("{function}: `text` must be a string, got {kind}");
+        assert_type_error(analyze(text.clone()), &expected("analyze"));
+        assert_type_error(analyzer.analyze(text.clone()), &expected("Analyzer.analyze"));
+        assert_type_error(render(div().into(), text.clone()), &expected("render"));
+        assert_type_error(analyzer.render(div().into(), text.clone()), &expected("Analyzer.render"));
+        let rendered = render_analysis(div().into(), text, analysis.clone());
+        assert_type_error(rendered, &expected("renderAnalysis"));
     }
+}
+
+#[wasm_bindgen_test]
+fn every_render_refuses_an_element_that_is_not_one() {
+    let analyzer = WasmAnalyzer::new(None).unwrap();
+    let analysis = analyze("Some text.".into()).unwrap();
+    let document = document();
+    let mut not_elements = not_strings();
+    not_elements.push(("#preview".into(), r##""#preview""##));
+    not_elements.push((document.clone().into(), "object"));
+    not_elements.push((document.create_text_node("text").into(), "object"));
+    // An impostor with the right `nodeType` but no document.
+    not_elements.push((js_sys::JSON::parse(r#"{"nodeType":1}"#).unwrap(), "object"));
+    for (element, kind) in not_elements {
+        let expected = |function: &str| format!("{function}: `element` must be a DOM Element, got {kind}");
+        assert_type_error(render(element.clone(), "Some text.".into()), &expected("render"));
+        let rendered = analyzer.render(element.clone(), "Some text.".into());
+        assert_type_error(rendered, &expected("Analyzer.render"));
+        let rendered = render_analysis(element, "Some text.".into(), analysis.clone());
+        assert_type_error(rendered, &expected("renderAnalysis"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn render_accepts_an_element_of_another_window() {
+    // An iframe's element, which `instanceof Element` of this window does not recognise.
+    let iframe = document().create_element("iframe").unwrap();
+    document().document_element().unwrap().append_child(&iframe).unwrap();
+    let inner: web_sys::Document =
+        js_sys::Reflect::get(&iframe, &"contentDocument".into()).unwrap().unchecked_into();
+    let target = inner.create_element("div").unwrap();
+    assert!(!target.is_instance_of::<Element>());
+    render(target.clone().into(), HOSTILE.into()).unwrap();
+    assert_eq!(target.text_content().unwrap(), HOSTILE);
+    assert!(target.query_selector_all(".sentence").unwrap().length() > 0);
+    iframe.remove();
+}
+
+#[wasm_bindgen_test]
+fn new_analyzer_names_the_entity_and_field_that_is_wrong() {
+    let new = |json: &str| WasmAnalyzer::new(Some(js_sys::JSON::parse(json).unwrap().unchecked_into()));
+    let good = r#"{"name":"Acme","label":"ORG"}, {"name":"Oslo","label":"LOC","aliases":[]}, {"name":"Bo","label":"PERSON"}"#;
+    let fourth = |entity: &str| new(&format!("[{good}, {entity}]"));
+    let expected = |problem: &str| format!("new Analyzer: custom entity 3: {problem}");
+    assert_type_error(
+        new("5"),
+        "new Analyzer: `custom_entities` must be an array of {name, label, aliases} objects, got number",
+    );
+    assert_type_error(
+        new(r#"{"name":"Acme","label":"ORG"}"#),
+        "new Analyzer: `custom_entities` must be an array of {name, label, aliases} objects, got object",
+    );
+    assert_type_error(fourth("null"), &expected("must be an object {name, label, aliases}, got null"));
+    assert_type_error(
+        fourth(r#""Acme""#),
+        &expected(r#"must be an object {name, label, aliases}, got "Acme""#),
+    );
+    assert_type_error(fourth(r#"{"label":"ORG"}"#), &expected("`name` must be a string, got undefined"));
+    assert_type_error(
+        fourth(r#"{"name":["Acme"],"label":"ORG"}"#),
+        &expected("`name` must be a string, got array"),
+    );
+    let labels = "PERSON, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT, QUANTITY";
+    assert_type_error(
+        fourth(r#"{"name":"Acme","label":"org"}"#),
+        &expected(&format!(r#"`label` must be one of {labels}, got "org""#)),
+    );
+    assert_type_error(
+        fourth(r#"{"name":"Acme","label":"ORG","aliases":"Acme Corp"}"#),
+        &expected(r#"`aliases` must be an array of strings, got "Acme Corp""#),
+    );
+    assert_type_error(
+        fourth(r#"{"name":"Acme","label":"ORG","aliases":["Acme Corp", 7]}"#),
+        &expected("`aliases[1]` must be a string, got number"),
+    );
+    assert_type_error(
+        fourth(r#"{"name":"Acme","label":"ORG","alias":["Acme Corp"]}"#),
+        &expected("unknown field `alias` (expected `name`, `label` or `aliases`)"),
+    );
+    // The core's own refusal, a name too long to match in bounded time, is a TypeError too.
+    let long = "Word ".repeat(MAX_NAME_TOKENS + 1);
+    let Err(error) = fourth(&format!(r#"{{"name":"{long}","label":"ORG"}}"#)) else { panic!("a long name") };
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+    let message = String::from(error.unchecked_into::<js_sys::Error>().message());
+    assert!(message.starts_with(&expected("the name or alias \"Word Word")), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn new_analyzer_accepts_aliases_missing_undefined_or_null() {
+    for aliases in [None, Some(JsValue::UNDEFINED), Some(JsValue::NULL)] {
+        let entity = js_sys::Object::new();
+        js_sys::Reflect::set(&entity, &"name".into(), &"Nordvik Shipping".into()).unwrap();
+        js_sys::Reflect::set(&entity, &"label".into(), &"ORG".into()).unwrap();
+        if let Some(aliases) = &aliases {
+            js_sys::Reflect::set(&entity, &"aliases".into(), aliases).unwrap();
+        }
+        let analyzer = WasmAnalyzer::new(Some(js_sys::Array::of1(&entity).unchecked_into())).unwrap();
+        let analysis = parse(analyzer.analyze("Nordvik Shipping agreed.".into()).unwrap());
+        let mentions: Vec<(&str, &str)> =
+            analysis.entities.iter().map(|e| (e.label.as_str(), e.text.as_str())).collect();
+        assert_eq!(mentions, [("ORG", "Nordvik Shipping")], "aliases: {aliases:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn render_analysis_refuses_an_analysis_that_does_not_fit_and_names_the_field() {
+    let text = "Short text.";
+    let beyond = "is out of order, empty or beyond `text` (11 UTF-16 units)";
+    let bad = [
+        ("5", "`analysis` must be an Analysis {sentences, entities, groups}, got number".into()),
+        ("null", "`analysis` must be an Analysis {sentences, entities, groups}, got null".into()),
+        (r#"{"sentences":"nope"}"#, r#"`analysis.sentences` must be an array, got "nope""#.into()),
+        (r#"{"sentences":[]}"#, "`analysis.entities` must be an array, got undefined".into()),
+        (
+            r#"{"sentences":[],"entities":[],"groups":{}}"#,
+            "`analysis.groups` must be an array, got object".into(),
+        ),
+        (
+            r#"{"sentences":[5],"entities":[]}"#,
+            "`analysis`: invalid type: floating point `5.0`, expected a Span {start, end}".into(),
+        ),
+        (
+            r#"{"sentences":[],"entities":[{"start":0,"end":5,"label":"NOPE","text":"Short"}]}"#,
+            "`analysis`: unknown variant `NOPE`, expected one of `PERSON`, `ORG`, `LOC`, `MISC`, `DATE`, \
+             `TIME`, `MONEY`, `PERCENT`, `QUANTITY`"
+                .into(),
+        ),
+        (
+            r#"{"sentences":[{"start":0,"end":99}],"entities":[]}"#,
+            format!("`analysis.sentences[0]` (0..99) {beyond}"),
+        ),
+        (
+            r#"{"sentences":[{"start":5,"end":11},{"start":0,"end":4}],"entities":[]}"#,
+            format!("`analysis.sentences[1]` (0..4) {beyond}"),
+        ),
+        (
+            r#"{"sentences":[],"entities":[{"start":3,"end":3,"label":"ORG","text":""}]}"#,
+            format!("`analysis.entities[0]` (3..3) {beyond}"),
+        ),
+    ];
+    for (json, expected) in bad {
+        let value = js_sys::JSON::parse(json).unwrap();
+        let rendered = render_analysis(div().into(), text.into(), value);
+        assert_type_error(rendered, &format!("renderAnalysis: {expected}"));
+    }
+    // Without groups (undefined or null), they are recomputed.
+    let analysis = js_sys::JSON::parse(r#"{"sentences":[{"start":0,"end":11}],"entities":[],"groups":null}"#);
+    render_analysis(div().into(), text.into(), analysis.unwrap()).unwrap();
 }
