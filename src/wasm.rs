@@ -7,7 +7,7 @@
 //!
 //! Every argument is checked here, not trusted to the .d.ts: a misused one (`analyze(5)`,
 //! `new Analyzer([{name: 5}])`) throws a `TypeError` whose message names the function and the
-//! argument.
+//! argument. Text is taken as JavaScript gives it, lone surrogates included (see [`JsText`]).
 
 use std::collections::HashMap;
 
@@ -31,13 +31,17 @@ export interface Span {
   end: number;
 }
 
-/** One entity mention: `text === input.slice(start, end)`. */
+/** One entity mention: `text === input.slice(start, end)`, lone surrogates included. */
 export interface Entity extends Span {
   label: Label;
   text: string;
 }
 
-/** A distinct entity: its mentions share `label` and canonical `text`; `first` is the first mention's start. */
+/**
+ * A distinct entity: its mentions share `label` and canonical `text`; `first` is the first mention's start.
+ * `text` is a name, not a slice of the input (a possessive dropped, or a custom entity's `name`): a lone
+ * surrogate in it reads as U+FFFD, so mentions that differ only in one are the same entity.
+ */
 export interface EntityGroup {
   text: string;
   label: Label;
@@ -132,7 +136,8 @@ const CONSTRUCTOR: &str = "new Analyzer";
 #[wasm_bindgen(js_class = Analyzer)]
 impl WasmAnalyzer {
     /// Creates an analyzer with the embedded model and, when given, custom entities: every mention
-    /// of a custom entity's name or aliases gets its label and groups under its name.
+    /// of a custom entity's name or aliases gets its label and groups under its name. A lone
+    /// surrogate in a name reads as U+FFFD, so it matches any lone surrogate (or U+FFFD) in its place.
     /// Throws a `TypeError` naming the entity (by index) and the field that is wrong, missing or unknown.
     #[wasm_bindgen(constructor)]
     pub fn new(custom_entities: Option<CustomEntities>) -> Result<WasmAnalyzer, JsValue> {
@@ -166,9 +171,13 @@ impl WasmAnalyzer {
 }
 
 impl WasmAnalyzer {
-    /// The analysis of `text` as JavaScript receives it, with UTF-16 offsets.
+    /// The analysis of `text` as JavaScript receives it: UTF-16 offsets, entity texts as JavaScript
+    /// slices the text.
     fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.analyze(&text.rust).to_utf16(&text.rust))
+        let analysis = self.inner.analyze(&text.rust).to_utf16(&text.rust);
+        let value = to_js(&analysis)?;
+        text.restore_entity_texts(&analysis, &value)?;
+        Ok(value)
     }
 
     /// Analyses `text` and renders it into `target`.
@@ -178,6 +187,12 @@ impl WasmAnalyzer {
 }
 
 /// A text argument: the string JavaScript passed, and the same text as Rust holds it.
+///
+/// A Rust string cannot hold a lone surrogate (half of a UTF-16 pair with no other half): wasm-bindgen
+/// writes each as U+FFFD, one UTF-16 unit for one, so offsets into `rust` are offsets into `js`. Only a
+/// slice of `rust` that holds U+FFFD can differ from the same slice of `js`; JavaScript gets those
+/// from `js`. For text without U+FFFD, nearly all, this costs a scan of each entity's text (and of
+/// each text node's, when rendering) and no call into JavaScript.
 struct JsText {
     js: JsString,
     rust: String,
@@ -190,6 +205,36 @@ impl JsText {
             Some(rust) => Ok(JsText { js: value.unchecked_into(), rust }),
             None => Err(wrong_type(function, "`text` must be a string", &value)),
         }
+    }
+
+    /// Whether the slice of `rust` over the UTF-16 units `units` may differ from the same slice of `js`.
+    fn may_differ(units: &[u16]) -> bool {
+        units.contains(&(char::REPLACEMENT_CHARACTER as u16))
+    }
+
+    /// The text JavaScript gave, from UTF-16 unit `start` to `end`.
+    fn slice(&self, start: usize, end: usize) -> JsString {
+        self.js.slice(start as u32, end as u32)
+    }
+
+    /// Sets the `text` of each entity of `value` (`analysis` serialized) that may hold a lone
+    /// surrogate to the slice of the text JavaScript gave.
+    fn restore_entity_texts(&self, analysis: &Analysis, value: &JsValue) -> Result<(), JsValue> {
+        let mut lossy = analysis
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, entity)| entity.text.contains(char::REPLACEMENT_CHARACTER))
+            .peekable();
+        if lossy.peek().is_none() {
+            return Ok(());
+        }
+        let entities: Array = Reflect::get(value, &"entities".into())?.unchecked_into();
+        for (index, entity) in lossy {
+            let text = self.slice(entity.span.start, entity.span.end);
+            Reflect::set(&entities.get(index as u32), &"text".into(), &text)?;
+        }
+        Ok(())
     }
 }
 
@@ -418,7 +463,8 @@ fn render_into(target: &Target, text: &JsText, analysis: &Analysis) -> Result<()
     let units: Vec<u16> = text.rust.encode_utf16().collect();
     let document = &target.document;
     let fragment = document.create_document_fragment();
-    let mut writer = Writer { document, units: &units, analysis, groups: group_of(analysis), next: 0 };
+    let mut writer =
+        Writer { document, source: text, units: &units, analysis, groups: group_of(analysis), next: 0 };
     let mut at = 0;
     for (index, sentence) in analysis.sentences.iter().enumerate() {
         writer.write(&fragment, at, sentence.start)?;
@@ -477,6 +523,9 @@ fn group_of(analysis: &Analysis) -> Vec<Option<usize>> {
 /// Writes ranges of the text as text nodes and entity marks, walking the entities once.
 struct Writer<'a> {
     document: &'a Document,
+    /// The text being written.
+    source: &'a JsText,
+    /// `source.rust` in UTF-16 code units.
     units: &'a [u16],
     analysis: &'a Analysis,
     groups: Vec<Option<usize>>,
@@ -521,10 +570,15 @@ impl Writer<'_> {
         self.text(parent, at, end)
     }
 
-    /// Appends `units[start..end]` to `parent` as one text node, unless empty.
+    /// Appends `units[start..end]` to `parent` as one text node, unless empty, with the text as
+    /// JavaScript gave it.
     fn text(&self, parent: &Node, start: usize, end: usize) -> Result<(), JsValue> {
         if start < end {
-            let node = self.document.create_text_node(&String::from_utf16_lossy(&self.units[start..end]));
+            let units = &self.units[start..end];
+            let node = self.document.create_text_node(&String::from_utf16_lossy(units));
+            if JsText::may_differ(units) {
+                Reflect::set(&node, &"data".into(), &self.source.slice(start, end))?;
+            }
             parent.append_child(&node)?;
         }
         Ok(())

@@ -453,3 +453,66 @@ fn render_analysis_refuses_an_analysis_that_does_not_fit_and_names_the_field() {
     let analysis = js_sys::JSON::parse(r#"{"sentences":[{"start":0,"end":11}],"entities":[],"groups":null}"#);
     render_analysis(div().into(), text.into(), analysis.unwrap()).unwrap();
 }
+
+/// A JavaScript string of `parts` with a lone surrogate (half a UTF-16 pair, which no Rust string
+/// can hold) before each part, never two halves in a row that would make a pair.
+fn with_lone_surrogates(parts: &[&str]) -> js_sys::JsString {
+    const LONE: [u16; 4] = [0xD800, 0xDC00, 0xD83D, 0xDE00];
+    let mut units = Vec::new();
+    for (part, lone) in parts.iter().zip(LONE.iter().cycle()) {
+        units.push(*lone);
+        units.extend(part.encode_utf16());
+    }
+    js_sys::JsString::from_char_code(&units)
+}
+
+/// `left`, the UTF-16 unit `lone` and `right` as one JavaScript string.
+fn between(left: &str, lone: u16, right: &str) -> js_sys::JsString {
+    let units: Vec<u16> = left.encode_utf16().chain([lone]).chain(right.encode_utf16()).collect();
+    js_sys::JsString::from_char_code(&units)
+}
+
+#[wasm_bindgen_test]
+fn lone_surrogates_are_kept_in_entity_texts_and_rendering() {
+    // A custom name holding a lone surrogate; the text has others near and inside names, and the
+    // custom name with another lone surrogate, which matches it (both read as U+FFFD).
+    let name = between("Nordvik", 0xDC00, "Shipping");
+    let mention = between("Nordvik", 0xD83D, "Shipping");
+    let text = with_lone_surrogates(&[
+        "Harbor Freight Lines hired Maria Lindqvist",
+        ". Nordvik",
+        "Shipping rose 5% in Oslo",
+        " on Tuesday, said Acme",
+        " Corp. in New York.",
+        "",
+    ]);
+    assert!(!text.is_valid_utf16() && !name.is_valid_utf16());
+    let entity = js_sys::Object::new();
+    js_sys::Reflect::set(&entity, &"name".into(), &name).unwrap();
+    js_sys::Reflect::set(&entity, &"label".into(), &"ORG".into()).unwrap();
+    let analyzer = WasmAnalyzer::new(Some(js_sys::Array::of1(&entity).unchecked_into())).unwrap();
+    let value = analyzer.analyze(text.clone().into()).unwrap();
+    let entities: js_sys::Array = js_sys::Reflect::get(&value, &"entities".into()).unwrap().unchecked_into();
+    let field = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &name.into()).unwrap();
+    let mut texts = Vec::new();
+    for entity in entities.iter() {
+        let (start, end) =
+            (field(&entity, "start").as_f64().unwrap(), field(&entity, "end").as_f64().unwrap());
+        let slice = text.slice(start as u32, end as u32);
+        assert_eq!(field(&entity, "text"), JsValue::from(&slice), "{start}..{end}");
+        texts.push(slice);
+    }
+    assert!(texts.contains(&mention), "the custom entity is found, the text's lone surrogate kept");
+    // A group's text is a name, not a slice: there a lone surrogate reads as U+FFFD.
+    let groups = String::from(js_sys::JSON::stringify(&field(&value, "groups")).unwrap());
+    assert!(groups.contains(r#"{"text":"Nordvik�Shipping","label":"ORG","count":1"#), "{groups}");
+
+    let target = div();
+    analyzer.render(target.clone().into(), text.clone().into()).unwrap();
+    assert_eq!(field(&target, "textContent"), JsValue::from(&text), "the text rendered as given");
+    let rendered = div();
+    render_analysis(rendered.clone().into(), text.clone().into(), value).unwrap();
+    assert_eq!(rendered.inner_html(), target.inner_html());
+    let marks: Vec<JsValue> = all(&target, "mark.entity").iter().map(|m| field(m, "textContent")).collect();
+    assert!(marks.contains(&JsValue::from(&mention)), "the custom entity's mark holds its lone surrogate");
+}
