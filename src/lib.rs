@@ -4,8 +4,8 @@
 //! natively (the `article-analyzer` CLI, the benches) and in the browser (the thin wasm layer in
 //! `src/wasm.rs`).
 //!
-//! Data flows one way: text -> [tokens](token) with byte offsets -> [sentences](sentence) ->
-//! [entities](entity) -> rendering. Offsets are byte offsets into the input inside the core; an
+//! Data flows one way: text -> [tokens](token) with byte offsets -> [sentences](sentence), held
+//! together as a [`Document`] -> [entities](entity) -> rendering. Offsets are byte offsets into the input inside the core; an
 //! [`Analysis`] can be converted to UTF-16 code units (what JavaScript's `String.prototype.slice`
 //! uses) at the edge with [`Analysis::to_utf16`].
 //!
@@ -21,6 +21,7 @@
 
 mod abbreviation;
 mod calendar;
+pub mod document;
 pub mod entity;
 pub mod sentence;
 pub mod span;
@@ -28,6 +29,7 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use document::Document;
 pub use entity::{CustomEntity, CustomEntityError, Entity, EntityGroup, Label};
 pub use span::Span;
 
@@ -104,10 +106,9 @@ impl Analyzer {
 
     /// Analyses `text`, with offsets in bytes of `text`.
     pub fn analyze(&self, text: &str) -> Analysis {
-        let tokens = token::tokenize(text);
-        let sentences = sentence::split_tokens(text, &tokens);
-        let entities = self.entities.tag(text, &tokens, &sentences);
+        let document = Document::new(text);
+        let entities = self.entities.tag(&document);
         let groups = self.entities.group(&entities);
-        Analysis { sentences: sentences.iter().map(|s| s.span).collect(), entities, groups }
+        Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
     }
 }

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
-use crate::span::Span;
+use crate::document::Document;
 use crate::token::{tokenize_into, Gap, Token};
 
 /// An entity supplied at run time: its canonical name, its label and other names it goes by.
@@ -182,8 +182,9 @@ impl Gazetteer {
         new
     }
 
-    /// The mentions of the custom entities in `text`, given its tokens: in order, non-overlapping.
-    pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Entity> {
+    /// The mentions of the custom entities in `document`: in order, non-overlapping.
+    pub fn find(&self, document: &Document) -> Vec<Entity> {
+        let (text, tokens) = (document.text(), document.tokens());
         let mut found = Vec::new();
         if self.children.is_empty() {
             return found;
@@ -192,7 +193,7 @@ impl Gazetteer {
         while i < tokens.len() {
             match self.longest_at(text, tokens, i) {
                 Some((end, entity)) => {
-                    let span = Span::new(tokens[i].start, tokens[end - 1].end);
+                    let span = document.span_of(i..end);
                     let label = self.entities[entity].label;
                     found.push(Entity { span, label, text: span.slice(text).to_string() });
                     i = end;
@@ -249,7 +250,7 @@ mod tests {
     }
 
     fn found(gazetteer: &Gazetteer, text: &str) -> Vec<(String, Label)> {
-        gazetteer.find(text, &crate::token::tokenize(text)).into_iter().map(|e| (e.text, e.label)).collect()
+        gazetteer.find(&Document::new(text)).into_iter().map(|e| (e.text, e.label)).collect()
     }
 
     #[test]

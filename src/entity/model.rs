@@ -21,6 +21,7 @@ use super::features::{
     NEIGHBOUR_OFFSETS,
 };
 use super::Entity;
+use crate::document::Document;
 use crate::sentence::Sentence;
 use crate::span::Span;
 use crate::token::Token;
@@ -237,16 +238,13 @@ impl Model {
         self.gazetteer.entries().len()
     }
 
-    /// Tags the PERSON, ORG, LOC and MISC mentions of `text`, given its tokens and sentences (as
-    /// from [`tokenize`](crate::token::tokenize) and [`split_tokens`](crate::sentence::split_tokens)).
-    /// Returns non-overlapping spans in text order.
-    pub fn tag(&self, text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+    /// Tags the PERSON, ORG, LOC and MISC mentions of `document`. Returns non-overlapping spans in
+    /// text order.
+    pub fn tag(&self, document: &Document) -> Vec<Entity> {
+        let (text, tokens, sentences) = (document.text(), document.tokens(), document.sentences());
         // A long text is tagged in pieces of whole sentences, each its own "document": memory stays
         // bounded (a 10 MB text would otherwise hold ~400 bytes of features per token at once),
         // while an article, far below the limit, keeps its document-level consistency.
-        if !super::describes(text, tokens, sentences) {
-            return Vec::new();
-        }
         let mut entities = Vec::new();
         let mut rebased = Vec::new();
         let mut word_sums = WordSums::default();
@@ -492,14 +490,10 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sentence::split_tokens;
-    use crate::token::tokenize;
     use crate::Label;
 
     fn tag(model: &Model, text: &str) -> Vec<(String, Label)> {
-        let tokens = tokenize(text);
-        let sentences = split_tokens(text, &tokens);
-        model.tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect()
+        model.tag(&Document::new(text)).into_iter().map(|e| (e.text, e.label)).collect()
     }
 
     #[test]
@@ -525,9 +519,7 @@ mod tests {
     fn spans_are_ordered_and_their_text_is_the_slice() {
         let text =
             "Microsoft’s GitHub Copilot competes with OpenAI, said Satya Nadella in Redmond, Washington.";
-        let tokens = tokenize(text);
-        let sentences = split_tokens(text, &tokens);
-        let entities = Model::embedded().tag(text, &tokens, &sentences);
+        let entities = Model::embedded().tag(&Document::new(text));
         assert!(!entities.is_empty());
         assert!(entities.windows(2).all(|w| w[0].span.end <= w[1].span.start));
         assert!(entities.iter().all(|e| e.span.slice(text) == e.text));

@@ -34,8 +34,8 @@ use std::ops::Range;
 
 use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
+use crate::document::Document;
 use crate::sentence::Sentence;
-use crate::span::Span;
 use crate::token::{Token, TokenKind};
 
 /// Acronyms of common nouns: never a name on their own.
@@ -101,26 +101,18 @@ const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularit
 /// Words after a dateline's dash: fewer make a headline ("Soccer - McCarthy names team").
 const DATELINE_SENTENCE: usize = 12;
 
-/// Applies the corrections above to the model's mentions of one text; gives each its token range
-/// too, which the merge needs and would otherwise search for again.
-pub fn apply(
-    text: &str,
-    tokens: &[Token],
-    sentences: &[Sentence],
-    model: Vec<Entity>,
-) -> Vec<(Entity, Range<usize>)> {
+/// Applies the corrections above to the model's mentions of `document`; gives each its token
+/// range too, which the merge needs and would otherwise search for again.
+pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usize>)> {
+    let (text, tokens, sentences) = (document.text(), document.tokens(), document.sentences());
     let doc = Doc { text, tokens };
-    // Tokens and sentences from elsewhere than the tokenizer and splitter: nothing to correct.
-    if !super::describes(text, tokens, sentences) {
-        return super::with_token_ranges(tokens, model);
-    }
     let mut names = Names::default();
     let mut near = 0;
     let mut mentions: Vec<Mention> = model
         .iter()
         .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()) && e.text.chars().any(char::is_alphanumeric))
         .filter_map(|e| {
-            let range = super::token_range(tokens, e.span, near);
+            let range = document.token_range(e.span, near);
             near = range.start;
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
@@ -142,7 +134,7 @@ pub fn apply(
     mentions
         .into_iter()
         .map(|m| {
-            let span = Span::new(tokens[m.tokens.start].start, tokens[m.tokens.end - 1].end);
+            let span = document.span_of(m.tokens.clone());
             while model.next_if(|e| e.span.start < span.start).is_some() {}
             let text = match model.next_if(|e| e.span == span && e.text == span.slice(text)) {
                 Some(kept) => kept.text,
@@ -566,13 +558,11 @@ fn replace(mentions: &mut Vec<Mention>, mention: Mention) {
 mod tests {
     use super::*;
     use crate::entity::tests::pairs;
-    use crate::sentence::split_tokens;
-    use crate::token::tokenize;
+    use crate::span::Span;
 
     /// Applies the corrections to model mentions given in text order as (text, label).
     fn refined(text: &str, model: &[(&str, Label)]) -> Vec<(String, Label)> {
-        let tokens = tokenize(text);
-        let sentences = split_tokens(text, &tokens);
+        let document = Document::new(text);
         let mut from = 0;
         let model = model
             .iter()
@@ -582,10 +572,10 @@ mod tests {
                 Entity { span: Span::new(start, from), label, text: needle.to_string() }
             })
             .collect();
-        let result = apply(text, &tokens, &sentences, model);
+        let result = apply(&document, model);
         assert!(result.windows(2).all(|p| p[0].0.span.end <= p[1].0.span.start));
         for (entity, range) in &result {
-            assert_eq!(*range, super::super::token_range(&tokens, entity.span, 0), "{entity:?}");
+            assert_eq!(*range, document.token_range(entity.span, 0), "{entity:?}");
         }
         result.into_iter().map(|(e, _)| (e.text, e.label)).collect()
     }

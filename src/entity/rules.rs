@@ -47,33 +47,31 @@
 //!   before it, so "John 3:16" is not a time.
 
 use crate::calendar;
+use crate::document::Document;
 use crate::entity::{Entity, Label};
-use crate::sentence::Sentence;
 use crate::span::Span;
 use crate::token::{Gap, Token, TokenKind};
 
-/// Finds the DATE, TIME, MONEY, PERCENT and QUANTITY mentions of `text`, given its tokens and
-/// sentences (from [`crate::token::tokenize`] and [`crate::sentence::split_tokens`]).
+/// Finds the DATE, TIME, MONEY, PERCENT and QUANTITY mentions of `document`.
 ///
 /// Mentions come out in order and never overlap.
 ///
 /// ```
-/// use article_analyzer::{entity::rules, sentence, token, Label};
+/// use article_analyzer::{entity::rules, Document, Label};
 ///
 /// let text = "Last month, the group raised over $10 billion, up 20% from 2019.";
-/// let tokens = token::tokenize(text);
-/// let sentences = sentence::split_tokens(text, &tokens);
 /// let found: Vec<(String, Label)> =
-///     rules::tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect();
+///     rules::tag(&Document::new(text)).into_iter().map(|e| (e.text, e.label)).collect();
 /// let expected =
 ///     [("Last month", Label::Date), ("$10 billion", Label::Money), ("20%", Label::Percent), ("2019", Label::Date)];
 /// assert_eq!(found, expected.map(|(t, l)| (t.to_string(), l)));
 /// ```
-pub fn tag(text: &str, tokens: &[Token], sentences: &[Sentence]) -> Vec<Entity> {
+pub fn tag(document: &Document) -> Vec<Entity> {
+    let text = document.text();
     let mut entities = Vec::new();
     let mut rules = Rules::default();
-    for sentence in sentences {
-        let Some(tokens) = tokens.get(sentence.tokens.clone()) else { continue };
+    for sentence in document.sentences() {
+        let tokens = &document.tokens()[sentence.tokens.clone()];
         rules.read(text, tokens);
         let mut i = 0;
         while i < tokens.len() {
@@ -1107,196 +1105,171 @@ impl<'t> Rules<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sentence::split_tokens;
-    use crate::token::tokenize;
 
-    /// The (text, label) pairs the rules find in `text`.
-    fn found(text: &str) -> Vec<(String, Label)> {
-        let tokens = tokenize(text);
-        let sentences = split_tokens(text, &tokens);
-        tag(text, &tokens, &sentences).into_iter().map(|e| (e.text, e.label)).collect()
+    /// The annotated format of the golden cases, shared with `tests/entities_rules.rs`.
+    mod annotated {
+        include!("../../tests/golden/annotated.rs");
     }
 
-    /// Asserts that `text` yields exactly `expected` mentions, all with `label`.
-    fn assert_found(text: &str, label: Label, expected: &[&str]) {
-        let expected: Vec<(String, Label)> = expected.iter().map(|s| (s.to_string(), label)).collect();
-        assert_eq!(found(text), expected, "in {text:?}");
+    /// Asserts that the rules find exactly the bracketed mentions in each line of `cases`, written
+    /// as the golden cases are (`[MONEY $20 billion]`; a line without brackets finds nothing).
+    fn assert_tagged(cases: &str) {
+        let cases = annotated::cases(cases).unwrap_or_else(|error| panic!("{error}"));
+        annotated::assert_cases_pass(&cases, |text| {
+            tag(&Document::new(text))
+                .into_iter()
+                .map(|e| annotated::Mention {
+                    span: e.span.start..e.span.end,
+                    label: e.label.as_str().to_string(),
+                    text: e.text,
+                })
+                .collect()
+        });
     }
 
     #[test]
     fn money() {
-        assert_found("It could cost OpenAI $20 billion in funding.", Label::Money, &["$20 billion"]);
-        assert_found("The stake rose to over $10 billion.", Label::Money, &["$10 billion"]);
-        assert_found("It raised €3.5m and paid £40,000.", Label::Money, &["€3.5m", "£40,000"]);
-        assert_found("Shares fell to US$5 and HK$10.", Label::Money, &["US$5", "HK$10"]);
-        assert_found(
-            "They spent 5 million euros and 20 cents.",
-            Label::Money,
-            &["5 million euros", "20 cents"],
-        );
-        assert_found(
-            "A deal worth USD 5 million or 300 Hong Kong dollars.",
-            Label::Money,
-            &["USD 5 million", "300 Hong Kong dollars"],
-        );
-        assert_found(
-            "It paid 5 million pounds and a billion dollars.",
-            Label::Money,
-            &["5 million pounds", "a billion dollars"],
+        assert_tagged(
+            r"
+            It could cost OpenAI [MONEY $20 billion] in funding.
+            The stake rose to over [MONEY $10 billion].
+            It raised [MONEY €3.5m] and paid [MONEY £40,000].
+            Shares fell to [MONEY US$5] and [MONEY HK$10].
+            They spent [MONEY 5 million euros] and [MONEY 20 cents].
+            A deal worth [MONEY USD 5 million] or [MONEY 300 Hong Kong dollars].
+            It paid [MONEY 5 million pounds] and [MONEY a billion dollars].
+            ",
         );
     }
 
     #[test]
     fn amounts_without_currency_are_not_money() {
-        assert_eq!(found("It sold 20 billion units for $ per share."), []);
-        assert_eq!(found("He weighs 180 pounds."), [("180 pounds".to_string(), Label::Quantity)]);
+        assert_tagged(
+            r"
+            It sold 20 billion units for $ per share.
+            He weighs [QUANTITY 180 pounds].
+            ",
+        );
     }
 
     #[test]
     fn percent() {
-        assert_found("Sales rose 20% and costs 20 percent.", Label::Percent, &["20%", "20 percent"]);
-        assert_found(
-            "Up 5 per cent, or three percentage points, or 1.5 pct.",
-            Label::Percent,
-            &["5 per cent", "three percentage points", "1.5 pct"],
+        assert_tagged(
+            r"
+            Sales rose [PERCENT 20%] and costs [PERCENT 20 percent].
+            Up [PERCENT 5 per cent], or [PERCENT three percentage points], or [PERCENT 1.5 pct].
+            ",
         );
     }
 
     #[test]
     fn quantity() {
-        assert_found(
-            "They walked five miles and carried 2.5 kg for 10 km.",
-            Label::Quantity,
-            &["five miles", "2.5 kg", "10 km"],
-        );
-        assert_found(
-            "A 10km run, a 2.5kg bag, 30 square miles.",
-            Label::Quantity,
-            &["10km", "2.5kg", "30 square miles"],
-        );
-        assert_found(
-            "It pumps 500,000 barrels per day at 30 degrees Celsius.",
-            Label::Quantity,
-            &["500,000 barrels per day", "30 degrees Celsius"],
+        assert_tagged(
+            r"
+            They walked [QUANTITY five miles] and carried [QUANTITY 2.5 kg] for [QUANTITY 10 km].
+            A [QUANTITY 10km] run, a [QUANTITY 2.5kg] bag, [QUANTITY 30 square miles].
+            It pumps [QUANTITY 500,000 barrels per day] at [QUANTITY 30 degrees Celsius].
+            ",
         );
     }
 
     #[test]
     fn time() {
-        assert_found("We met at 3:30 p.m. and again at noon.", Label::Time, &["3:30 p.m.", "noon"]);
-        assert_found("Trading opens at 9:30 a.m. ET, closes at 4pm.", Label::Time, &["9:30 a.m. ET", "4pm"]);
-        assert_found("The talks lasted two hours tonight.", Label::Time, &["two hours", "tonight"]);
-        assert_found(
-            "By 14:30 it was over, 10 o'clock at the latest.",
-            Label::Time,
-            &["14:30", "10 o'clock"],
-        );
-        assert_found("Talks end at 1500 GMT.", Label::Time, &["1500 GMT"]);
-        assert_found(
-            "Doors open at 3.30pm, 7:45pm and 6.15 a.m.",
-            Label::Time,
-            &["3.30pm", "7:45pm", "6.15 a.m."],
+        assert_tagged(
+            r"
+            We met at [TIME 3:30 p.m.] and again at [TIME noon].
+            Trading opens at [TIME 9:30 a.m. ET], closes at [TIME 4pm].
+            The talks lasted [TIME two hours] [TIME tonight].
+            By [TIME 14:30] it was over, [TIME 10 o'clock] at the latest.
+            Talks end at [TIME 1500 GMT].
+            Doors open at [TIME 3.30pm], [TIME 7:45pm] and [TIME 6.15 a.m.]
+            ",
         );
     }
 
     #[test]
     fn clock_like_numbers_without_time_context_are_not_times() {
-        assert_eq!(found("As John 3:16 says, a 2:1 ratio."), []);
+        assert_tagged(r"As John 3:16 says, a 2:1 ratio.");
     }
 
     #[test]
     fn calendar_dates() {
-        assert_found(
-            "It began Jan. 5 and ended January 5, 2020.",
-            Label::Date,
-            &["Jan. 5", "January 5, 2020"],
+        assert_tagged(
+            r"
+            It began [DATE Jan. 5] and ended [DATE January 5, 2020].
+            On [DATE Tuesday, Jan. 5], he left; on [DATE 5 January 2020] he came.
+            It opens in [DATE May] and closes in [DATE March 2021].
+            Filed [DATE 2020-01-05] and [DATE 1/5/2020].
+            ",
         );
-        assert_found(
-            "On Tuesday, Jan. 5, he left; on 5 January 2020 he came.",
-            Label::Date,
-            &["Tuesday, Jan. 5", "5 January 2020"],
-        );
-        assert_found("It opens in May and closes in March 2021.", Label::Date, &["May", "March 2021"]);
-        assert_found("Filed 2020-01-05 and 1/5/2020.", Label::Date, &["2020-01-05", "1/5/2020"]);
     }
 
     #[test]
     fn years() {
-        assert_found("Microsoft invested in OpenAI in 2019 to support it.", Label::Date, &["2019"]);
-        assert_found(
-            "2019 was a good year, unlike the 1990s or mid-2008.",
-            Label::Date,
-            &["2019", "1990s", "mid-2008"],
-        );
-        assert_found(
-            "Sales fell in early 2020, as in the late 1990s and the 20th century.",
-            Label::Date,
-            &["early 2020", "late 1990s", "20th century"],
-        );
-        assert_found(
-            "Results for fiscal 2020 and Q3 2019 and the 2019-20 season.",
-            Label::Date,
-            &["fiscal 2020", "Q3 2019", "2019-20"],
+        assert_tagged(
+            r"
+            Microsoft invested in OpenAI in [DATE 2019] to support it.
+            [DATE 2019] was a good year, unlike the [DATE 1990s] or [DATE mid-2008].
+            Sales fell in [DATE early 2020], as in the [DATE late 1990s] and the [DATE 20th century].
+            Results for [DATE fiscal 2020] and [DATE Q3 2019] and the [DATE 2019-20] season.
+            ",
         );
     }
 
     #[test]
     fn numbers_that_are_not_years() {
-        assert_eq!(found("About 2000 employees use Windows 2000 and 365 apps; 3000 is a lot."), []);
-        assert_eq!(found("It has 1,999 staff and 12345 users."), []);
-        assert_eq!(found("Footscray 21 5 1 15 1578 2060 76.6 22. Call +1 212 859 1622."), []);
+        assert_tagged(
+            r"
+            About 2000 employees use Windows 2000 and 365 apps; 3000 is a lot.
+            It has 1,999 staff and 12345 users.
+            Footscray 21 5 1 15 1578 2060 76.6 22. Call +1 212 859 1622.
+            ",
+        );
     }
 
     #[test]
     fn may_the_verb_is_not_a_month() {
-        assert_eq!(found("OpenAI may seek a review. May I ask? May Smith spoke."), []);
-        assert_found("The vote is May 5, after talks in May.", Label::Date, &["May 5", "May"]);
-        assert_eq!(found("June Carter sang."), []);
+        assert_tagged(
+            r"
+            OpenAI may seek a review. May I ask? May Smith spoke.
+            The vote is [DATE May 5], after talks in [DATE May].
+            June Carter sang.
+            ",
+        );
     }
 
     #[test]
     fn relative_dates() {
-        assert_found("Last month, it announced a deal.", Label::Date, &["Last month"]);
-        assert_found(
-            "It failed by the end of the year, after last month.",
-            Label::Date,
-            &["the end of the year", "last month"],
-        );
-        assert_found(
-            "Earlier this year and over the past two years, yesterday.",
-            Label::Date,
-            &["Earlier this year", "the past two years", "yesterday"],
-        );
-        assert_found(
-            "Profit rose in the first quarter of 2019 and next Tuesday.",
-            Label::Date,
-            &["the first quarter of 2019", "next Tuesday"],
+        assert_tagged(
+            r"
+            [DATE Last month], it announced a deal.
+            It failed by [DATE the end of the year], after [DATE last month].
+            [DATE Earlier this year] and over [DATE the past two years], [DATE yesterday].
+            Profit rose in [DATE the first quarter of 2019] and [DATE next Tuesday].
+            ",
         );
     }
 
     #[test]
     fn durations() {
-        assert_found(
-            "It took two years, and six months ago a decade earlier.",
-            Label::Date,
-            &["two years", "six months ago", "a decade earlier"],
-        );
+        assert_tagged(r"It took [DATE two years], and [DATE six months ago] [DATE a decade earlier].");
     }
 
     #[test]
     fn vague_periods_are_not_dates() {
-        assert_eq!(found("In the coming years, despite months of talks, a six-year-long deal."), []);
-        assert_eq!(found("It earns $5 million a year."), [("$5 million".to_string(), Label::Money)]);
-        assert_eq!(found("He wrote A Thousand Days near Three Mile Island."), []);
+        assert_tagged(
+            r"
+            In the coming years, despite months of talks, a six-year-long deal.
+            It earns [MONEY $5 million] a year.
+            He wrote A Thousand Days near Three Mile Island.
+            ",
+        );
     }
 
     #[test]
     fn matches_stay_inside_their_sentence() {
         // "2019." ends a sentence; "Five" opens the next: no span joins them.
-        assert_eq!(
-            found("It was founded in 2019. Five miles away."),
-            [("2019".to_string(), Label::Date), ("Five miles".to_string(), Label::Quantity)]
-        );
+        assert_tagged(r"It was founded in [DATE 2019]. [QUANTITY Five miles] away.");
     }
 
     /// What `check` says of the rules of the sentence of `words`, each one token of the kind given.
@@ -1324,7 +1297,7 @@ mod tests {
             .split(quote)
             .skip(1)
             .step_by(2)
-            .filter_map(|word| match tokenize(word)[..] {
+            .filter_map(|word| match crate::token::tokenize(word)[..] {
                 [token] if token.text(word) == word => Some((word.to_string(), token.kind)),
                 _ => None,
             })

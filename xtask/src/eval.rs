@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use article_analyzer::entity::decode::TYPES;
 use article_analyzer::entity::model::Model;
-use article_analyzer::sentence::split_tokens;
 use article_analyzer::token::tokenize;
 use article_analyzer::{Analyzer, Entity};
 
@@ -68,9 +67,7 @@ impl Counts {
 
 /// Tags each document with `model` alone (tokenizer, sentence splitter, model).
 pub fn tag_with_model(model: &Model, document: &Document) -> Vec<Entity> {
-    let tokens = tokenize(&document.text);
-    let sentences = split_tokens(&document.text, &tokens);
-    model.tag(&document.text, &tokens, &sentences)
+    model.tag(&article_analyzer::Document::new(&document.text))
 }
 
 /// Scores `model` alone on `documents`.

@@ -1,0 +1,110 @@
+//! What a mention is: its [`Label`], the [`Entity`] mention itself, and the [`EntityGroup`] of
+//! mentions that name one thing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::span::Span;
+
+/// What an entity mention is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Label {
+    /// People, real or fictional.
+    Person,
+    /// Companies, agencies, institutions, teams.
+    Org,
+    /// Countries, cities, states, regions, geographic features.
+    Loc,
+    /// Nationalities, events, products, works and other names.
+    Misc,
+    /// Absolute or relative dates and periods ("2019", "last month").
+    Date,
+    /// Times of day ("3:30 p.m.").
+    Time,
+    /// Monetary amounts ("$20 billion").
+    Money,
+    /// Percentages ("20%").
+    Percent,
+    /// Measurements ("five miles").
+    Quantity,
+}
+
+impl Label {
+    /// Every label, in a fixed order.
+    pub const ALL: [Label; 9] = [
+        Label::Person,
+        Label::Org,
+        Label::Loc,
+        Label::Misc,
+        Label::Date,
+        Label::Time,
+        Label::Money,
+        Label::Percent,
+        Label::Quantity,
+    ];
+
+    /// The label's name as the CLI and the page write it ("PERSON", "ORG", ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Person => "PERSON",
+            Label::Org => "ORG",
+            Label::Loc => "LOC",
+            Label::Misc => "MISC",
+            Label::Date => "DATE",
+            Label::Time => "TIME",
+            Label::Money => "MONEY",
+            Label::Percent => "PERCENT",
+            Label::Quantity => "QUANTITY",
+        }
+    }
+}
+
+/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text"}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entity {
+    /// Where the mention is.
+    pub span: Span,
+    /// What it is.
+    pub label: Label,
+    /// The mention's text.
+    pub text: String,
+}
+
+/// A struct of four fields, not `#[serde(flatten)]`, which would make it a map: serde-wasm-bindgen
+/// then sends every key of every mention to JavaScript as a new string.
+impl Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut entity = serializer.serialize_struct("Entity", 4)?;
+        entity.serialize_field("start", &self.span.start)?;
+        entity.serialize_field("end", &self.span.end)?;
+        entity.serialize_field("label", &self.label)?;
+        entity.serialize_field("text", &self.text)?;
+        entity.end()
+    }
+}
+
+/// A distinct entity: all mentions with the same label and canonical text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntityGroup {
+    /// The canonical text (possessive endings removed, curly apostrophes made straight).
+    pub text: String,
+    /// The label shared by its mentions.
+    pub label: Label,
+    /// How many mentions it has.
+    pub count: usize,
+    /// The offset of its first mention.
+    pub first: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mention_serializes_as_one_flat_object() {
+        let acme = Entity { span: Span::new(4, 8), label: Label::Org, text: "Acme".to_string() };
+        let json = serde_json::to_string(&acme).expect("serializes");
+        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme"}"#);
+    }
+}
