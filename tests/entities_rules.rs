@@ -1,46 +1,95 @@
 //! Golden tests for the rule-based entities (DATE, TIME, MONEY, PERCENT, QUANTITY): every case of
-//! `tests/golden/entities_rules.json` (name, text, expected mentions with byte offsets) must come
-//! out of [`rules::tag`] exactly, independently of the statistical model. Then a property test:
-//! on arbitrary mixes of the words the rules and custom entities look at, the merged mentions are
-//! sorted, non-overlapping, on character boundaries and equal to their slice of the text.
+//! `tests/golden/entities_rules.txt` (a text with its expected mentions bracketed in place, as in
+//! `cost the company [MONEY $20 billion] in funding`) must come out of [`rules::tag`] exactly,
+//! independently of the statistical model. Then property tests: the annotated format reads back
+//! what it writes, and on arbitrary mixes of the words the rules and custom entities look at, the
+//! merged mentions are sorted, non-overlapping, on character boundaries and equal to their slice
+//! of the text.
 
+/// The annotated format of the golden cases, shared with the unit tests of `entity::rules`.
+mod annotated {
+    include!("golden/annotated.rs");
+}
+
+use annotated::Mention;
 use article_analyzer::entity::rules;
-use article_analyzer::{sentence, token, Analyzer, CustomEntity, Label};
+use article_analyzer::{Analyzer, CustomEntity, Document, Label};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+
+/// The mentions the rules find in `text`.
+fn rule_mentions(text: &str) -> Vec<Mention> {
+    rules::tag(&Document::new(text))
+        .into_iter()
+        .map(|e| Mention {
+            span: e.span.start..e.span.end,
+            label: e.label.as_str().to_string(),
+            text: e.text,
+        })
+        .collect()
+}
 
 #[test]
 fn every_golden_rule_case_passes() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/entities_rules.json");
-    let data: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("golden file")).expect("JSON");
-    let cases = data["cases"].as_array().expect("cases");
-    assert!(cases.len() >= 50, "the golden file lost its cases");
-    let mut failures = Vec::new();
-    for case in cases {
-        let text = case["text"].as_str().expect("text");
-        let tokens = token::tokenize(text);
-        let sentences = sentence::split_tokens(text, &tokens);
-        let actual: Vec<Value> = rules::tag(text, &tokens, &sentences)
-            .into_iter()
-            .map(|e| json!({"start": e.span.start, "end": e.span.end, "text": e.text, "label": e.label}))
-            .collect();
-        if actual != *case["entities"].as_array().expect("entities") {
-            failures.push(format!(
-                "{}:\n    expected {}\n    got      {}",
-                case["name"],
-                case["entities"],
-                json!(actual)
-            ));
-        }
+    let cases = annotated::cases(include_str!("golden/entities_rules.txt"))
+        .unwrap_or_else(|error| panic!("tests/golden/entities_rules.txt, {error}"));
+    assert!(cases.len() >= 88, "the golden file lost cases: {} left", cases.len());
+    annotated::assert_cases_pass(&cases, rule_mentions);
+}
+
+#[test]
+fn malformed_annotations_are_refused_with_the_column() {
+    for (annotated, error) in [
+        ("cost [MONEY $20 billion in funding", "column 6: [MONEY is never closed"),
+        ("cost $20] in funding", "column 9: ] closes no mention; write \\] for a literal bracket"),
+        ("cost [$20] in funding", "column 6: [ opens no [LABEL text]"),
+        ("cost [money $20] in funding", "column 6: [ opens no [LABEL text]"),
+        ("cost [MONEY] in funding", "column 6: [ opens no [LABEL text]"),
+        ("cost [MONEY ] in funding", "column 6: the mention [MONEY ] has no text"),
+        ("in [DATE [DATE May] 5]", "column 10: mentions do not nest"),
+        (r"a \n here", r"column 3: a backslash escapes only [, ] or \"),
+        (r"a trailing \\\", r"column 14: a backslash escapes only [, ] or \"),
+    ] {
+        let refused = annotated::parse(annotated).expect_err(annotated);
+        assert!(refused.starts_with(error), "{annotated:?} gave {refused:?}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases fail:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    let refused = annotated::cases("# fine\nIt is [DATE May].\n\nIt is May].").expect_err("a stray bracket");
+    assert!(refused.starts_with("line 4: column 10:"), "{refused:?}");
+}
+
+#[test]
+fn cases_are_named_by_the_comment_directly_above() {
+    let cases =
+        annotated::cases("# source\n\n# first\n  It is \\[not\\] [DATE May].  \nNothing here.\n").unwrap();
+    let read: Vec<_> =
+        cases.iter().map(|c| (c.line, c.name.as_deref(), c.text.as_str(), c.expected.len())).collect();
+    assert_eq!(read, [(4, Some("first"), "It is [not] May.", 1), (5, None, "Nothing here.", 0)]);
+}
+
+/// A text cut into pieces, each plain or a mention with a label, from characters the format
+/// escapes, characters of several bytes and line breaks.
+fn annotated_pieces() -> impl Strategy<Value = Vec<(String, Option<&'static str>)>> {
+    let piece =
+        prop::collection::vec(prop::sample::select(vec!['[', ']', '\\', ' ', 'a', 'é', '😀', '\n']), 1..6)
+            .prop_map(|chars| chars.into_iter().collect::<String>());
+    let label = prop::option::of(prop::sample::select(vec!["MONEY", "DATE"]));
+    prop::collection::vec((piece, label), 0..8)
+}
+
+proptest! {
+    #[test]
+    fn parse_reads_back_what_annotate_writes(pieces in annotated_pieces()) {
+        let mut text = String::new();
+        let mut mentions = Vec::new();
+        for (piece, label) in pieces {
+            if let Some(label) = label {
+                let span = text.len()..text.len() + piece.len();
+                mentions.push(Mention { span, label: label.to_string(), text: piece.clone() });
+            }
+            text.push_str(&piece);
+        }
+        let annotated = annotated::annotate(&text, &mentions);
+        prop_assert_eq!(annotated::parse(&annotated), Ok((text, mentions)));
+    }
 }
 
 /// Pieces that exercise every rule family and the custom matcher, with odd characters between.
