@@ -101,7 +101,30 @@ impl Analyzer {
     /// assert_eq!(analysis.groups[0].count, 2);
     /// ```
     pub fn with_custom_entities(entities: Vec<CustomEntity>) -> Result<Analyzer, CustomEntityError> {
-        Ok(Analyzer { entities: entity::EntityTagger::with_custom_entities(entities)? })
+        let mut analyzer = Analyzer::new();
+        analyzer.set_custom_entities(entities)?;
+        Ok(analyzer)
+    }
+
+    /// Creates an analyzer with another entity model in place of the embedded one: a candidate
+    /// from `cargo xtask train`, read with [`Model::from_bytes`](entity::model::Model::from_bytes).
+    ///
+    /// ```
+    /// use article_analyzer::{entity::model::Model, Analyzer};
+    ///
+    /// let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/model/ner.bin"))?;
+    /// let analyzer = Analyzer::with_model(Model::from_bytes(&bytes)?);
+    /// assert_eq!(analyzer.analyze("Angela Merkel visited Paris.").entities.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_model(model: entity::model::Model) -> Analyzer {
+        Analyzer { entities: entity::EntityTagger::with_model(model) }
+    }
+
+    /// Replaces the custom entities this analyzer tags (see [`Analyzer::with_custom_entities`]);
+    /// fails, changing nothing, when a name or alias is too long.
+    pub fn set_custom_entities(&mut self, entities: Vec<CustomEntity>) -> Result<(), CustomEntityError> {
+        self.entities.set_custom_entities(entities)
     }
 
     /// Analyses `text`, with offsets in bytes of `text`.

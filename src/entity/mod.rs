@@ -16,12 +16,14 @@ mod refine;
 pub mod rules;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 pub use custom::{CustomEntity, CustomEntityError};
 pub use group::{canonical_text, group};
 pub use mention::{Entity, EntityGroup, Label};
 
 use crate::document::Document;
+use model::Model;
 
 /// Finds entity mentions in tokenized, sentence-split text: custom entities, rule-based dates and
 /// amounts, and the statistical model's names, merged into one clean list.
@@ -39,22 +41,37 @@ use crate::document::Document;
 ///    punctuation or lowercase words at its edges), or dropped when none is left.
 ///
 /// The result is sorted by position and no two mentions overlap.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct EntityTagger {
     custom: custom::Gazetteer,
+    model: Arc<Model>,
+}
+
+/// The embedded model and no custom entities.
+impl Default for EntityTagger {
+    fn default() -> EntityTagger {
+        EntityTagger { custom: custom::Gazetteer::default(), model: Arc::clone(Model::shared_embedded()) }
+    }
 }
 
 impl EntityTagger {
-    /// Creates a tagger that also finds `entities`, with the semantics of [`custom`].
-    pub fn with_custom_entities(entities: Vec<CustomEntity>) -> Result<EntityTagger, CustomEntityError> {
-        Ok(EntityTagger { custom: custom::Gazetteer::new(entities)? })
+    /// Creates a tagger with `model` in place of the embedded one, and no custom entities.
+    pub fn with_model(model: Model) -> EntityTagger {
+        EntityTagger { custom: custom::Gazetteer::default(), model: Arc::new(model) }
+    }
+
+    /// Replaces the custom entities the tagger finds, with the semantics of [`custom`]. Fails,
+    /// changing nothing, when a name or alias is too long.
+    pub fn set_custom_entities(&mut self, entities: Vec<CustomEntity>) -> Result<(), CustomEntityError> {
+        self.custom = custom::Gazetteer::new(entities)?;
+        Ok(())
     }
 
     /// Tags the entities of `document`: sorted, no two overlapping.
     pub fn tag(&self, document: &Document) -> Vec<Entity> {
         let custom = self.custom.find(document);
         let rules = rules::tag(document);
-        let model = refine::apply(document, model::Model::embedded().tag(document));
+        let model = refine::apply(document, self.model.tag(document));
         merge::merge(document, custom, rules, model)
     }
 
@@ -82,12 +99,10 @@ mod tests {
 
     #[test]
     fn tagger_output_is_sorted_and_groups_use_custom_names() {
-        let tagger = EntityTagger::with_custom_entities(vec![CustomEntity {
-            name: "OpenAI".into(),
-            label: Label::Org,
-            aliases: vec!["Open AI".into()],
-        }])
-        .unwrap();
+        let mut tagger = EntityTagger::default();
+        let openai =
+            CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()] };
+        tagger.set_custom_entities(vec![openai]).unwrap();
         let text = "In 2019, Open AI's chief met OpenAI staff. OpenAI’s plan cost $1 billion.";
         let entities = tagger.tag(&Document::new(text));
         assert!(entities.windows(2).all(|p| p[0].span.end <= p[1].span.start));

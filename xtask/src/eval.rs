@@ -96,14 +96,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
-    let owned;
     let model = match &model_path {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            owned = Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            &owned
+            Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?
         }
-        None => Model::embedded(),
+        None => Model::embedded().clone(),
     };
     println!(
         "model: {} ({} features, {} gazetteer entries)",
@@ -116,15 +114,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
          run `cargo xtask train --train-only --out FILE` and `cargo xtask eval --model FILE`"
     );
     if show_errors {
-        errors(model, &conll::read(&data.join("conll2003/dev.txt"))?);
+        errors(&model, &conll::read(&data.join("conll2003/dev.txt"))?);
         return Ok(());
     }
-    let analyzer = Analyzer::new();
+    let analyzer = Analyzer::with_model(model.clone());
     for (name, file) in [("dev", "dev.txt"), ("test", "test.txt")] {
         let documents = conll::read(&data.join("conll2003").join(file))?;
         let tokens: usize = documents.iter().map(|d| tokenize(&d.text).len()).sum();
         let started = Instant::now();
-        let model_counts = score_model(model, &documents);
+        let model_counts = score_model(&model, &documents);
         let model_seconds = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let mut pipeline = Counts::default();
@@ -133,7 +131,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         let pipeline_seconds = started.elapsed().as_secs_f64();
         pipeline.print(&format!(
-            "CoNLL-2003 {name} ({} documents, {tokens} tokens), full pipeline (Analyzer::analyze, embedded model):",
+            "CoNLL-2003 {name} ({} documents, {tokens} tokens), full pipeline (Analyzer::analyze):",
             documents.len()
         ));
         model_counts.print(&format!("CoNLL-2003 {name}, entity model alone (tokenize, split, Model::tag):"));

@@ -1,0 +1,342 @@
+//! The model file (`model/ner.bin`, written by `cargo xtask train`), all integers little-endian:
+//! - magic `AANERMDL`, format version (u32), [feature version](super::features::VERSION) (u32),
+//!   tag count (u32), weight scale (f32);
+//! - transition weights, tag count squared i16, row = previous tag;
+//! - feature count (u32), then the sorted feature keys as varint deltas, then for each feature a
+//!   varint bit set of its non-zero tags followed by one i8 weight per set bit;
+//! - gazetteer entry count (u32), sorted keys as varint deltas, then each entry's kinds as a varint;
+//! - FNV-1a 32-bit checksum of everything before it.
+
+use std::fmt;
+
+use super::{slot_of, Model, Slot, MIN_FEATURE_WEIGHT};
+use crate::entity::decode::NUM_TAGS;
+use crate::entity::features::{self, Gazetteer, KeyFilter};
+
+const MAGIC: &[u8; 8] = b"AANERMDL";
+/// Version of the file format.
+const FORMAT_VERSION: u32 = 1;
+
+/// Why a model file cannot be used.
+///
+/// Opaque: [`Display`](fmt::Display) says what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelError {
+    kind: ErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ErrorKind {
+    /// The data does not start with the model magic: not a model file.
+    NotAModel,
+    /// The file was written in another format version.
+    FormatVersion {
+        /// The version in the file.
+        found: u32,
+        /// The version this library reads.
+        expected: u32,
+    },
+    /// The file was trained with other feature definitions: it is stale and must be retrained.
+    FeatureVersion {
+        /// The version in the file.
+        found: u32,
+        /// The version this library computes.
+        expected: u32,
+    },
+    /// The file ends too early.
+    Truncated,
+    /// The file's contents do not match its checksum or are inconsistent.
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::NotAModel => write!(f, "not an entity model file (bad magic)"),
+            ErrorKind::FormatVersion { found, expected } => {
+                write!(f, "entity model format version {found}, this library reads version {expected}")
+            }
+            ErrorKind::FeatureVersion { found, expected } => write!(
+                f,
+                "entity model trained with feature version {found}, this library computes version {expected}: \
+                 retrain it with `cargo xtask train`"
+            ),
+            ErrorKind::Truncated => write!(f, "entity model file is truncated"),
+            ErrorKind::Corrupt(what) => write!(f, "entity model file is corrupt: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+impl From<ErrorKind> for ModelError {
+    fn from(kind: ErrorKind) -> ModelError {
+        ModelError { kind }
+    }
+}
+
+impl Model {
+    /// Parses a model file, checking its magic, versions and checksum.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(ErrorKind::NotAModel.into());
+        }
+        let mut reader = Reader { bytes, at: MAGIC.len() };
+        let found = reader.u32()?;
+        if found != FORMAT_VERSION {
+            return Err(ErrorKind::FormatVersion { found, expected: FORMAT_VERSION }.into());
+        }
+        let found = reader.u32()?;
+        if found != features::VERSION {
+            return Err(ErrorKind::FeatureVersion { found, expected: features::VERSION }.into());
+        }
+        let body_end = bytes.len().checked_sub(4).ok_or(ErrorKind::Truncated)?;
+        if reader.at > body_end {
+            return Err(ErrorKind::Truncated.into());
+        }
+        let stored = u32::from_le_bytes([
+            bytes[body_end],
+            bytes[body_end + 1],
+            bytes[body_end + 2],
+            bytes[body_end + 3],
+        ]);
+        if fnv1a(&bytes[..body_end]) != stored {
+            return Err(ErrorKind::Corrupt("checksum mismatch (truncated or damaged)").into());
+        }
+        let reader = &mut Reader { bytes: &bytes[..body_end], at: reader.at };
+        if reader.u32()? as usize != NUM_TAGS {
+            return Err(ErrorKind::Corrupt("wrong number of tags").into());
+        }
+        let scale = f32::from_bits(reader.u32()?);
+        if !scale.is_finite() || scale <= 0.0 {
+            return Err(ErrorKind::Corrupt("bad weight scale").into());
+        }
+        let mut transitions = [[0.0; NUM_TAGS]; NUM_TAGS];
+        for row in &mut transitions {
+            for weight in row.iter_mut() {
+                *weight = f32::from(reader.i16()?) * scale;
+            }
+        }
+        let count = reader.u32()? as usize;
+        let keys = reader.sorted_keys(count)?;
+        let mut weights =
+            vec![0i8; count.checked_mul(NUM_TAGS).ok_or(ErrorKind::Corrupt("too many features"))?];
+        for row in weights.chunks_exact_mut(NUM_TAGS) {
+            let mask = reader.varint()?;
+            if mask >> NUM_TAGS != 0 {
+                return Err(ErrorKind::Corrupt("bad tag set").into());
+            }
+            for (t, weight) in row.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    *weight = reader.byte()? as i8;
+                }
+            }
+        }
+        let gazetteer = reader.gazetteer()?;
+        if reader.at != reader.bytes.len() {
+            return Err(ErrorKind::Corrupt("trailing data").into());
+        }
+        // At most three quarters full, so that probes stay short.
+        let capacity = (keys.len() * 4 / 3 + 1).next_power_of_two().max(2);
+        let mut slots = vec![Slot { key: 0, weights: [0; NUM_TAGS] }; capacity];
+        for (&key, row) in keys.iter().zip(weights.chunks_exact(NUM_TAGS)) {
+            let mut slot = slot_of(key, capacity);
+            while slots[slot].key != 0 {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slots[slot] = Slot { key, weights: row.try_into().map_err(|_| ErrorKind::Corrupt("bad row"))? };
+        }
+        let present = KeyFilter::new(20, keys.iter().map(|&key| KeyFilter::of_u32(key)));
+        Ok(Model { scale, transitions, slots, present, features: keys.len(), gazetteer })
+    }
+
+    /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
+    /// that round to zero and features whose weights all round to less than
+    /// [`MIN_FEATURE_WEIGHT`].
+    #[doc(hidden)]
+    pub fn to_bytes(
+        weights: &[(u32, [f32; NUM_TAGS])],
+        transitions: &[[f32; NUM_TAGS]; NUM_TAGS],
+        gazetteer: &Gazetteer,
+    ) -> Vec<u8> {
+        // The largest weight maps to 127: clipping the few large weights costs more accuracy than
+        // rounding the many small ones to zero (which prunes them).
+        let largest = weights.iter().flat_map(|(_, row)| row.iter().map(|w| w.abs())).fold(0.0, f32::max);
+        let scale = if largest > 0.0 && largest.is_finite() { largest / 127.0 } else { 1.0 };
+        let quantize = |w: f32| (w / scale).round().clamp(-127.0, 127.0) as i8;
+        let mut rows: Vec<(u32, [i8; NUM_TAGS])> = weights
+            .iter()
+            .map(|(key, row)| (*key, row.map(quantize)))
+            .filter(|(key, row)| *key != 0 && row.iter().any(|&w| w.unsigned_abs() >= MIN_FEATURE_WEIGHT))
+            .collect();
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+        let mut out = MAGIC.to_vec();
+        for value in [FORMAT_VERSION, features::VERSION, NUM_TAGS as u32, scale.to_bits()] {
+            out.extend(value.to_le_bytes());
+        }
+        for row in transitions {
+            for &w in row {
+                out.extend(((w / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes());
+            }
+        }
+        out.extend((rows.len() as u32).to_le_bytes());
+        write_sorted_keys(&mut out, rows.iter().map(|r| r.0));
+        for (_, row) in &rows {
+            let mask = row.iter().enumerate().filter(|(_, &w)| w != 0).fold(0, |m, (t, _)| m | 1 << t);
+            write_varint(&mut out, mask);
+            out.extend(row.iter().filter(|&&w| w != 0).map(|&w| w as u8));
+        }
+        let entries = gazetteer.entries();
+        out.extend((entries.len() as u32).to_le_bytes());
+        write_sorted_keys(&mut out, entries.iter().map(|e| e.0));
+        for &(_, kinds) in &entries {
+            write_varint(&mut out, u64::from(kinds));
+        }
+        let checksum = fnv1a(&out);
+        out.extend(checksum.to_le_bytes());
+        out
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811C_9DC5, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn write_sorted_keys(out: &mut Vec<u8>, keys: impl Iterator<Item = u32>) {
+    let mut previous = 0;
+    for key in keys {
+        write_varint(out, u64::from(key - previous));
+        previous = key;
+    }
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Result<u8, ModelError> {
+        let byte = *self.bytes.get(self.at).ok_or(ErrorKind::Truncated)?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let mut value = [0; 4];
+        for b in &mut value {
+            *b = self.byte()?;
+        }
+        Ok(u32::from_le_bytes(value))
+    }
+
+    fn i16(&mut self) -> Result<i16, ModelError> {
+        Ok(i16::from_le_bytes([self.byte()?, self.byte()?]))
+    }
+
+    fn varint(&mut self) -> Result<u64, ModelError> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(ErrorKind::Corrupt("overlong varint").into())
+    }
+
+    /// The gazetteer: count, keys, kinds.
+    fn gazetteer(&mut self) -> Result<Gazetteer, ModelError> {
+        let count = self.u32()? as usize;
+        let keys = self.sorted_keys(count)?;
+        let mut entries = Vec::with_capacity(keys.len());
+        for key in keys {
+            let kinds =
+                u16::try_from(self.varint()?).map_err(|_| ErrorKind::Corrupt("bad gazetteer kinds"))?;
+            entries.push((key, kinds));
+        }
+        Ok(Gazetteer::new(entries))
+    }
+
+    /// `count` strictly increasing non-zero keys written as deltas.
+    fn sorted_keys(&mut self, count: usize) -> Result<Vec<u32>, ModelError> {
+        if count > self.bytes.len() - self.at {
+            return Err(ErrorKind::Truncated.into());
+        }
+        let mut keys = Vec::with_capacity(count);
+        let mut key = 0u32;
+        for _ in 0..count {
+            let delta = u32::try_from(self.varint()?).map_err(|_| ErrorKind::Corrupt("bad key"))?;
+            key = key.checked_add(delta).filter(|_| delta > 0).ok_or(ErrorKind::Corrupt("unsorted keys"))?;
+            keys.push(key);
+        }
+        Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_or_stale_models_are_rejected_with_an_error() {
+        let bytes = include_bytes!("../../../model/ner.bin");
+        assert!(Model::from_bytes(bytes).is_ok());
+        assert_eq!(
+            Model::from_bytes(&bytes[..bytes.len() / 2]).unwrap_err().kind,
+            ErrorKind::Corrupt("checksum mismatch (truncated or damaged)")
+        );
+        assert_eq!(Model::from_bytes(&bytes[..10]).unwrap_err().kind, ErrorKind::Truncated);
+        assert_eq!(Model::from_bytes(b"GIF89a....").unwrap_err().kind, ErrorKind::NotAModel);
+        let mut stale = bytes.to_vec();
+        stale[12..16].copy_from_slice(&(features::VERSION + 1).to_le_bytes());
+        assert_eq!(
+            Model::from_bytes(&stale).unwrap_err().kind,
+            ErrorKind::FeatureVersion { found: features::VERSION + 1, expected: features::VERSION }
+        );
+        let mut newer = bytes.to_vec();
+        newer[8..12].copy_from_slice(&2u32.to_le_bytes());
+        assert!(matches!(
+            Model::from_bytes(&newer).map_err(|e| e.kind),
+            Err(ErrorKind::FormatVersion { found: 2, .. })
+        ));
+        let mut flipped = bytes.to_vec();
+        flipped[bytes.len() / 2] ^= 0x10;
+        assert!(matches!(Model::from_bytes(&flipped).map_err(|e| e.kind), Err(ErrorKind::Corrupt(_))));
+    }
+
+    #[test]
+    fn serialization_round_trips_quantized_weights() {
+        let mut transitions = [[0.0; NUM_TAGS]; NUM_TAGS];
+        transitions[0][1] = -2.0;
+        let weights = vec![
+            (7, [1.0; NUM_TAGS]),
+            (3, [0.0; NUM_TAGS]),
+            (5, {
+                let mut row = [0.0; NUM_TAGS];
+                row[4] = -0.5;
+                row
+            }),
+            // Its largest weight rounds to 2 of 127: left out of the file.
+            (6, [0.015; NUM_TAGS]),
+        ];
+        let gazetteer = Gazetteer::new(vec![(9, 2), (4, 1)]);
+        let model = Model::from_bytes(&Model::to_bytes(&weights, &transitions, &gazetteer)).unwrap();
+        assert_eq!(model.feature_count(), 2);
+        assert_eq!(model.scores(&[6]), [0.0; NUM_TAGS]);
+        assert_eq!(model.gazetteer, gazetteer);
+        assert_eq!(model.scores(&[7])[0], 1.0);
+        assert!((model.scores(&[5, 3])[4] + 0.5).abs() < 0.01);
+        assert!((model.transitions[0][1] + 2.0).abs() < 0.02);
+    }
+}
