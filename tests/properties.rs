@@ -1,44 +1,16 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Property tests: on arbitrary strings the offsets stay valid and the sentence invariants hold
-//! (in order, non-overlapping, trimmed, covering every non-whitespace character), in bytes and
-//! in UTF-16 units.
+//! Property tests: on arbitrary strings the offsets stay valid and the invariants of
+//! tests/invariants hold (sentences in order, non-overlapping, trimmed, covering every
+//! non-whitespace character; entities and groups consistent), in bytes and in UTF-16 units.
 
-use article_analyzer::{token::tokenize, Analyzer};
+mod invariants;
+
+use article_analyzer::Analyzer;
 use proptest::prelude::*;
 
-/// Checks every invariant of an analysis of `text`; panics with the first one broken.
+/// Analyses `text` and checks every invariant of the result; panics with the first one broken.
 fn check_invariants(text: &str) {
-    let analysis = Analyzer::new().analyze(text);
-    let mut covered = 0;
-    for sentence in &analysis.sentences {
-        assert!(sentence.start >= covered && sentence.start < sentence.end, "order: {sentence:?}");
-        assert!(text.is_char_boundary(sentence.start) && text.is_char_boundary(sentence.end));
-        let slice = sentence.slice(text);
-        assert_eq!(slice.trim(), slice, "sentence not trimmed: {slice:?}");
-        assert!(text[covered..sentence.start].trim().is_empty(), "uncovered text before {sentence:?}");
-        covered = sentence.end;
-    }
-    assert!(text[covered..].trim().is_empty(), "uncovered text at the end");
-    let mut previous_end = 0;
-    for entity in &analysis.entities {
-        assert!(entity.span.start >= previous_end && entity.span.start < entity.span.end);
-        assert_eq!(entity.span.slice(text), entity.text);
-        previous_end = entity.span.end;
-    }
-    let utf16: Vec<u16> = text.encode_utf16().collect();
-    let converted = analysis.to_utf16(text);
-    for (bytes, units) in analysis.sentences.iter().zip(&converted.sentences) {
-        assert_eq!(String::from_utf16(&utf16[units.start..units.end]).unwrap(), bytes.slice(text));
-    }
-    for (bytes, units) in analysis.entities.iter().zip(&converted.entities) {
-        assert_eq!(String::from_utf16(&utf16[units.span.start..units.span.end]).unwrap(), bytes.text);
-    }
-    let mut token_end = 0;
-    for token in tokenize(text) {
-        assert!(token.start >= token_end && token.start < token.end, "token order: {token:?}");
-        assert!(text[token_end..token.start].trim().is_empty(), "uncovered text before {token:?}");
-        token_end = token.end;
-    }
+    invariants::assert_invariants(text, &Analyzer::new().analyze(text));
 }
 
 /// Characters that stress offsets and rules: emoji, combining marks, RTL, NUL, lone CR, quotes.

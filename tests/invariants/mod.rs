@@ -1,0 +1,81 @@
+//! The invariants every analysis keeps, whatever the text and the custom entities: checked by the
+//! property tests (tests/properties.rs) and by the fuzz targets (fuzz/), which include this file by
+//! path so that both assert the same thing.
+
+use article_analyzer::{token::tokenize, Analysis};
+
+/// Checks every invariant of `analysis`, the analysis of `text`; panics with the first one broken.
+///
+/// Sentences: in order, non-overlapping, on character boundaries, trimmed, covering every
+/// non-whitespace character. Tokens: the same order and coverage. Entities: in order,
+/// non-overlapping, within the text on character boundaries, their `text` the slice they span.
+/// Groups: in order of first mention, counting every mention once. UTF-16: the converted offsets
+/// span the same text.
+pub fn assert_invariants(text: &str, analysis: &Analysis) {
+    let mut covered = 0;
+    for sentence in &analysis.sentences {
+        assert!(sentence.start >= covered && sentence.start < sentence.end, "order: {sentence:?}");
+        assert!(text.is_char_boundary(sentence.start) && text.is_char_boundary(sentence.end));
+        let slice = sentence.slice(text);
+        assert_eq!(slice.trim(), slice, "sentence not trimmed: {slice:?}");
+        assert!(text[covered..sentence.start].trim().is_empty(), "uncovered text before {sentence:?}");
+        covered = sentence.end;
+    }
+    assert!(text[covered..].trim().is_empty(), "uncovered text at the end");
+    let mut token_end = 0;
+    for token in tokenize(text) {
+        assert!(token.start >= token_end && token.start < token.end, "token order: {token:?}");
+        assert!(text[token_end..token.start].trim().is_empty(), "uncovered text before {token:?}");
+        token_end = token.end;
+    }
+    let mut previous_end = 0;
+    for entity in &analysis.entities {
+        let span = entity.span;
+        assert!(span.start >= previous_end && span.start < span.end, "entity order: {entity:?}");
+        assert!(span.end <= text.len(), "entity past the end: {entity:?}");
+        assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{entity:?}");
+        assert_eq!(span.slice(text), entity.text);
+        previous_end = span.end;
+    }
+    assert_groups(analysis);
+    assert_utf16_consistent(text, analysis);
+}
+
+/// Groups come in order of first mention, each `first` the start of a mention with the group's
+/// label, and their counts add up to the number of mentions. Entities must be in order.
+fn assert_groups(analysis: &Analysis) {
+    let mut previous_first = None;
+    for group in &analysis.groups {
+        assert!(previous_first < Some(group.first), "groups out of order at {group:?}");
+        let mention = mention_at(analysis, group.first);
+        assert_eq!(analysis.entities[mention].label, group.label, "{group:?}");
+        previous_first = Some(group.first);
+    }
+    let counted: usize = analysis.groups.iter().map(|g| g.count).sum();
+    assert_eq!(counted, analysis.entities.len(), "group counts against mentions");
+}
+
+/// [`Analysis::to_utf16`] keeps every item, and each converted span holds the same text.
+fn assert_utf16_consistent(text: &str, analysis: &Analysis) {
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let converted = analysis.to_utf16(text);
+    assert_eq!(converted.sentences.len(), analysis.sentences.len());
+    assert_eq!(converted.entities.len(), analysis.entities.len());
+    assert_eq!(converted.groups.len(), analysis.groups.len());
+    for (bytes, units) in analysis.sentences.iter().zip(&converted.sentences) {
+        assert_eq!(String::from_utf16(&utf16[units.start..units.end]).unwrap(), bytes.slice(text));
+    }
+    for (bytes, units) in analysis.entities.iter().zip(&converted.entities) {
+        assert_eq!(String::from_utf16(&utf16[units.span.start..units.span.end]).unwrap(), bytes.text);
+    }
+    for (bytes, units) in analysis.groups.iter().zip(&converted.groups) {
+        let mention = mention_at(analysis, bytes.first);
+        assert_eq!(units.first, converted.entities[mention].span.start, "group {bytes:?}");
+    }
+}
+
+/// The index of the mention that starts at byte `start`; panics when none does.
+fn mention_at(analysis: &Analysis, start: usize) -> usize {
+    let found = analysis.entities.binary_search_by_key(&start, |e| e.span.start);
+    found.unwrap_or_else(|_| panic!("no mention starts at {start}"))
+}
