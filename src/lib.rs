@@ -130,8 +130,8 @@ impl Analyzer {
     /// Analyses `text`, with offsets in bytes of `text`.
     pub fn analyze(&self, text: &str) -> Analysis {
         let document = Document::new(text);
-        let entities = self.entities.tag(&document);
-        let groups = self.entities.group(&entities);
+        let mut entities = self.entities.tag(&document);
+        let groups = self.entities.group(&mut entities);
         Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
     }
 }

@@ -388,17 +388,17 @@ struct JsEntity {
 impl JsAnalysis {
     fn into_core(self) -> Analysis {
         let sentences: Vec<Span> = self.sentences.iter().map(|s| Span::new(s.start, s.end)).collect();
-        let entities: Vec<Entity> = self
+        let mut entities: Vec<Entity> = self
             .entities
             .into_iter()
-            .map(|e| Entity { span: Span::new(e.start, e.end), label: e.label, text: e.text })
+            .map(|e| Entity { span: Span::new(e.start, e.end), label: e.label, text: e.text, group: 0 })
             .collect();
         let groups = match self.groups {
             Some(groups) => groups
                 .into_iter()
                 .map(|g| EntityGroup { label: g.label, text: g.text, count: g.count, first: g.first })
                 .collect(),
-            None => entity::group(&entities),
+            None => entity::group(&mut entities),
         };
         Analysis { sentences, entities, groups }
     }
@@ -495,7 +495,7 @@ fn group_of(analysis: &Analysis) -> Vec<Option<usize>> {
     let mut opened = 0;
     let mut assign = |mention: &Entity| {
         // The core's grouping of a lone mention gives its canonical text.
-        let own = entity::group(std::slice::from_ref(mention)).pop().map(|g| g.text).unwrap_or_default();
+        let own = entity::group(&mut [mention.clone()]).pop().map(|g| g.text).unwrap_or_default();
         let key = (own, mention.label);
         let found = match groups.get(opened) {
             Some(g) if g.first == mention.span.start && g.label == mention.label => {

@@ -80,6 +80,10 @@ fn entities_file_tags_and_groups_in_both_modes() {
             assert!(found.contains(&(expected.0.into(), expected.1.into())), "{expected:?} not in {found:?}");
         }
         let groups = analysis["groups"].as_array().unwrap();
+        for entity in analysis["entities"].as_array().unwrap() {
+            let group = &groups[entity["group"].as_u64().expect("a group index") as usize];
+            assert_eq!(group["label"], entity["label"], "{entity} is in {group}");
+        }
         let openai =
             groups.iter().find(|g| g["text"] == "OpenAI" && g["label"] == "ORG").expect("OpenAI group");
         assert_eq!(openai["count"], 2);

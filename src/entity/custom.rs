@@ -195,7 +195,7 @@ impl Gazetteer {
                 Some((end, entity)) => {
                     let span = document.span_of(i..end);
                     let label = self.entities[entity].label;
-                    found.push(Entity { span, label, text: span.slice(text).to_string() });
+                    found.push(Entity::new(text, span, label));
                     i = end;
                 }
                 None => i += 1,

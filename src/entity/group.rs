@@ -8,40 +8,52 @@ use std::collections::HashMap;
 use super::features::WordHashes;
 use super::{Entity, EntityGroup, Label};
 
-/// Groups mentions into distinct entities, in order of first mention: mentions with the same label
-/// and [canonical text](canonical_text) are one entity ("OpenAI" and "OpenAI's", "Microsoft's" and
-/// "Microsoft’s").
+/// Groups mentions into distinct entities, in order of first mention, and sets each mention's
+/// [`group`](Entity::group): mentions with the same label and [canonical text](canonical_text) are
+/// one entity ("OpenAI" and "OpenAI's", "Microsoft's" and "Microsoft’s").
 ///
 /// ```
 /// use article_analyzer::{entity, Entity, Label, Span};
 ///
-/// let mention = |start, text: &str| Entity { span: Span::new(start, start + text.len()), label: Label::Org, text: text.into() };
-/// let groups = entity::group(&[mention(0, "Microsoft’s"), mention(20, "OpenAI"), mention(40, "Microsoft")]);
+/// let text = "Microsoft’s deal with OpenAI made Microsoft rich.";
+/// let mention = |name: &str| Entity::new(text, Span::new(text.rfind(name).unwrap(), text.rfind(name).unwrap() + name.len()), Label::Org);
+/// let mut mentions = [mention("Microsoft’s"), mention("OpenAI"), mention("Microsoft")];
+/// let groups = entity::group(&mut mentions);
 /// assert_eq!((groups[0].text.as_str(), groups[0].count, groups[0].first), ("Microsoft", 2, 0));
-/// assert_eq!((groups[1].text.as_str(), groups[1].count, groups[1].first), ("OpenAI", 1, 20));
+/// assert_eq!((groups[1].text.as_str(), groups[1].count, groups[1].first), ("OpenAI", 1, 24));
+/// assert_eq!(mentions.map(|m| m.group), [0, 1, 0]);
 /// ```
-pub fn group(entities: &[Entity]) -> Vec<EntityGroup> {
+pub fn group(entities: &mut [Entity]) -> Vec<EntityGroup> {
     group_by(entities, |entity| canonical_text(&entity.text))
 }
 
 /// Groups mentions by label and the text `canonical` gives each, in a map hashed by
-/// [`WordHashes`]: std's SipHash costs more than the look-up of a short name.
-pub(super) fn group_by<'a>(
-    entities: &'a [Entity],
-    canonical: impl Fn(&'a Entity) -> Cow<'a, str>,
+/// [`WordHashes`] (std's SipHash costs more than the look-up of a short name), and sets each
+/// mention's group.
+pub(super) fn group_by(
+    entities: &mut [Entity],
+    canonical: impl for<'a> Fn(&'a Entity) -> Cow<'a, str>,
 ) -> Vec<EntityGroup> {
     let mut groups: Vec<EntityGroup> = Vec::new();
     let mut index: HashMap<(Cow<str>, Label), usize, WordHashes> = HashMap::default();
-    for entity in entities {
+    let mut group_of = Vec::with_capacity(entities.len());
+    for entity in entities.iter() {
         let text = canonical(entity);
-        match index.entry((text, entity.label)) {
-            Entry::Occupied(slot) => groups[*slot.get()].count += 1,
+        let group = match index.entry((text, entity.label)) {
+            Entry::Occupied(slot) => *slot.get(),
             Entry::Vacant(slot) => {
                 let text = slot.key().0.to_string();
                 slot.insert(groups.len());
-                groups.push(EntityGroup { text, label: entity.label, count: 1, first: entity.span.start });
+                groups.push(EntityGroup { text, label: entity.label, count: 0, first: entity.span.start });
+                groups.len() - 1
             }
-        }
+        };
+        groups[group].count += 1;
+        group_of.push(group);
+    }
+    drop(index);
+    for (entity, group) in entities.iter_mut().zip(group_of) {
+        entity.group = group;
     }
     groups
 }
@@ -89,7 +101,7 @@ mod tests {
     /// The mention of the first occurrence of `needle` in `text`.
     fn at(text: &str, needle: &str, label: Label) -> Entity {
         let start = text.find(needle).expect("needle in text");
-        Entity { span: Span::new(start, start + needle.len()), label, text: needle.to_string() }
+        Entity::new(text, Span::new(start, start + needle.len()), label)
     }
 
     #[test]
@@ -109,9 +121,9 @@ mod tests {
     #[test]
     fn grouping_merges_possessives_and_apostrophes() {
         let text = "OpenAI OpenAI's Microsoft's Microsoft’s Reuters' Reuters Microsoft\n365";
-        let entities = vec![
+        let mut entities = vec![
             at(text, "OpenAI", Label::Org),
-            Entity { span: Span::new(7, 15), label: Label::Org, text: "OpenAI's".into() },
+            Entity::new(text, Span::new(7, 15), Label::Org),
             at(text, "Microsoft's", Label::Org),
             at(text, "Microsoft’s", Label::Org),
             at(text, "Reuters'", Label::Org),
@@ -120,7 +132,7 @@ mod tests {
             at(text, "OpenAI", Label::Person),
         ];
         let groups: Vec<(String, Label, usize, usize)> =
-            group(&entities).into_iter().map(|g| (g.text, g.label, g.count, g.first)).collect();
+            group(&mut entities).into_iter().map(|g| (g.text, g.label, g.count, g.first)).collect();
         assert_eq!(
             groups,
             [

@@ -59,7 +59,7 @@ impl Label {
     }
 }
 
-/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text"}`.
+/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text", "group"}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entity {
     /// Where the mention is.
@@ -68,18 +68,29 @@ pub struct Entity {
     pub label: Label,
     /// The mention's text.
     pub text: String,
+    /// The index of the distinct entity it names in [`Analysis::groups`](crate::Analysis::groups),
+    /// set when mentions are [grouped](super::group); 0 before.
+    pub group: usize,
 }
 
-/// A struct of four fields, not `#[serde(flatten)]`, which would make it a map: serde-wasm-bindgen
+impl Entity {
+    /// The mention of `span` in `text` with `label`, not yet grouped.
+    pub fn new(text: &str, span: Span, label: Label) -> Entity {
+        Entity { span, label, text: span.slice(text).to_string(), group: 0 }
+    }
+}
+
+/// A struct of five fields, not `#[serde(flatten)]`, which would make it a map: serde-wasm-bindgen
 /// then sends every key of every mention to JavaScript as a new string.
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut entity = serializer.serialize_struct("Entity", 4)?;
+        let mut entity = serializer.serialize_struct("Entity", 5)?;
         entity.serialize_field("start", &self.span.start)?;
         entity.serialize_field("end", &self.span.end)?;
         entity.serialize_field("label", &self.label)?;
         entity.serialize_field("text", &self.text)?;
+        entity.serialize_field("group", &self.group)?;
         entity.end()
     }
 }
@@ -103,8 +114,8 @@ mod tests {
 
     #[test]
     fn a_mention_serializes_as_one_flat_object() {
-        let acme = Entity { span: Span::new(4, 8), label: Label::Org, text: "Acme".to_string() };
+        let acme = Entity { group: 3, ..Entity::new("The Acme deal", Span::new(4, 8), Label::Org) };
         let json = serde_json::to_string(&acme).expect("serializes");
-        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme"}"#);
+        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme","group":3}"#);
     }
 }

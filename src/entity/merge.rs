@@ -69,11 +69,7 @@ pub(super) fn merge(
         if let Some(run) = best {
             let span = document.span_of(run.clone());
             let range = document.token_range(span, run.start);
-            keep(
-                Entity { span, label: mention.label, text: span.slice(text).to_string() },
-                range,
-                &mut taken,
-            );
+            keep(Entity::new(text, span, mention.label), range, &mut taken);
         }
     }
     merged.sort_by_key(|e| (e.span.start, e.span.end));
@@ -134,7 +130,7 @@ mod tests {
     /// The mention of the first occurrence of `needle` in `text`.
     fn at(text: &str, needle: &str, label: Label) -> Entity {
         let start = text.find(needle).expect("needle in text");
-        Entity { span: Span::new(start, start + needle.len()), label, text: needle.to_string() }
+        Entity::new(text, Span::new(start, start + needle.len()), label)
     }
 
     /// Merges `custom` matches of `entities`, the rules' mentions and the given model mentions.

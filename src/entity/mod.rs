@@ -75,9 +75,10 @@ impl EntityTagger {
         merge::merge(document, custom, rules, model)
     }
 
-    /// Groups mentions into distinct entities like [`group`], except that mentions spelling a
-    /// custom entity's name or alias (with its label) group under its name.
-    pub fn group(&self, entities: &[Entity]) -> Vec<EntityGroup> {
+    /// Groups mentions into distinct entities like [`group`] (setting each mention's group),
+    /// except that mentions spelling a custom entity's name or alias (with its label) group under
+    /// its name.
+    pub fn group(&self, entities: &mut [Entity]) -> Vec<EntityGroup> {
         group::group_by(entities, |entity| {
             let text = canonical_text(&entity.text);
             match self.custom.name_of(&text, entity.label) {
@@ -104,16 +105,16 @@ mod tests {
             CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()] };
         tagger.set_custom_entities(vec![openai]).unwrap();
         let text = "In 2019, Open AI's chief met OpenAI staff. OpenAI’s plan cost $1 billion.";
-        let entities = tagger.tag(&Document::new(text));
+        let mut entities = tagger.tag(&Document::new(text));
         assert!(entities.windows(2).all(|p| p[0].span.end <= p[1].span.start));
-        let groups = tagger.group(&entities);
+        let groups = tagger.group(&mut entities);
         let openai = groups.iter().find(|g| g.label == Label::Org).expect("an ORG group");
         assert_eq!(
             (openai.text.as_str(), openai.count, openai.first),
             ("OpenAI", 3, text.find("Open AI").unwrap())
         );
         // Without the custom entity, the alias is its own group.
-        let plain = group(&entities);
+        let plain = group(&mut entities);
         assert_eq!(plain.iter().filter(|g| g.label == Label::Org).count(), 2);
     }
 }

@@ -140,7 +140,7 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
                 Some(kept) => kept.text,
                 None => span.slice(text).to_string(),
             };
-            (Entity { span, label: m.label, text }, m.tokens)
+            (Entity { span, label: m.label, text, group: 0 }, m.tokens)
         })
         .collect()
 }
@@ -569,7 +569,7 @@ mod tests {
             .map(|&(needle, label)| {
                 let start = from + text[from..].find(needle).expect("mention in text");
                 from = start + needle.len();
-                Entity { span: Span::new(start, from), label, text: needle.to_string() }
+                Entity::new(text, Span::new(start, from), label)
             })
             .collect();
         let result = apply(&document, model);

@@ -78,7 +78,7 @@ pub fn tag(document: &Document) -> Vec<Entity> {
             match rules.match_at(i) {
                 Some((end, label)) => {
                     let span = Span::new(tokens[i].start, tokens[end - 1].end);
-                    entities.push(Entity { span, label, text: span.slice(text).to_string() });
+                    entities.push(Entity::new(text, span, label));
                     i = end;
                 }
                 None => i += 1,

@@ -171,7 +171,7 @@ impl Model {
                     tokens[sentence.tokens.start + first].start,
                     tokens[sentence.tokens.start + end - 1].end,
                 );
-                entities.push(Entity { span, label: TYPES[kind], text: span.slice(text).to_string() });
+                entities.push(Entity::new(text, span, TYPES[kind]));
             }
         }
         entities
