@@ -4,6 +4,7 @@ mod bench;
 mod conll;
 mod eval;
 mod example_eval;
+mod fuzz;
 mod sentence_eval;
 mod serve;
 mod train;
@@ -15,8 +16,12 @@ const USAGE: &str = "\
 Usage: cargo xtask <task>
 
 Tasks:
-  test     run every test: formatting, clippy, unit, golden and property tests, then the browser
-           tests (wasm-bindgen-test in headless Chromium, the page end to end with playwright-core)
+  test     run every test: formatting, clippy, unit, golden and property tests, a short run of each
+           fuzz target, then the browser tests (wasm-bindgen-test in headless Chromium, the page end
+           to end with playwright-core)
+  fuzz [TARGET] [--seconds N]
+           a short run of each fuzz target of fuzz/ (or of the one named), or N seconds of each;
+           see fuzz/README.md
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
             example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))
         }
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -131,11 +137,13 @@ fn find_repo_root(dir: &std::path::Path) -> Option<std::path::PathBuf> {
         .map(std::path::Path::to_path_buf)
 }
 
-/// Every test: formatting and lints first (cheap), then the native test suite, then the browser tests.
+/// Every test: formatting and lints first (cheap), then the native test suite and a short run of
+/// each fuzz target, then the browser tests.
 fn test() -> Result<(), String> {
     run("cargo", &["fmt", "--all", "--check"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     run("cargo", &["test", "--workspace"])?;
+    fuzz::run(&[])?;
     web::test()
 }
 
