@@ -23,6 +23,7 @@ mod abbreviation;
 mod calendar;
 pub mod document;
 pub mod entity;
+pub mod jsonl;
 pub mod sentence;
 pub mod span;
 pub mod token;

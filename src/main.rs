@@ -1,11 +1,9 @@
 //! The `article-analyzer` command: analyses UTF-8 text and writes JSON with UTF-16 offsets.
 
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::process::ExitCode;
 
-use article_analyzer::{Analysis, Analyzer, CustomEntity};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use article_analyzer::{jsonl, Analyzer, CustomEntity};
 
 const USAGE: &str = "\
 Usage: article-analyzer [--entities FILE.json] [FILE]   analyse FILE (or stdin when FILE is absent or -),
@@ -119,47 +117,7 @@ fn analyze_document(analyzer: &Analyzer, text: &str) -> Result<(), String> {
     writeln!(out).and_then(|()| out.flush()).map_err(|e| format!("cannot write output: {e}"))
 }
 
-/// One input line of `--jsonl`.
-#[derive(Deserialize)]
-struct Document<'a> {
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    text: String,
-}
-
-/// One output line of `--jsonl`.
-#[derive(Serialize)]
-struct Output<'a> {
-    id: Option<&'a RawValue>,
-    #[serde(flatten)]
-    analysis: &'a Analysis,
-}
-
 fn analyze_lines(analyzer: &Analyzer) -> Result<(), String> {
-    let mut input = io::stdin().lock();
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut line = Vec::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        number += 1;
-        if input.read_until(b'\n', &mut line).map_err(|e| format!("cannot read stdin: {e}"))? == 0 {
-            break;
-        }
-        let text = std::str::from_utf8(&line).map_err(|e| {
-            format!("line {number}: not valid UTF-8 (invalid byte at column {})", e.valid_up_to() + 1)
-        })?;
-        let text = if number == 1 { without_bom(text) } else { text };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let document: Document =
-            serde_json::from_str(text).map_err(|e| format!("line {number}: malformed JSON line: {e}"))?;
-        let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
-        let output = Output { id: document.id, analysis: &analysis };
-        serde_json::to_writer(&mut out, &output)
-            .and_then(|()| writeln!(out).and_then(|()| out.flush()).map_err(serde_json::Error::io))
-            .map_err(|e| format!("cannot write output: {e}"))?;
-    }
-    out.flush().map_err(|e| format!("cannot write output: {e}"))
+    let output = BufWriter::new(io::stdout().lock());
+    jsonl::analyze_lines(analyzer, io::stdin().lock(), output).map_err(|e| e.to_string())
 }

@@ -1,0 +1,134 @@
+//! The JSON Lines stream of the CLI's `--jsonl`, for archives: one `{"id": .., "text": ..}` object a
+//! line in, one `{"id": .., "sentences": .., "entities": .., "groups": ..}` line out, in order,
+//! offsets in UTF-16 code units. `id` is echoed byte for byte (any JSON value, or absent); blank
+//! lines are skipped; a UTF-8 byte order mark before the first line is skipped. Memory does not grow
+//! with the number of lines, and each result is flushed before the next line is read.
+
+use std::fmt;
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::{Analysis, Analyzer};
+
+/// Why a stream stopped: a line that is not valid UTF-8 or not a JSON object with a `text`, or a
+/// failure to read or write.
+///
+/// Opaque: [`Display`](fmt::Display) says what went wrong, and where.
+#[derive(Debug)]
+pub struct JsonlError {
+    line: Option<usize>,
+    message: String,
+}
+
+impl JsonlError {
+    /// The number of the input line at fault (from 1), if a line was.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl fmt::Display for JsonlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for JsonlError {}
+
+/// One input line.
+#[derive(Deserialize)]
+struct Document<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+    text: String,
+}
+
+/// One output line.
+#[derive(Serialize)]
+struct Output<'a> {
+    id: Option<&'a RawValue>,
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+}
+
+/// Analyses each line of `input` and writes its result line to `output`, flushing after each.
+/// Stops at the first bad line, having written the results of the lines before it.
+pub fn analyze_lines(
+    analyzer: &Analyzer,
+    mut input: impl BufRead,
+    mut output: impl Write,
+) -> Result<(), JsonlError> {
+    let io =
+        |what: &str, e: std::io::Error| JsonlError { line: None, message: format!("cannot {what}: {e}") };
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        if input.read_until(b'\n', &mut line).map_err(|e| io("read the input", e))? == 0 {
+            break;
+        }
+        let at_line = |message: String| JsonlError { line: Some(number), message };
+        let text = std::str::from_utf8(&line).map_err(|e| {
+            at_line(format!("not valid UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))
+        })?;
+        let text = if number == 1 { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let document: Document =
+            serde_json::from_str(text).map_err(|e| at_line(format!("malformed JSON line: {e}")))?;
+        let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
+        serde_json::to_writer(&mut output, &Output { id: document.id, analysis: &analysis })
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(output))
+            .and_then(|()| output.flush())
+            .map_err(|e| io("write the output", e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(input: &str) -> (String, Result<(), JsonlError>) {
+        let mut output = Vec::new();
+        let outcome = analyze_lines(&Analyzer::new(), input.as_bytes(), &mut output);
+        (String::from_utf8(output).expect("UTF-8 output"), outcome)
+    }
+
+    #[test]
+    fn each_line_gets_its_id_and_analysis_until_a_bad_line() {
+        let (output, outcome) =
+            run("\u{feff}{\"id\": [1, \"a\"], \"text\": \"Paris.\"}\n\n{\"text\": \"\"}\n{\"id\": 3}\n");
+        assert_eq!(
+            output,
+            "{\"id\":[1, \"a\"],\"sentences\":[{\"start\":0,\"end\":6}],\"entities\":[{\"start\":0,\"end\":5,\
+             \"label\":\"LOC\",\"text\":\"Paris\",\"group\":0}],\"groups\":[{\"text\":\"Paris\",\"label\":\"LOC\",\
+             \"count\":1,\"first\":0}]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[]}\n"
+        );
+        let error = outcome.unwrap_err();
+        assert_eq!(error.line(), Some(4));
+        assert!(
+            error.to_string().starts_with("line 4: malformed JSON line: missing field `text`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_names_its_line_and_column() {
+        let mut output = Vec::new();
+        let error = analyze_lines(
+            &Analyzer::new(),
+            &b"{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n"[..],
+            &mut output,
+        )
+        .unwrap_err();
+        assert_eq!(error.to_string(), "line 2: not valid UTF-8 (invalid byte at column 14)");
+        assert_eq!(output.iter().filter(|&&b| b == b'\n').count(), 1);
+    }
+}
