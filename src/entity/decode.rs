@@ -26,6 +26,7 @@ pub enum Position {
 }
 
 /// The tag for `position` in an entity of type index `kind` (into [`TYPES`]).
+#[cfg(any(test, feature = "training"))]
 pub fn tag(kind: usize, position: Position) -> u8 {
     (1 + 4 * kind + position as usize) as u8
 }
@@ -81,7 +82,7 @@ impl Decoder {
     /// written into `tags` (cleared first).
     ///
     /// A step scores only the 97 transitions that BILOU allows, in two groups: every closing tag
-    /// to every opening tag, as a maximum over [`LANES`], and B or I to the I and L of each type.
+    /// to every opening tag, as a maximum over `LANES`, and B or I to the I and L of each type.
     /// The steps keep scores only, which vectorizes (in wasm too, where choosing a back pointer
     /// per lane did not); the predecessor of each tag on the best path is found again while
     /// tracing it back. Ties go to the lowest previous tag.
@@ -195,6 +196,7 @@ pub fn spans(tags: &[u8]) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
 }
 
 /// Writes the tags of entity `start..end` of type index `kind` into `tags`.
+#[cfg(any(test, feature = "training"))]
 pub fn mark(tags: &mut [u8], start: usize, end: usize, kind: usize) {
     if end == start + 1 {
         tags[start] = tag(kind, Position::Unit);

@@ -2,11 +2,11 @@
 //! the front door: it runs the three sources of mentions over a [`Document`] (custom entities,
 //! [rules], the statistical [model] and its refinements), merges them, and groups the result.
 
-#[doc(hidden)]
-pub mod decode;
-#[doc(hidden)]
-pub mod features;
+mod decode;
+mod features;
 pub mod model;
+#[cfg(feature = "training")]
+pub mod training;
 
 pub mod custom;
 mod group;

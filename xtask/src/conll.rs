@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use article_analyzer::entity::decode::{mark, NUM_TAGS, OUTSIDE};
-use article_analyzer::entity::features::{extract, Features, Gazetteer, WordFeatures};
+use article_analyzer::entity::training::{
+    extract, mark, Features, Gazetteer, WordFeatures, NUM_TAGS, OUTSIDE,
+};
 use article_analyzer::sentence::{split_tokens, Sentence};
 use article_analyzer::span::Span;
 use article_analyzer::token::tokenize;

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use article_analyzer::entity::decode::TYPES;
 use article_analyzer::entity::model::Model;
+use article_analyzer::entity::training::TYPES;
 use article_analyzer::token::tokenize;
 use article_analyzer::{Analyzer, Entity};
 

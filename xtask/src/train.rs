@@ -9,11 +9,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use article_analyzer::entity::decode::{Decoder, NUM_TAGS, OUTSIDE};
-use article_analyzer::entity::features::{
-    extract_second_pass, gazetteer_key, Features, Gazetteer, GAZETTEER_MAX_LEN,
-};
 use article_analyzer::entity::model::Model;
+use article_analyzer::entity::training::{
+    extract_second_pass, gazetteer_key, model_to_bytes, Decoder, Features, Gazetteer, GAZETTEER_MAX_LEN,
+    NUM_TAGS, OUTSIDE,
+};
 
 use crate::conll::{self, prepare, Document, Prepared};
 use crate::eval::score_model;
@@ -232,7 +232,7 @@ fn ensemble_bytes(runs: &[(Perceptron, Random)], keys: &[u32], gazetteer: &Gazet
         .collect();
     let transitions =
         std::array::from_fn(|a| std::array::from_fn(|b| averaged.iter().map(|p| p.transitions[a][b]).sum()));
-    Model::to_bytes(&rows, &transitions, gazetteer)
+    model_to_bytes(&rows, &transitions, gazetteer)
 }
 
 /// The keys occurring at least `min_count` times, sorted.

@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::hash::{lower_hash, Hash, WordHashes};
+#[cfg(any(test, feature = "training"))]
+use super::hash::lower_hash;
+use super::hash::{Hash, WordHashes};
 
 /// Longest gazetteer entry, in tokens.
 pub const GAZETTEER_MAX_LEN: usize = 5;
@@ -85,6 +87,7 @@ impl KeyFilter {
 }
 
 /// The gazetteer key of a name given as its tokens.
+#[cfg(any(test, feature = "training"))]
 pub fn gazetteer_key(words: &[&str]) -> u32 {
     let mut key = KeyBuilder::new();
     for word in words {

@@ -19,8 +19,11 @@ use std::collections::{HashMap, HashSet};
 use crate::sentence::Sentence;
 use crate::token::Token;
 use emit::{lower_at_offset, template, Emitter};
+pub use gazetteer::Gazetteer;
 pub(crate) use gazetteer::KeyFilter;
-pub use gazetteer::{gazetteer_key, Gazetteer, GAZETTEER_MAX_LEN};
+// Only the trainer reads these.
+#[cfg(feature = "training")]
+pub use gazetteer::{gazetteer_key, GAZETTEER_MAX_LEN};
 use hash::Hash;
 pub(crate) use hash::WordHashes;
 use word::{mark_sentence, Word, ALL_LOWER, CAPS_SENTENCE, NO_ALNUM, SENTENCE_START};
@@ -56,7 +59,7 @@ struct Parts {
 pub(crate) const NEIGHBOUR_OFFSETS: [isize; 4] = [-1, 1, -2, 2];
 
 /// How [`extract`] writes the features that depend on a single word: a token's
-/// [own](Features::own), and those [its neighbours get from it](Features::as_neighbour).
+/// [own](Features::own), and those its neighbours get from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WordFeatures {
     /// In every token's features: for training, which needs each token's full set.
@@ -286,6 +289,7 @@ const MAX_OCCURRENCES: u8 = 8;
 
 #[cfg(test)]
 mod tests {
+    use super::gazetteer::gazetteer_key;
     use super::*;
     use crate::sentence::split_tokens;
     use crate::token::tokenize;

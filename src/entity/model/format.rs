@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use super::{slot_of, Model, Slot, MIN_FEATURE_WEIGHT};
+#[cfg(any(test, feature = "training"))]
+use super::MIN_FEATURE_WEIGHT;
+use super::{slot_of, Model, Slot};
 use crate::entity::decode::NUM_TAGS;
 use crate::entity::features::{self, Gazetteer, KeyFilter};
 
@@ -152,9 +154,9 @@ impl Model {
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
     /// that round to zero and features whose weights all round to less than
-    /// [`MIN_FEATURE_WEIGHT`].
-    #[doc(hidden)]
-    pub fn to_bytes(
+    /// [`MIN_FEATURE_WEIGHT`]. For the trainer, through [`crate::entity::training`].
+    #[cfg(any(test, feature = "training"))]
+    pub(in crate::entity) fn to_bytes(
         weights: &[(u32, [f32; NUM_TAGS])],
         transitions: &[[f32; NUM_TAGS]; NUM_TAGS],
         gazetteer: &Gazetteer,
@@ -203,6 +205,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811C_9DC5, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
+#[cfg(any(test, feature = "training"))]
 fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);
@@ -211,6 +214,7 @@ fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
+#[cfg(any(test, feature = "training"))]
 fn write_sorted_keys(out: &mut Vec<u8>, keys: impl Iterator<Item = u32>) {
     let mut previous = 0;
     for key in keys {

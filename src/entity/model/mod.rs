@@ -1,5 +1,5 @@
 //! The statistical entity model: PERSON, ORG, LOC and MISC from an averaged perceptron over hashed
-//! features ([`super::features`]), decoded with BILOU-constrained Viterbi.
+//! features of each token and its context, decoded with BILOU-constrained Viterbi.
 //!
 //!
 //! The model ships inside the library (`model/ner.bin`, written by `cargo xtask train`); its file
@@ -209,6 +209,7 @@ impl Model {
 /// of the features have only such weights, and leaving them out keeps the weight table in half the
 /// memory: trained on CoNLL-2003 train, dev F1 is 92.55 and 92.63 for two seeds with every
 /// feature, 92.57 and 92.62 without these.
+#[cfg(any(test, feature = "training"))]
 const MIN_FEATURE_WEIGHT: u8 = 3;
 
 /// The sums of the weights of the features that depend on a single word, by
