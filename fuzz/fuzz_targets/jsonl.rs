@@ -19,9 +19,9 @@ fuzz_target!(|bytes: &[u8]| {
         (1..).zip(lines.iter().copied()).filter(|&(number, line)| !is_blank(number, line)).collect();
     let answered = match outcome {
         Ok(()) => documents.len(),
-        Err(message) => {
-            let failed = line_named(&message);
-            assert!((1..=lines.len()).contains(&failed), "{message} of {} lines", lines.len());
+        Err(error) => {
+            let failed = error.line().unwrap_or_else(|| panic!("reading bytes fails at no line: {error}"));
+            assert!((1..=lines.len()).contains(&failed), "{error} of {} lines", lines.len());
             documents.iter().filter(|&&(number, _)| number < failed).count()
         }
     };
@@ -42,12 +42,6 @@ fn without_bom(number: usize, line: &[u8]) -> &[u8] {
 /// Whether line `number` is UTF-8 and only whitespace (skipped by the stream).
 fn is_blank(number: usize, line: &[u8]) -> bool {
     std::str::from_utf8(without_bom(number, line)).is_ok_and(|text| text.trim().is_empty())
-}
-
-/// The number of the line an error message starts with ("line 3: ...").
-fn line_named(message: &str) -> usize {
-    let number = message.strip_prefix("line ").and_then(|rest| rest.split(':').next());
-    number.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("the error names no line: {message}"))
 }
 
 /// Checks that `result` is the stream's answer to `line`: the line's id (`null` when absent) and

@@ -11,8 +11,7 @@ const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// Each fuzz target (fuzz/fuzz_targets/NAME.rs, seeds in fuzz/corpus/NAME) and the number of
 /// inputs of its smoke run, sized to take about 20 s on a loaded two-core machine.
-// TODO: add ("jsonl", 50_000) once the library has `jsonl::analyze_lines`, which its target calls.
-const TARGETS: [(&str, u32); 2] = [("text", 15_000), ("entities_json", 150_000)];
+const TARGETS: [(&str, u32); 3] = [("text", 15_000), ("entities_json", 150_000), ("jsonl", 50_000)];
 
 /// libFuzzer options of smoke runs besides the number of inputs: a fixed seed, so that a fresh
 /// checkout (as in CI) tries the same inputs every time and a failure there fails again on a rerun,
