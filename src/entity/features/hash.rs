@@ -57,8 +57,10 @@ impl std::hash::Hasher for WordHasher {
     }
 
     fn write_u32(&mut self, key: u32) {
-        // Spread into the high bits too, which the map's probes use.
-        self.0 = u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Spread into the high bits too, which the map's probes use; a key of several parts (an
+        // edge of the custom entities' trie: node, token) folds each in, so that keys sharing one
+        // part do not collide. A lone u32 hashes as it always did: the state starts at 0.
+        self.0 = (self.0.rotate_left(26) ^ u64::from(key)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
