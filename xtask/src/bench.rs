@@ -11,13 +11,13 @@
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use article_analyzer::Analyzer;
 use serde_json::Value;
 
 use crate::conll;
+use crate::process::command;
 
 /// Bytes the warm-up pass reads from the start of the text (up to a line break).
 const WARM_UP_BYTES: usize = 256 * 1024;
@@ -230,13 +230,7 @@ fn ensure_peers(peers: &Path) -> Result<(), String> {
     if ["compromise", "wink-nlp", "wink-eng-lite-web-model"].iter().all(|p| modules.join(p).exists()) {
         return Ok(());
     }
-    eprintln!("xtask: running npm ci in {}", peers.display());
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(peers)
-        .status()
-        .map_err(|e| format!("cannot run npm (install nodejs and npm): {e}"))?;
-    status.success().then_some(()).ok_or_else(|| format!("npm ci in {} failed ({status})", peers.display()))
+    command("npm", ["ci", "--no-audit", "--no-fund"]).dir(peers).run()
 }
 
 /// Runs one worker process: `engine` on `text`.
@@ -244,33 +238,21 @@ fn worker(engine: Engine, text: &Text) -> Result<Run, String> {
     let root = crate::repo_root();
     let file = text.path.display().to_string();
     let passes = text.passes.to_string();
-    let mut command = if engine == Engine::Native {
-        let mut command =
-            Command::new(std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?);
-        command.args(["bench", "--native-worker", &file, &passes]);
-        command
+    let step = if engine == Engine::Native {
+        let xtask = std::env::current_exe().map_err(|e| format!("cannot find the xtask binary: {e}"))?;
+        command(xtask, ["bench", "--native-worker", &file, &passes])
     } else {
         let engine = match engine {
             Engine::Wasm => "wasm",
             Engine::Compromise => "compromise",
             _ => "wink",
         };
-        let mut command = Command::new("node");
-        command.args(["--expose-gc", "--max-old-space-size=8192", "run.mjs", engine, &file, &passes]);
-        command.arg(root.join("dist/node")).current_dir(root.join("bench/peers"));
-        command
+        command("node", ["--expose-gc", "--max-old-space-size=8192", "run.mjs", engine, &file, &passes])
+            .arg(root.join("dist/node"))
+            .dir(&root.join("bench/peers"))
     };
-    let output = command.output().map_err(|e| format!("cannot start the {} worker: {e}", engine.name()))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the {} worker failed on {} ({}):\n{}",
-            engine.name(),
-            text.name,
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout =
+        step.output().map_err(|e| format!("the {} worker failed on {}: {e}", engine.name(), text.name))?;
     Run::parse(stdout.lines().last().unwrap_or_default())
 }
 
@@ -502,13 +484,7 @@ fn report(
 
 /// A command's trimmed standard output, or "?" if it cannot run.
 fn command_output(program: &str, args: &[&str]) -> String {
-    Command::new(program)
-        .args(args)
-        .current_dir(crate::repo_root())
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map_or_else(|| "?".into(), |output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    command(program, args).output().map_or_else(|_| "?".into(), |output| output.trim().to_string())
 }
 
 #[cfg(test)]

@@ -5,12 +5,15 @@ mod conll;
 mod eval;
 mod example_eval;
 mod fuzz;
+mod process;
 mod sentence_eval;
 mod serve;
 mod train;
 mod web;
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
+
+use process::command;
 
 const USAGE: &str = "\
 Usage: cargo xtask <task>
@@ -71,32 +74,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs a command from the repository root and fails if it fails.
+/// Runs a command from the repository root and fails if it fails (for fuzz.rs, until it uses
+/// [`process::command`] itself).
 fn run(program: &str, args: &[&str]) -> Result<(), String> {
-    eprintln!("xtask: running {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(repo_root())
-        .status()
-        .map_err(|e| format!("cannot start {program}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{program} {} failed ({status})", args.join(" ")))
-    }
+    command(program, args).run()
 }
 
 /// The size in bytes of `path` compressed with `gzip -9`, as a web server would send it.
 fn gzip_size(path: &std::path::Path) -> Result<u64, String> {
-    let output = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("gzip {} failed ({})", path.display(), output.status));
-    }
-    Ok(output.stdout.len() as u64)
+    let compressed = command("gzip", ["-9", "-c"]).arg(path).output_bytes()?;
+    Ok(compressed.len() as u64)
 }
 
 /// The repository root, found at run time rather than compiled in, so that a copy of the checkout
@@ -140,9 +127,9 @@ fn find_repo_root(dir: &std::path::Path) -> Option<std::path::PathBuf> {
 /// Every test: formatting and lints first (cheap), then the native test suite and a short run of
 /// each fuzz target, then the browser tests.
 fn test() -> Result<(), String> {
-    run("cargo", &["fmt", "--all", "--check"])?;
-    run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
-    run("cargo", &["test", "--workspace"])?;
+    command("cargo", ["fmt", "--all", "--check"]).run()?;
+    command("cargo", ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).run()?;
+    command("cargo", ["test", "--workspace"]).run()?;
     fuzz::run(&[])?;
     web::test()
 }

@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use article_analyzer::entity::model::Model;
@@ -17,6 +16,7 @@ use article_analyzer::entity::training::{
 
 use crate::conll::{self, prepare, Document, Prepared};
 use crate::eval::score_model;
+use crate::process::command;
 
 /// Training settings.
 pub struct Options {
@@ -418,15 +418,7 @@ const WNUT_KINDS: [&str; 6] = ["person", "location", "corporation", "product", "
 fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
     let mut names: BTreeMap<Vec<String>, u16> = BTreeMap::new();
     let gmb = data.join("gmb/ner_dataset.csv.zip");
-    let output = Command::new("unzip")
-        .arg("-p")
-        .arg(&gmb)
-        .output()
-        .map_err(|e| format!("cannot run unzip to read {}: {e}", gmb.display()))?;
-    if !output.status.success() {
-        return Err(format!("unzip -p {} failed", gmb.display()));
-    }
-    let csv = String::from_utf8_lossy(&output.stdout);
+    let csv = command("unzip", ["-p"]).arg(&gmb).output()?;
     let gmb_rows: Vec<Row> = csv
         .lines()
         .skip(1)

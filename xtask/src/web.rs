@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
+use crate::process::command;
 use crate::serve;
 
 mod sha256;
@@ -26,7 +26,7 @@ pub fn dist() -> Result<(), String> {
     let work = target_dir().join("web");
     let dist = root.join("dist");
 
-    command("cargo", &["build", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]).run()?;
+    command("cargo", ["build", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]).run()?;
     let wasm = target_dir().join(WASM_TARGET).join("wasm/article_analyzer.wasm");
     if dist.exists() {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
@@ -68,25 +68,25 @@ pub fn test() -> Result<(), String> {
     ensure_wasm_bindgen()?;
     ensure_chromium()?;
     // The workspace's clippy run is native: src/wasm.rs and tests/wasm.rs exist only for wasm32.
-    command("cargo", &["clippy", "--target", WASM_TARGET, "--lib", "--test", "wasm", "--", "-D", "warnings"])
+    command("cargo", ["clippy", "--target", WASM_TARGET, "--lib", "--test", "wasm", "--", "-D", "warnings"])
         .run()?;
-    command("cargo", &["test", "--target", WASM_TARGET, "--test", "wasm"])
+    command("cargo", ["test", "--target", WASM_TARGET, "--test", "wasm"])
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .run()?;
 
     dist()?;
-    command("cargo", &["build", "--release", "--bin", "article-analyzer"]).run()?;
+    command("cargo", ["build", "--release", "--bin", "article-analyzer"]).run()?;
     let root = crate::repo_root();
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let site = root.join("dist");
     std::thread::spawn(move || serve::run(listener, site));
     let cli = target_dir().join("release/article-analyzer");
-    command("node", &["--test", "--test-reporter=spec", "page.test.mjs"])
+    command("node", ["--test", "--test-reporter=spec", "page.test.mjs"])
         .dir(&root.join("tests/e2e"))
-        .env("E2E_BASE_URL", &format!("http://{address}/"))
-        .env("E2E_DIST", &root.join("dist").display().to_string())
-        .env("E2E_CLI", &cli.display().to_string())
+        .env("E2E_BASE_URL", format!("http://{address}/"))
+        .env("E2E_DIST", root.join("dist"))
+        .env("E2E_CLI", &cli)
         .env("E2E_CHROMIUM", CHROMIUM)
         .run()
 }
@@ -278,27 +278,27 @@ fn wasm_opt(file: &Path) -> Result<(), String> {
     let mut args = vec!["-O1", "--strip-debug", "--strip-producers"];
     args.extend(features);
     args.extend([file.as_str(), "-o", file.as_str()]);
-    command(&wasm_opt.display().to_string(), &args).run()
+    command(&wasm_opt, &args).run()
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
-    let installed = command("rustup", &["target", "list", "--installed"]).output()?;
+    let installed = command("rustup", ["target", "list", "--installed"]).output()?;
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
-    command("rustup", &["target", "add", WASM_TARGET]).run()
+    command("rustup", ["target", "add", WASM_TARGET]).run()
 }
 
 /// Installs wasm-bindgen-cli (with wasm-bindgen-test-runner) at the version Cargo.lock pins.
 fn ensure_wasm_bindgen() -> Result<(), String> {
     let lock = read(&crate::repo_root().join("Cargo.lock"))?;
     let version = locked_version(&lock, "wasm-bindgen").ok_or("Cargo.lock has no wasm-bindgen")?;
-    let installed = command("wasm-bindgen", &["--version"]).output().unwrap_or_default();
+    let installed = command("wasm-bindgen", ["--version"]).output().unwrap_or_default();
     if installed.trim() == format!("wasm-bindgen {version}") {
         return Ok(());
     }
     // Not --locked: the registry lacks one of its locked dependencies (see issue 5).
-    command("cargo", &["install", "wasm-bindgen-cli", "--version", &version]).run()
+    command("cargo", ["install", "wasm-bindgen-cli", "--version", &version]).run()
 }
 
 /// The version of `package` in a Cargo.lock.
@@ -320,17 +320,17 @@ fn ensure_node_packages() -> Result<(), String> {
     if modules.join(".bin/wasm-opt").exists() && modules.join("playwright-core/package.json").exists() {
         return Ok(());
     }
-    if command("npm", &["--version"]).output().is_err() {
+    if command("npm", ["--version"]).output().is_err() {
         apt_install(&["nodejs", "npm"])?;
     }
     // playwright-core needs Node.js 20 or later; Debian 12's nodejs is 18.
-    let version = command("node", &["--version"]).output()?;
+    let version = command("node", ["--version"]).output()?;
     let major: u32 =
         version.trim().trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
     if major < 20 {
         return Err(format!("the browser tests need Node.js 20 or later, found {}", version.trim()));
     }
-    command("npm", &["ci", "--no-audit", "--no-fund"]).dir(&e2e).run()
+    command("npm", ["ci", "--no-audit", "--no-fund"]).dir(&e2e).run()
 }
 
 fn ensure_chromium() -> Result<(), String> {
@@ -341,7 +341,7 @@ fn ensure_chromium() -> Result<(), String> {
 }
 
 fn apt_install(packages: &[&str]) -> Result<(), String> {
-    command("apt-get", &["update"]).run()?;
+    command("apt-get", ["update"]).run()?;
     let mut args = vec!["install", "-y"];
     args.extend(packages);
     command("apt-get", &args).env("DEBIAN_FRONTEND", "noninteractive").run()
@@ -430,54 +430,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-/// A command run from the repository root (or `dir`), echoed before it runs.
-struct Step {
-    command: Command,
-    shown: String,
-}
-
-fn command(program: &str, args: &[&str]) -> Step {
-    let mut command = Command::new(program);
-    command.args(args).current_dir(crate::repo_root());
-    Step { command, shown: format!("{program} {}", args.join(" ")) }
-}
-
-impl Step {
-    fn dir(mut self, dir: &Path) -> Step {
-        self.command.current_dir(dir);
-        self
-    }
-
-    fn env(mut self, key: &str, value: &str) -> Step {
-        self.command.env(key, value);
-        self
-    }
-
-    /// Runs it with inherited output; fails if it fails.
-    fn run(mut self) -> Result<(), String> {
-        eprintln!("xtask: running {}", self.shown);
-        let status = self.command.status().map_err(|e| format!("cannot start {}: {e}", self.shown))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("{} failed ({status})", self.shown))
-        }
-    }
-
-    /// Runs it quietly and returns its standard output.
-    fn output(mut self) -> Result<String, String> {
-        let output = self
-            .command
-            .stderr(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot start {}: {e}", self.shown))?;
-        if !output.status.success() {
-            return Err(format!("{} failed ({})", self.shown, output.status));
-        }
-        String::from_utf8(output.stdout).map_err(|e| format!("{}: {e}", self.shown))
-    }
 }
 
 #[cfg(test)]
