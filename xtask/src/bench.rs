@@ -16,6 +16,7 @@ use std::time::Instant;
 use article_analyzer::Analyzer;
 use serde_json::Value;
 
+use crate::args::Args;
 use crate::conll;
 use crate::process::command;
 
@@ -40,8 +41,6 @@ const PAGE_FILES: [&str; 8] = [
     "worker.js",
     "analyzer_bg.wasm",
 ];
-
-const USAGE: &str = "cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]";
 
 /// An engine measured: its name in the table and how its worker process is started.
 #[derive(Clone, Copy, PartialEq)]
@@ -136,36 +135,29 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options, String> {
-        let mut options = Options {
-            data: crate::repo_root().join("../shared/data"),
-            rounds: 3,
-            long_bytes: 5_000_000,
-            build: true,
+        let args = Args::new("bench", args, &["--data DIR", "--rounds N", "--long-mb N", "--no-build"])?;
+        let positive = |name: &str, default: usize| match args.number(name)? {
+            Some(0) => Err(args.error(format!("{name} needs a positive number"))),
+            given => Ok(given.unwrap_or(default)),
         };
-        let mut iter = args.iter();
-        while let Some(arg) = iter.next() {
-            let mut value = |what: &str| iter.next().ok_or(format!("{arg} needs {what}; usage: {USAGE}"));
-            match arg.as_str() {
-                "--data" => options.data = value("a directory")?.into(),
-                "--rounds" => options.rounds = parse_count(value("a number")?)?,
-                "--long-mb" => options.long_bytes = parse_count(value("a number")?)? * 1_000_000,
-                "--no-build" => options.build = false,
-                other => return Err(format!("bench: unknown argument {other:?}; usage: {USAGE}")),
-            }
-        }
-        Ok(options)
+        Ok(Options {
+            data: args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data")),
+            rounds: positive("--rounds", 3)?,
+            long_bytes: positive("--long-mb", 5)? * 1_000_000,
+            build: !args.switch("--no-build"),
+        })
     }
-}
-
-fn parse_count(value: &str) -> Result<usize, String> {
-    value.parse().ok().filter(|&n| n > 0).ok_or_else(|| format!("expected a positive number, got {value:?}"))
 }
 
 /// `cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]`.
 pub fn run(args: &[String]) -> Result<(), String> {
+    // The worker protocol (see `worker`), not a flag for people: `--native-worker FILE PASSES`.
     if let [flag, file, passes] = args {
         if flag == "--native-worker" {
-            return native_worker(Path::new(file), parse_count(passes)?);
+            let count = passes.parse().ok().filter(|&n| n > 0);
+            let count =
+                count.ok_or_else(|| format!("bench --native-worker: bad number of passes {passes:?}"))?;
+            return native_worker(Path::new(file), count);
         }
     }
     let options = Options::parse(args)?;

@@ -1,7 +1,6 @@
 //! `cargo xtask eval`: entity-level precision, recall and F1 of the entity model on CoNLL-2003 dev
 //! and test (each document rebuilt as the CLI receives it), and tagging speed.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use article_analyzer::entity::model::Model;
@@ -9,6 +8,7 @@ use article_analyzer::entity::training::TYPES;
 use article_analyzer::token::tokenize;
 use article_analyzer::{Analyzer, Entity};
 
+use crate::args::Args;
 use crate::conll::{self, Document, TYPE_NAMES};
 
 /// Exact-match counts per type.
@@ -79,23 +79,13 @@ pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
     counts
 }
 
+/// `cargo xtask eval [--data DIR] [--model FILE] [--errors]`: the model's scores and speed on
+/// CoNLL-2003 dev and test, or (`--errors`) its errors on dev.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut data = crate::repo_root().join("../shared/data");
-    let mut model_path: Option<PathBuf> = None;
-    let mut show_errors = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--data" => data = iter.next().ok_or("--data needs a directory")?.into(),
-            "--model" => model_path = Some(iter.next().ok_or("--model needs a file")?.into()),
-            "--errors" => show_errors = true,
-            other => {
-                return Err(format!(
-                    "eval: unknown argument {other:?} (use --data DIR, --model FILE, --errors)"
-                ))
-            }
-        }
-    }
+    let args = Args::new("eval", args, &["--data DIR", "--model FILE", "--errors"])?;
+    let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
+    let model_path = args.path("--model");
+    let show_errors = args.switch("--errors");
     let model = match &model_path {
         Some(path) => {
             let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

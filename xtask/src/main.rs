@@ -1,5 +1,6 @@
 //! The project's task runner: `cargo xtask <task>`. Each task installs what it needs when missing.
 
+mod args;
 mod bench;
 mod conll;
 mod eval;
@@ -13,6 +14,7 @@ mod web;
 
 use std::process::ExitCode;
 
+use args::Args;
 use process::command;
 
 const USAGE: &str = "\
@@ -40,25 +42,30 @@ Tasks:
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (bench/peers), on CoNLL-2003 test";
 
+/// The sentence boundary sets of `eval-sentences` and `eval`, from the repository root.
+const SENTENCE_SETS: &str = "../shared/eval/sentences";
+/// The running example of `eval-example` and `eval`, from the repository root.
+const RUNNING_EXAMPLE: &str = "../shared/examples/openai-microsoft.txt";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("test") => test(),
-        Some("dist") => web::dist(),
-        Some("serve") => web::serve(&args[1..]),
-        Some("eval-sentences") => sentence_eval::run(
-            &repo_root().join("../shared/eval/sentences"),
-            args.iter().any(|a| a == "--errors"),
-        ),
-        Some("train") => train::run(&args[1..]),
-        Some("eval") => eval::run(&args[1..])
-            .and_then(|()| sentence_eval::run(&repo_root().join("../shared/eval/sentences"), false))
-            .and_then(|()| example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))),
+    let (task, rest) = args.split_first().map_or((None, &[][..]), |(task, rest)| (Some(task.as_str()), rest));
+    let without_flags = |task| Args::new(task, rest, &[]).map(drop);
+    let result = match task {
+        Some("test") => without_flags("test").and_then(|()| test()),
+        Some("dist") => without_flags("dist").and_then(|()| web::dist()),
+        Some("serve") => web::serve(rest),
+        Some("eval-sentences") => Args::new("eval-sentences", rest, &["--errors"])
+            .and_then(|args| sentence_eval::run(&repo_root().join(SENTENCE_SETS), args.switch("--errors"))),
+        Some("train") => train::run(rest),
+        Some("eval") => eval::run(rest)
+            .and_then(|()| sentence_eval::run(&repo_root().join(SENTENCE_SETS), false))
+            .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE))),
         Some("eval-example") => {
-            example_eval::run(&repo_root().join("../shared/examples/openai-microsoft.txt"))
+            without_flags("eval-example").and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
         }
-        Some("bench") => bench::run(&args[1..]),
-        Some("fuzz") => fuzz::run(&args[1..]),
+        Some("bench") => bench::run(rest),
+        Some("fuzz") => fuzz::run(rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

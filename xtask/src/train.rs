@@ -14,6 +14,7 @@ use article_analyzer::entity::training::{
     NUM_TAGS, OUTSIDE,
 };
 
+use crate::args::Args;
 use crate::conll::{self, prepare, Document, Prepared};
 use crate::eval::score_model;
 use crate::process::command;
@@ -36,29 +37,24 @@ impl Default for Options {
     }
 }
 
+/// `cargo xtask train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N]
+/// [--min-count N] [--runs N]`: trains the model and writes it.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut data = crate::repo_root().join("../shared/data");
-    let mut out = crate::repo_root().join("model/ner.bin");
-    let mut train_only = false;
-    let mut options = Options::default();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--data" => data = iter.next().ok_or("--data needs a directory")?.into(),
-            "--out" => out = iter.next().ok_or("--out needs a file")?.into(),
-            "--train-only" => train_only = true,
-            "--seed" => options.seed = number(iter.next(), "--seed")?,
-            "--runs" => options.runs = number(iter.next(), "--runs")?,
-            "--min-count" => options.min_count = number(iter.next(), "--min-count")?,
-            "--epochs" => options.epochs = number(iter.next(), "--epochs")?,
-            other => {
-                return Err(format!(
-                    "train: unknown argument {other:?} (use --data DIR, --out FILE, --train-only, --epochs N, --seed N, \
-                     --min-count N, --runs N)"
-                ))
-            }
-        }
-    }
+    let args = Args::new(
+        "train",
+        args,
+        &["--data DIR", "--out FILE", "--train-only", "--epochs N", "--seed N", "--min-count N", "--runs N"],
+    )?;
+    let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
+    let out = args.path("--out").unwrap_or_else(|| crate::repo_root().join("model/ner.bin"));
+    let train_only = args.switch("--train-only");
+    let defaults = Options::default();
+    let options = Options {
+        epochs: args.number("--epochs")?.unwrap_or(defaults.epochs),
+        min_count: args.number("--min-count")?.unwrap_or(defaults.min_count),
+        seed: args.number("--seed")?.unwrap_or(defaults.seed),
+        runs: args.number("--runs")?.unwrap_or(defaults.runs),
+    };
     if !data.join("conll2003/train.txt").is_file() {
         return Err(format!("no CoNLL-2003 data at {}/conll2003 (pass --data DIR)", data.display()));
     }
@@ -93,11 +89,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// Parses a numeric option's value.
-fn number<T: std::str::FromStr>(value: Option<&String>, option: &str) -> Result<T, String> {
-    value.and_then(|v| v.parse().ok()).ok_or_else(|| format!("{option} needs a number"))
 }
 
 /// Feature ids of a run of tokens: `ids[offsets[i]..offsets[i + 1]]` for token `i`.

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
+use crate::args::Args;
 use crate::process::command;
 use crate::serve;
 
@@ -47,12 +48,14 @@ pub fn dist() -> Result<(), String> {
 
 /// `cargo xtask serve [--port N]`: builds `dist/` and serves it on http://127.0.0.1:8080 (or N, or `$PORT`).
 pub fn serve(args: &[String]) -> Result<(), String> {
-    let port = match args {
-        [] => std::env::var("PORT").unwrap_or_else(|_| "8080".into()),
-        [flag, port] if flag == "--port" => port.clone(),
-        _ => return Err(format!("unexpected arguments {args:?}; usage: cargo xtask serve [--port N]")),
+    let args = Args::new("serve", args, &["--port N"])?;
+    let port = match args.number("--port")? {
+        Some(port) => port,
+        None => {
+            let port = std::env::var("PORT").unwrap_or_else(|_| "8080".into());
+            port.parse().map_err(|_| format!("invalid port {port:?} in $PORT"))?
+        }
     };
-    let port: u16 = port.parse().map_err(|_| format!("invalid port {port:?}"))?;
     dist()?;
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
