@@ -8,7 +8,6 @@ mod example_eval;
 mod fuzz;
 mod process;
 mod sentence_eval;
-mod serve;
 mod train;
 mod web;
 

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::args::Args;
 use crate::process::command;
-use crate::serve;
 
 mod sha256;
+mod static_server;
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -60,7 +60,7 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("cannot listen on port {port}: {e}"))?;
     println!("Serving dist/ on http://127.0.0.1:{port}/ (Ctrl-C to stop)");
-    serve::run(listener, crate::repo_root().join("dist"));
+    static_server::run(listener, crate::repo_root().join("dist"));
     Ok(())
 }
 
@@ -83,7 +83,7 @@ pub fn test() -> Result<(), String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen: {e}"))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let site = root.join("dist");
-    std::thread::spawn(move || serve::run(listener, site));
+    std::thread::spawn(move || static_server::run(listener, site));
     let cli = target_dir().join("release/article-analyzer");
     command("node", ["--test", "--test-reporter=spec", "page.test.mjs"])
         .dir(&root.join("tests/e2e"))
