@@ -1,0 +1,350 @@
+//! `cargo xtask dist`: what a browser, a bundler or Node needs, in `dist/`: the static site, the
+//! single file (article-analyzer.html, everything inlined under a CSP of hashes), the custom element
+//! (article-analyzer-element.js), pkg/ (ES module) and node/ (CommonJS), and their sizes.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::tools::{bindgen, ensure_node_packages, ensure_wasm_bindgen, ensure_wasm_target, wasm_opt};
+use super::{read, sha256, target_dir, WASM_TARGET};
+use crate::process::command;
+
+/// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
+pub fn dist() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_node_packages()?;
+    let root = crate::repo_root();
+    let work = target_dir().join("web");
+    let dist = root.join("dist");
+
+    command("cargo", ["build", "--lib", "--target", WASM_TARGET, "--profile", "wasm"]).run()?;
+    let wasm = target_dir().join(WASM_TARGET).join("wasm/article_analyzer.wasm");
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
+    }
+    // The page's build (a classic script) stays under target/; dist/ gets what a browser downloads.
+    let classic = work.join("no-modules");
+    bindgen(&wasm, "no-modules", &classic, "analyzer")?;
+    bindgen(&wasm, "web", &dist.join("pkg"), "article_analyzer")?;
+    bindgen(&wasm, "nodejs", &dist.join("node"), "article_analyzer")?;
+    let pkg = dist.join("pkg/article_analyzer_bg.wasm");
+    for built in [classic.join("analyzer_bg.wasm"), pkg, dist.join("node/article_analyzer_bg.wasm")] {
+        wasm_opt(&built)?;
+    }
+    write_packages(&dist)?;
+    Site::load(&classic)?.write(&dist)?;
+    report_sizes(&dist)
+}
+
+/// The static site under `dist/`, the single file and the custom element, from `www/` and the
+/// classic-script build in `classic`.
+struct Site {
+    www: BTreeMap<&'static str, String>,
+    glue: String,
+    wasm: Vec<u8>,
+}
+
+impl Site {
+    /// Files copied from www/ as they are (index.html is templated).
+    const COPIED: [&'static str; 7] =
+        ["app.js", "worker.js", "style.css", "marks.css", "favicon.svg", "embed.html", "index.html"];
+
+    fn load(classic: &Path) -> Result<Site, String> {
+        let www_dir = crate::repo_root().join("www");
+        let mut www = BTreeMap::new();
+        for name in Site::COPIED.into_iter().chain(["sample.txt", "element.js", "element.css"]) {
+            www.insert(name, read(&www_dir.join(name))?);
+        }
+        let glue = read(&classic.join("analyzer.js"))?;
+        let wasm =
+            std::fs::read(classic.join("analyzer_bg.wasm")).map_err(|e| format!("cannot read wasm: {e}"))?;
+        Ok(Site { www, glue, wasm })
+    }
+
+    fn write(&self, dist: &Path) -> Result<(), String> {
+        let index = self.index()?;
+        for name in Site::COPIED {
+            let text = if name == "index.html" { &index } else { &self.www[name] };
+            write(&dist.join(name), text.as_bytes())?;
+        }
+        write(&dist.join("analyzer.js"), self.glue.as_bytes())?;
+        write(&dist.join("analyzer_bg.wasm"), &self.wasm)?;
+        write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
+        write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())
+    }
+
+    /// index.html with the sample article in its textarea.
+    fn index(&self) -> Result<String, String> {
+        replace_once(&self.www["index.html"], "@SAMPLE@", &escape_html(&self.www["sample.txt"]))
+    }
+
+    /// The page as one file: styles, scripts, worker, favicon and wasm (base64) inlined, under a CSP
+    /// that lets exactly these inline scripts and styles run (`single_file_csp`).
+    fn single_file(&self, index: &str) -> Result<String, String> {
+        let [marks, style] =
+            [inline(&self.www["marks.css"], "style")?, inline(&self.www["style.css"], "style")?];
+        let [glue, app] = [inline(&self.glue, "script")?, inline(&self.www["app.js"], "script")?];
+        let csp_start =
+            index.find("<meta http-equiv=\"Content-Security-Policy\"").ok_or("index.html has no CSP")?;
+        let csp_end = csp_start + index[csp_start..].find('>').ok_or("unterminated CSP meta")? + 1;
+        let mut html = format!(
+            "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">{}",
+            &index[..csp_start],
+            single_file_csp(&[&glue, &app], &[&marks, &style]),
+            &index[csp_end..]
+        );
+        let favicon = format!("data:image/svg+xml;base64,{}", base64(self.www["favicon.svg"].as_bytes()));
+        html = replace_once(&html, "href=\"favicon.svg\"", &format!("href=\"{favicon}\""))?;
+        for (sheet, content) in [("marks.css", &marks), ("style.css", &style)] {
+            let tag = format!("<link rel=\"stylesheet\" href=\"{sheet}\">");
+            html = replace_once(&html, &tag, &format!("<style>{content}</style>"))?;
+        }
+        let glue = format!("<script id=\"analyzer-glue\">{glue}</script>");
+        html = replace_once(&html, "<script src=\"analyzer.js\"></script>", &glue)?;
+        let app = format!(
+            "<script id=\"analyzer-wasm\" type=\"application/octet-stream\">{}</script>\n\
+             <script id=\"worker-source\" type=\"text/plain\">{}</script>\n<script>{app}</script>",
+            base64(&self.wasm),
+            inline(&self.www["worker.js"], "script")?,
+        );
+        replace_once(&html, "<script src=\"app.js\"></script>", &app)
+    }
+
+    /// `<article-analyzer>` as one classic script: glue, wasm and styles inside a closure.
+    fn element(&self) -> Result<String, String> {
+        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
+        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
+             Usage: <script src=\"article-analyzer-element.js\"></script> \
+             <article-analyzer text=\"...\"></article-analyzer> */\n\
+             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nconst ELEMENT_CSS = {css};\n{}}})();\n",
+            crate_version()?,
+            self.glue,
+            base64(&self.wasm),
+            self.www["element.js"]
+        ))
+    }
+}
+
+/// The package.json files of dist/pkg (ES module for bundlers and browsers) and dist/node (CommonJS).
+fn write_packages(dist: &Path) -> Result<(), String> {
+    let version = crate_version()?;
+    let description = "Splits English news articles into sentences and tags their entities (WebAssembly).";
+    let files = ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"];
+    let pkg = serde_json::json!({
+        "name": "article-analyzer",
+        "version": version,
+        "description": description,
+        "license": "MIT",
+        "type": "module",
+        "main": "article_analyzer.js",
+        "module": "article_analyzer.js",
+        "types": "article_analyzer.d.ts",
+        "exports": {
+            ".": { "types": "./article_analyzer.d.ts", "default": "./article_analyzer.js" },
+            "./article_analyzer_bg.wasm": "./article_analyzer_bg.wasm"
+        },
+        "files": files,
+        "sideEffects": false
+    });
+    let node = serde_json::json!({
+        "name": "article-analyzer-node",
+        "version": version,
+        "description": description,
+        "license": "MIT",
+        "type": "commonjs",
+        "main": "article_analyzer.js",
+        "types": "article_analyzer.d.ts",
+        "files": files
+    });
+    for (dir, manifest) in [("pkg", pkg), ("node", node)] {
+        let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
+        write(&dist.join(dir).join("package.json"), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Prints the raw and gzipped sizes of what browsers download.
+fn report_sizes(dist: &Path) -> Result<(), String> {
+    let mut report = String::from("xtask: sizes (bytes, raw and gzip -9):\n");
+    let site = ["index.html", "app.js", "worker.js", "analyzer.js", "style.css", "marks.css", "favicon.svg"];
+    let mut site_total = (0, 0);
+    let files = [
+        "analyzer_bg.wasm",
+        "article-analyzer.html",
+        "article-analyzer-element.js",
+        "pkg/article_analyzer_bg.wasm",
+    ];
+    for name in site.iter().chain(files.iter()) {
+        let path = dist.join(name);
+        let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        let gzipped = crate::gzip_size(&path)?;
+        if site.contains(name) {
+            site_total = (site_total.0 + raw, site_total.1 + gzipped);
+        } else {
+            let _ = writeln!(report, "  {name:<34} {raw:>9} {gzipped:>9}");
+        }
+    }
+    let _ = writeln!(
+        report,
+        "  {:<34} {:>9} {:>9}",
+        "site without wasm (html, js, css, svg)", site_total.0, site_total.1
+    );
+    print!("{report}");
+    Ok(())
+}
+
+/// The library's version, from the root Cargo.toml.
+fn crate_version() -> Result<String, String> {
+    let manifest = read(&crate::repo_root().join("Cargo.toml"))?;
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \"")?.strip_suffix('"'))
+        .map(String::from)
+        .ok_or_else(|| "no version in Cargo.toml".into())
+}
+
+fn replace_once(text: &str, from: &str, to: &str) -> Result<String, String> {
+    match text.matches(from).count() {
+        1 => Ok(text.replacen(from, to, 1)),
+        n => Err(format!("expected {from:?} once in a www/ file, found it {n} times")),
+    }
+}
+
+/// Content-Security-Policy of the single file: its inline `scripts` and `styles` (each by the SHA-256
+/// of its content, so that no other inline code runs), wasm, blob workers and data: images; no
+/// request to anywhere, not even to its own directory; Trusted Types, with only the policy that
+/// app.js makes for its worker's URL.
+fn single_file_csp(scripts: &[&str], styles: &[&str]) -> String {
+    let hashes =
+        |contents: &[&str]| contents.iter().map(|content| csp_hash(content)).collect::<Vec<_>>().join(" ");
+    format!(
+        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; style-src {}; img-src data:; \
+         worker-src blob:; base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; \
+         trusted-types article-analyzer",
+        hashes(scripts),
+        hashes(styles)
+    )
+}
+
+/// The CSP source that allows an inline script or style whose content is `content`.
+fn csp_hash(content: &str) -> String {
+    format!("'sha256-{}'", base64(&sha256::sha256(content.as_bytes())))
+}
+
+/// `text` as the content of an inline `<tag>` element: after a line break, line endings as `\n`
+/// (what the HTML parser makes of `\r\n` and `\r`, so that a CSP hash of it is what the browser
+/// computes). Refuses text that would close the element early.
+fn inline(text: &str, tag: &str) -> Result<String, String> {
+    if text.to_ascii_lowercase().contains(&format!("</{tag}")) {
+        return Err(format!("cannot inline a file that contains </{tag}"));
+    }
+    Ok(format!("\n{}", text.replace("\r\n", "\n").replace('\r', "\n")))
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn inlining_refuses_text_that_would_close_its_element() {
+        assert!(inline("let a = '</SCRIPT>';", "script").is_err());
+        assert_eq!(inline("a < b && c > d", "script").as_deref(), Ok("\na < b && c > d"));
+        assert_eq!(inline("a;\r\nb;\rc;\n", "script").as_deref(), Ok("\na;\nb;\nc;\n"));
+        assert_eq!(escape_html("<b>&amp;</b>"), "&lt;b&gt;&amp;amp;&lt;/b&gt;");
+    }
+
+    #[test]
+    fn the_single_file_csp_allows_each_inline_script_and_style_by_its_hash_and_nothing_else() {
+        // The example of the CSP specification: <script>alert('Hello, world.');</script>.
+        let hello = "alert('Hello, world.');";
+        assert_eq!(csp_hash(hello), "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='");
+        let csp = single_file_csp(&[hello, "b"], &["c"]);
+        let script_src = format!("script-src {} {} 'wasm-unsafe-eval';", csp_hash(hello), csp_hash("b"));
+        assert!(csp.contains(&script_src), "{csp}");
+        assert!(csp.contains(&format!("; style-src {};", csp_hash("c"))), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("require-trusted-types-for 'script'; trusted-types article-analyzer"));
+    }
+
+    #[test]
+    fn the_single_file_csp_hashes_every_inline_script_and_style_it_holds() {
+        let index = "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
+            <link rel=\"icon\" href=\"favicon.svg\"><link rel=\"stylesheet\" href=\"marks.css\">\
+            <link rel=\"stylesheet\" href=\"style.css\"></head><body>\
+            <script src=\"analyzer.js\"></script>\n<script src=\"app.js\"></script></body>";
+        let www = [
+            ("favicon.svg", "<svg/>"),
+            ("marks.css", "mark { color: red; }\r\n"),
+            ("style.css", "body { margin: 0; }\n"),
+            ("worker.js", "onmessage = () => {};\n"),
+            ("app.js", "start();\n"),
+        ];
+        let site = Site {
+            www: www.into_iter().map(|(name, text)| (name, text.to_string())).collect(),
+            glue: "let wasm_bindgen;\n".into(),
+            wasm: b"\0asm".to_vec(),
+        };
+        let html = site.single_file(index).unwrap();
+        let (csp, _) = html.split_once("\">").unwrap();
+        let mut executable = 0;
+        for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
+            for element in html.split(open).skip(1) {
+                let (tag, rest) = element.split_once('>').unwrap();
+                if tag.contains("type=") {
+                    continue; // data, not code: the wasm and the worker's source
+                }
+                let content = &rest[..rest.find(close).unwrap()];
+                assert!(csp.contains(&csp_hash(content)), "{open}{tag}> is not in {csp}");
+                executable += 1;
+            }
+        }
+        assert_eq!(executable, 4, "the glue, app.js and the two style sheets");
+    }
+}
