@@ -34,10 +34,14 @@ pub use document::Document;
 pub use entity::{CustomEntity, CustomEntityError, Entity, EntityGroup, Label};
 pub use span::Span;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The result of analysing one text: its sentences, its entity mentions and the distinct entities.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+///
+/// It serializes as the CLI prints it and JavaScript receives it (declared for TypeScript in
+/// `src/wasm.rs`), and deserializes from exactly that.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "an Analysis {sentences, entities, groups}")]
 pub struct Analysis {
     /// Sentences in order, non-overlapping, trimmed of surrounding whitespace.
     pub sentences: Vec<Span>,
@@ -134,5 +138,18 @@ impl Analyzer {
         let mut entities = self.entities.tag(&document);
         let groups = self.entities.group(&mut entities);
         Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_analysis_deserializes_from_what_it_serializes() {
+        let text = "Zoë met Acme Corp. in Zürich on Monday. Acme's shares rose 5%.";
+        let analysis = Analyzer::new().analyze(text).to_utf16(text);
+        let json = serde_json::to_string(&analysis).expect("serializes");
+        assert_eq!(serde_json::from_str::<Analysis>(&json).expect("deserializes"), analysis);
     }
 }

@@ -1,10 +1,11 @@
 //! Half-open ranges of a text, and their conversion from bytes to UTF-16 code units.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A half-open range `start..end` of a text. Inside the core the unit is bytes of UTF-8; after
 /// [`Analysis::to_utf16`](crate::Analysis::to_utf16) it is UTF-16 code units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(expecting = "a Span {start, end}")]
 pub struct Span {
     /// First unit of the range.
     pub start: usize,

@@ -80,23 +80,39 @@ impl Entity {
     }
 }
 
-/// A struct of five fields, not `#[serde(flatten)]`, which would make it a map: serde-wasm-bindgen
-/// then sends every key of every mention to JavaScript as a new string.
+/// An [`Entity`] as it serializes and deserializes: one struct of five fields, not
+/// `#[serde(flatten)]`, which would make it a map (serde-wasm-bindgen then sends every key of every
+/// mention to JavaScript as a new string). `Text` is `&str` to serialize, `String` to deserialize.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Entity", expecting = "an Entity {start, end, label, text, group}")]
+struct FlatEntity<Text> {
+    start: usize,
+    end: usize,
+    label: Label,
+    text: Text,
+    group: usize,
+}
+
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut entity = serializer.serialize_struct("Entity", 5)?;
-        entity.serialize_field("start", &self.span.start)?;
-        entity.serialize_field("end", &self.span.end)?;
-        entity.serialize_field("label", &self.label)?;
-        entity.serialize_field("text", &self.text)?;
-        entity.serialize_field("group", &self.group)?;
-        entity.end()
+        let Entity { span, label, ref text, group } = *self;
+        FlatEntity { start: span.start, end: span.end, label, text: text.as_str(), group }
+            .serialize(serializer)
+    }
+}
+
+/// Accepts exactly what [`Serialize`] writes, `group` included (as the page's `renderAnalysis`
+/// gets back an analysis from its worker).
+impl<'de> Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entity, D::Error> {
+        let FlatEntity { start, end, label, text, group } = FlatEntity::<String>::deserialize(deserializer)?;
+        Ok(Entity { span: Span::new(start, end), label, text, group })
     }
 }
 
 /// A distinct entity: all mentions with the same label and canonical text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(expecting = "an EntityGroup {text, label, count, first}")]
 pub struct EntityGroup {
     /// The canonical text (possessive endings removed, curly apostrophes made straight).
     pub text: String,
@@ -117,5 +133,6 @@ mod tests {
         let acme = Entity { group: 3, ..Entity::new("The Acme deal", Span::new(4, 8), Label::Org) };
         let json = serde_json::to_string(&acme).expect("serializes");
         assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme","group":3}"#);
+        assert_eq!(serde_json::from_str::<Entity>(&json).expect("deserializes"), acme);
     }
 }
