@@ -102,7 +102,7 @@ pub struct Gazetteer {
     /// Per node, the entity whose spelling ends there, if any: the first entity to claim it.
     ends: Vec<Option<u32>>,
     /// Entity index by (canonical text of a spelling, label), for grouping mentions under names.
-    names: HashMap<(String, Label), usize>,
+    names: HashMap<(String, Label), usize, WordHashes>,
 }
 
 /// "’" -> "'", borrowing when there is nothing to replace.
@@ -133,6 +133,12 @@ impl Gazetteer {
     /// or alias of more than [`MAX_NAME_TOKENS`] tokens.
     pub fn new(entities: Vec<CustomEntity>) -> Result<Gazetteer, CustomEntityError> {
         let mut gazetteer = Gazetteer { ends: vec![None], ..Gazetteer::default() };
+        // Room for a few tokens a spelling up front: a list of a hundred thousand names would
+        // otherwise rehash its maps again and again.
+        let names: usize = entities.iter().map(|e| 1 + e.aliases.len()).sum();
+        gazetteer.children.reserve(4 * names);
+        gazetteer.ends.reserve(4 * names);
+        gazetteer.names.reserve(2 * names);
         let mut tokens = Vec::new();
         // Exact spellings of every entity first, then the case allowances, so that an exact
         // spelling always has priority.
@@ -166,7 +172,11 @@ impl Gazetteer {
         for (position, token) in tokens.iter().enumerate() {
             let text = straight(token.text(spelling));
             let next_number = self.token_numbers.len() as u32;
-            let number = *self.token_numbers.entry(text.into()).or_insert(next_number);
+            // Most tokens of a long list are known already: look up before allocating a key.
+            let number = match self.token_numbers.get(text.as_ref()) {
+                Some(&number) => number,
+                None => *self.token_numbers.entry(text.into()).or_insert(next_number),
+            };
             let next_node = self.ends.len() as Node;
             node = *self
                 .children
