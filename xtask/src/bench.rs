@@ -4,7 +4,7 @@
 //! Texts: the CoNLL-2003 test documents rebuilt as plain text (tokens joined by single spaces, one
 //! sentence per line, documents a blank line apart), and one long article made of copies of them.
 //! Engines: the native core (this binary, re-run as a worker), the wasm build in Node (`dist/node`),
-//! compromise and wink-nlp (bench/peers, `npm ci` from its lock file). Every engine runs in its own
+//! compromise and wink-nlp (benches/peers, `npm ci` from its lock file). Every engine runs in its own
 //! process, engines alternating within each round, so that load on the shared machine falls on all
 //! of them alike; each process loads, warms up on the text's first 256 KB, then times whole passes.
 
@@ -22,6 +22,8 @@ use crate::process::command;
 
 /// Bytes the warm-up pass reads from the start of the text (up to a line break).
 const WARM_UP_BYTES: usize = 256 * 1024;
+/// The npm packages measured next to article-analyzer, and their worker script run.mjs.
+const PEERS: &str = "benches/peers";
 /// Size of the texts for the memory check.
 const MEMORY_TEXT_BYTES: usize = 10_000_000;
 /// Texts of the memory check besides the article: shapes where every byte is a token, or where
@@ -64,7 +66,7 @@ impl Engine {
     }
 }
 
-/// One worker process's report (see bench/peers/run.mjs for the fields).
+/// One worker process's report (see benches/peers/run.mjs for the fields).
 struct Run {
     load_ms: f64,
     ready_ms: f64,
@@ -179,7 +181,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if options.build || !root.join("dist/node/article_analyzer.js").exists() {
         crate::web::dist()?;
     }
-    ensure_peers(&root.join("bench/peers"))?;
+    ensure_peers(&root.join(PEERS))?;
 
     let mut results: Vec<Vec<Vec<Run>>> = Vec::new();
     for text in &texts {
@@ -216,7 +218,7 @@ fn repeat(text: &str, bytes: usize) -> String {
     vec![text; bytes.div_ceil(text.len() + 2).max(1)].join("\n\n")
 }
 
-/// Installs the peers from bench/peers/package-lock.json when node_modules is missing.
+/// Installs the peers from benches/peers/package-lock.json when node_modules is missing.
 fn ensure_peers(peers: &Path) -> Result<(), String> {
     let modules = peers.join("node_modules");
     if ["compromise", "wink-nlp", "wink-eng-lite-web-model"].iter().all(|p| modules.join(p).exists()) {
@@ -241,14 +243,14 @@ fn worker(engine: Engine, text: &Text) -> Result<Run, String> {
         };
         command("node", ["--expose-gc", "--max-old-space-size=8192", "run.mjs", engine, &file, &passes])
             .arg(root.join("dist/node"))
-            .dir(&root.join("bench/peers"))
+            .dir(&root.join(PEERS))
     };
     let stdout =
         step.output().map_err(|e| format!("the {} worker failed on {}: {e}", engine.name(), text.name))?;
     Run::parse(stdout.lines().last().unwrap_or_default())
 }
 
-/// The native worker: the same protocol as bench/peers/run.mjs, with `Analyzer::new().analyze`.
+/// The native worker: the same protocol as benches/peers/run.mjs, with `Analyzer::new().analyze`.
 fn native_worker(file: &Path, passes: usize) -> Result<(), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let start = Instant::now();
