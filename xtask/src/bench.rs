@@ -7,6 +7,7 @@
 //! compromise and wink-nlp (benches/peers, `npm ci` from its lock file). Every engine runs in its own
 //! process, engines alternating within each round, so that load on the shared machine falls on all
 //! of them alike; each process loads, warms up on the text's first 256 KB, then times whole passes.
+//! The report is printed and written into docs/performance.md, between its two marker lines.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -24,6 +25,12 @@ use crate::process::command;
 const WARM_UP_BYTES: usize = 256 * 1024;
 /// The npm packages measured next to article-analyzer, and their worker script run.mjs.
 const PEERS: &str = "benches/peers";
+/// The document whose results section each run rewrites, from the repository root.
+const RESULTS_FILE: &str = "docs/performance.md";
+/// The line after which [`RESULTS_FILE`] holds the last run's report.
+const RESULTS_START: &str = "<!-- bench results: written by cargo xtask bench -->";
+/// The line before which [`RESULTS_FILE`] holds the last run's report.
+const RESULTS_END: &str = "<!-- end of bench results -->";
 /// Size of the texts for the memory check.
 const MEMORY_TEXT_BYTES: usize = 10_000_000;
 /// Texts of the memory check besides the article: shapes where every byte is a token, or where
@@ -151,7 +158,8 @@ impl Options {
     }
 }
 
-/// `cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]`.
+/// `cargo xtask bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]`: prints the report
+/// and writes it into [`RESULTS_FILE`].
 pub fn run(args: &[String]) -> Result<(), String> {
     // The worker protocol (see `worker`), not a flag for people: `--native-worker FILE PASSES`.
     if let [flag, file, passes] = args {
@@ -164,6 +172,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let options = Options::parse(args)?;
     let root = crate::repo_root();
+    // Before minutes of measuring: the results must have somewhere to go.
+    with_results(&read_results_file()?, "")?;
     let documents = conll::read(&options.data.join("conll2003/test.txt"))?;
     let corpus = documents.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join("\n\n");
     let dir = root.join("target/bench");
@@ -209,8 +219,38 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let bundle = bundle_size(&root.join("dist"))?;
 
     let memory = Memory { article: (&memory_text, &memory), adversarial };
-    print!("{}", report(documents.len(), &texts, &results, &memory, bundle, &options)?);
+    let report = report(documents.len(), &texts, &results, &memory, bundle, &options)?;
+    print!("{report}");
+    let path = root.join(RESULTS_FILE);
+    std::fs::write(&path, with_results(&read_results_file()?, &report)?)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("xtask: bench: wrote the results into {RESULTS_FILE}");
     Ok(())
+}
+
+/// The text of [`RESULTS_FILE`].
+fn read_results_file() -> Result<String, String> {
+    let path = crate::repo_root().join(RESULTS_FILE);
+    std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// `document` with `report` in place of what stands between its [`RESULTS_START`] and
+/// [`RESULTS_END`] lines, a blank line either side; everything else as it was.
+fn with_results(document: &str, report: &str) -> Result<String, String> {
+    let find_once = |marker: &str| match document.match_indices(marker).collect::<Vec<_>>()[..] {
+        [(at, _)] => Ok(at),
+        ref found => Err(format!(
+            "{RESULTS_FILE} should hold the line {marker:?} once, and holds it {} times; \
+             the bench results go between {RESULTS_START:?} and {RESULTS_END:?}",
+            found.len()
+        )),
+    };
+    let start = find_once(RESULTS_START)? + RESULTS_START.len();
+    let end = find_once(RESULTS_END)?;
+    if end < start {
+        return Err(format!("{RESULTS_FILE}: {RESULTS_END:?} comes before {RESULTS_START:?}"));
+    }
+    Ok(format!("{}\n\n{}\n\n{}", &document[..start], report.trim(), &document[end..]))
 }
 
 /// `text`'s copies, a blank line apart, up to at least `bytes`.
@@ -492,6 +532,36 @@ mod tests {
         assert!(long.len() >= 100);
         assert!(long.split("\n\n").all(|copy| copy == text));
         assert_eq!(repeat(text, 1), text);
+    }
+
+    #[test]
+    fn the_report_replaces_what_stands_between_the_markers_and_nothing_else() {
+        let before = "# Performance\r\n\n### Results\n";
+        let after = "\n\n## Where the time goes\n\ntrailing spaces  \n";
+        let document = format!("{before}{RESULTS_START}\nold table\n\nold note\n{RESULTS_END}{after}");
+        let written = with_results(&document, "\n| new | table |\n").unwrap();
+        assert_eq!(written, format!("{before}{RESULTS_START}\n\n| new | table |\n\n{RESULTS_END}{after}"));
+        assert_eq!(
+            with_results(&written, "\n| new | table |\n").unwrap(),
+            written,
+            "a rerun changes nothing"
+        );
+    }
+
+    #[test]
+    fn a_document_without_both_markers_once_is_refused() {
+        let start_only = format!("a\n{RESULTS_START}\nb\n");
+        let error = with_results(&start_only, "report").unwrap_err();
+        assert!(error.contains(RESULTS_END) && error.contains("0 times"), "{error}");
+        assert!(with_results("no markers", "report").unwrap_err().contains(RESULTS_START));
+        let twice = format!("{RESULTS_START}\n{RESULTS_END}\n{RESULTS_START}\n{RESULTS_END}\n");
+        assert!(with_results(&twice, "report").unwrap_err().contains("2 times"));
+        let reversed = format!("{RESULTS_END}\n{RESULTS_START}\n");
+        assert!(with_results(&reversed, "report").unwrap_err().contains("comes before"));
+        assert!(
+            with_results(&read_results_file().unwrap(), "report").is_ok(),
+            "{RESULTS_FILE} has its markers"
+        );
     }
 
     #[test]

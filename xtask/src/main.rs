@@ -39,7 +39,8 @@ Tasks:
            and sentence boundary P/R/F1 (--errors: list the dev errors)
   bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
-           and wasm builds next to compromise and wink-nlp (benches/peers), on CoNLL-2003 test";
+           and wasm builds next to compromise and wink-nlp (benches/peers), on CoNLL-2003 test;
+           prints the report and writes it into docs/performance.md";
 
 /// The sentence boundary sets of `eval-sentences` and `eval`, from the repository root.
 const SENTENCE_SETS: &str = "../shared/eval/sentences";
