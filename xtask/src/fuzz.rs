@@ -4,7 +4,8 @@
 //! without a sanitizer (`--sanitizer none`), the one part of cargo-fuzz that needs nightly; the
 //! library forbids unsafe code, so a sanitizer would watch only its dependencies. See fuzz/README.md.
 
-use std::process::Command;
+use crate::args::Args;
+use crate::process::command;
 
 /// The cargo-fuzz release installed when missing.
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
@@ -22,27 +23,15 @@ const SMOKE_OPTIONS: [&str; 3] = ["-seed=1", "-verbosity=0", "-print_final_stats
 /// seconds of each from a random seed. New inputs that reach new code are kept under
 /// fuzz/target/corpus/; inputs that fail a target are written to fuzz/artifacts/TARGET/.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut chosen = None;
-    let mut seconds = None;
-    let mut args = args.iter().map(String::as_str);
-    while let Some(arg) = args.next() {
-        match arg {
-            "--seconds" => {
-                let n = args.next().and_then(|n| n.parse::<u32>().ok());
-                seconds = Some(n.ok_or("--seconds needs a whole number")?);
-            }
-            name if chosen.is_none() && TARGETS.iter().any(|&(target, _)| target == name) => {
-                chosen = Some(name)
-            }
-            other => {
-                let targets: Vec<&str> = TARGETS.iter().map(|&(target, _)| target).collect();
-                let targets = targets.join("|");
-                return Err(format!(
-                    "unexpected argument {other:?}; usage: cargo xtask fuzz [{targets}] [--seconds N]"
-                ));
-            }
-        }
+    let names: Vec<&str> = TARGETS.iter().map(|&(target, _)| target).collect();
+    let target_spec = format!("[{}]", names.join("|"));
+    let specs = [target_spec.as_str(), "--seconds N"];
+    let args = Args::new("fuzz", args, &specs)?;
+    let chosen = args.positional();
+    if let Some(name) = chosen.filter(|name| !names.contains(name)) {
+        return Err(args.error(format!("no fuzz target {name:?}")));
     }
+    let seconds: Option<u32> = args.number("--seconds")?;
     ensure_cxx()?;
     ensure_cargo_fuzz()?;
     for (target, smoke_runs) in TARGETS {
@@ -69,26 +58,23 @@ fn fuzz(target: &str, options: &[String]) -> Result<(), String> {
     // The first corpus directory receives the new inputs, so the committed seeds stay as they are.
     let mut args = vec!["fuzz", "run", "--sanitizer", "none", target, &kept, &seeds, "--"];
     args.extend(options.iter().map(String::as_str));
-    crate::run("cargo", &args)
+    command("cargo", &args).run()
 }
 
 /// libfuzzer-sys compiles libFuzzer, which is C++, with `$CXX` or `c++`.
 fn ensure_cxx() -> Result<(), String> {
     let compiler = std::env::var("CXX").unwrap_or_else(|_| "c++".to_string());
-    match Command::new(&compiler).arg("--version").output() {
-        Ok(output) if output.status.success() => Ok(()),
-        _ => {
-            Err(format!("the fuzz targets need a C++ compiler ({compiler}) to build libFuzzer: install g++"))
-        }
-    }
+    command(&compiler, ["--version"]).output().map(drop).map_err(|_| {
+        format!("the fuzz targets need a C++ compiler ({compiler}) to build libFuzzer: install g++")
+    })
 }
 
 /// Installs cargo-fuzz at [`CARGO_FUZZ_VERSION`] unless that version is there.
 fn ensure_cargo_fuzz() -> Result<(), String> {
-    let installed = Command::new("cargo").args(["fuzz", "--version"]).output();
+    let installed = command("cargo", ["fuzz", "--version"]).output();
     let wanted = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
-    if installed.is_ok_and(|output| String::from_utf8_lossy(&output.stdout).trim() == wanted) {
+    if installed.is_ok_and(|output| output.trim() == wanted) {
         return Ok(());
     }
-    crate::run("cargo", &["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"])
+    command("cargo", ["install", "cargo-fuzz", "--version", CARGO_FUZZ_VERSION, "--locked"]).run()
 }

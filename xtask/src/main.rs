@@ -81,12 +81,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs a command from the repository root and fails if it fails (for fuzz.rs, until it uses
-/// [`process::command`] itself).
-fn run(program: &str, args: &[&str]) -> Result<(), String> {
-    command(program, args).run()
-}
-
 /// The size in bytes of `path` compressed with `gzip -9`, as a web server would send it.
 fn gzip_size(path: &std::path::Path) -> Result<u64, String> {
     let compressed = command("gzip", ["-9", "-c"]).arg(path).output_bytes()?;
