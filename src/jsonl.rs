@@ -79,6 +79,10 @@ pub fn analyze_lines(
         if text.trim().is_empty() {
             continue;
         }
+        // serde would also take the fields in order from an array (`[1, "text"]`).
+        if !text.trim_start().starts_with('{') {
+            return Err(at_line("not a JSON object {\"id\": .., \"text\": ..}".to_string()));
+        }
         let document: Document =
             serde_json::from_str(text).map_err(|e| at_line(format!("malformed JSON line: {e}")))?;
         let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
@@ -105,6 +109,8 @@ mod tests {
     fn each_line_gets_its_id_and_analysis_until_a_bad_line() {
         let (output, outcome) =
             run("\u{feff}{\"id\": [1, \"a\"], \"text\": \"Paris.\"}\n\n{\"text\": \"\"}\n{\"id\": 3}\n");
+        let array = run("[1, \"Paris.\"]\n").1.unwrap_err();
+        assert_eq!(array.to_string(), "line 1: not a JSON object {\"id\": .., \"text\": ..}");
         assert_eq!(
             output,
             "{\"id\":[1, \"a\"],\"sentences\":[{\"start\":0,\"end\":6}],\"entities\":[{\"start\":0,\"end\":5,\

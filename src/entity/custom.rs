@@ -37,10 +37,11 @@ use crate::token::{tokenize_into, Gap, Token};
 /// An entity supplied at run time: its canonical name, its label and other names it goes by.
 ///
 /// Deserializes from `{"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"]}` (`aliases` may be
-/// omitted). Every mention of the name or an alias is tagged with `label`, and the mentions group
-/// under `name` in [`Analysis::groups`](crate::Analysis::groups).
+/// omitted; another field is an error, and so is anything but an object). Every mention of the name
+/// or an alias is tagged with `label`, and the mentions group under `name` in
+/// [`Analysis::groups`](crate::Analysis::groups).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, remote = "Self")]
 pub struct CustomEntity {
     /// The canonical name, also matched in the text.
     pub name: String,
@@ -49,6 +50,30 @@ pub struct CustomEntity {
     /// Other spellings matched in the text ("Open AI", "the ChatGPT maker").
     #[serde(default)]
     pub aliases: Vec<String>,
+}
+
+/// Only an object is a custom entity: serde's derived code would also take the fields in order from
+/// an array (`["OpenAI", "ORG"]`), a form nobody means to write.
+impl<'de> Deserialize<'de> for CustomEntity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<CustomEntity, D::Error> {
+        struct ObjectOnly;
+        impl<'de> serde::de::Visitor<'de> for ObjectOnly {
+            type Value = CustomEntity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object {name, label, aliases}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<CustomEntity, A::Error> {
+                CustomEntity::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(ObjectOnly)
+    }
+}
+
+impl Serialize for CustomEntity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CustomEntity::serialize(self, serializer)
+    }
 }
 
 /// The most tokens a name or alias may have: matching reads at most this many tokens from each
@@ -343,5 +368,20 @@ mod tests {
             parsed,
             [entity("OpenAI", Label::Org, &[]), entity("Sam Altman", Label::Person, &["Altman"])]
         );
+        assert_eq!(
+            serde_json::to_string(&parsed[0]).unwrap(),
+            r#"{"name":"OpenAI","label":"ORG","aliases":[]}"#
+        );
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn only_objects_with_known_fields_are_custom_entities() {
+        let error = |json| serde_json::from_str::<CustomEntity>(json).unwrap_err().to_string();
+        assert!(
+            error(r#"["OpenAI", "ORG", ["Open AI"]]"#).contains("expected an object {name, label, aliases}")
+        );
+        assert!(error(r#"{"name": "OpenAI", "label": "ORG", "alias": []}"#).contains("unknown field `alias`"));
+        assert!(error(r#"{"name": "OpenAI"}"#).contains("missing field `label`"));
     }
 }
