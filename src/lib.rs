@@ -5,9 +5,9 @@
 //! `src/wasm.rs`).
 //!
 //! Data flows one way: text -> [tokens](token) with byte offsets -> [sentences](sentence), held
-//! together as a [`Document`] -> [entities](entity) -> rendering. Offsets are byte offsets into the input inside the core; an
-//! [`Analysis`] can be converted to UTF-16 code units (what JavaScript's `String.prototype.slice`
-//! uses) at the edge with [`Analysis::to_utf16`].
+//! together as a [`Document`] -> [entities](entity) -> the [plan of its rendering](render). Offsets
+//! are byte offsets into the input inside the core; an [`Analysis`] can be converted to UTF-16 code
+//! units (what JavaScript's `String.prototype.slice` uses) at the edge with [`Analysis::to_utf16`].
 //!
 //! ```
 //! let analyzer = article_analyzer::Analyzer::new();
@@ -24,6 +24,7 @@ mod calendar;
 pub mod document;
 pub mod entity;
 pub mod jsonl;
+pub mod render;
 pub mod sentence;
 pub mod span;
 pub mod token;
