@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 /// The result of analysing one text: its sentences, its entity mentions and the distinct entities.
 ///
 /// It serializes as the CLI prints it and JavaScript receives it (declared for TypeScript in
-/// `src/wasm.rs`), and deserializes from exactly that.
+/// `src/wasm.d.ts`), and deserializes from exactly that.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(expecting = "an Analysis {sentences, entities, groups}")]
 pub struct Analysis {
@@ -145,6 +145,59 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The TypeScript declarations of the values the wasm API exchanges with JavaScript.
+    const DECLARATIONS: &str = include_str!("wasm.d.ts");
+
+    /// The fields that `interface name` of [`DECLARATIONS`] declares, its parent's included, sorted.
+    fn declared_fields(name: &str) -> Vec<String> {
+        let opening = format!("export interface {name} ");
+        let (_, rest) = DECLARATIONS.split_once(&opening).expect("the interface is declared");
+        let (head, body) = rest.split_once("{\n").expect("an interface body");
+        let (body, _) = body.split_once("\n}").expect("an interface's end");
+        let mut fields: Vec<String> = match head.trim().strip_prefix("extends ") {
+            Some(parent) => declared_fields(parent),
+            None => Vec::new(),
+        };
+        let declaration =
+            |line: &str| line.split_once(':').map(|(field, _)| field.trim_end_matches('?').into());
+        fields.extend(
+            body.lines().map(str::trim).filter(|line| !line.starts_with(['/', '*'])).filter_map(declaration),
+        );
+        fields.sort();
+        fields
+    }
+
+    /// The keys of a JSON object, sorted.
+    fn keys(value: &serde_json::Value) -> Vec<String> {
+        let mut keys: Vec<String> = value.as_object().expect("an object").keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_typescript_declarations_name_exactly_the_fields_that_serialize() {
+        let analyzer = Analyzer::with_custom_entities(vec![CustomEntity {
+            name: "Acme Corp.".into(),
+            label: Label::Org,
+            aliases: vec!["Acme".into()],
+        }])
+        .expect("a short name");
+        let analysis = analyzer.analyze("Acme Corp. hired Jane Doe on Monday. Acme rose.");
+        let json = serde_json::to_value(&analysis).expect("serializes");
+        assert_eq!(keys(&json), declared_fields("Analysis"));
+        assert_eq!(keys(&json["sentences"][0]), declared_fields("Span"));
+        assert_eq!(keys(&json["entities"][0]), declared_fields("Entity"));
+        assert_eq!(keys(&json["groups"][0]), declared_fields("EntityGroup"));
+        let custom = CustomEntity { name: "Acme".into(), label: Label::Org, aliases: Vec::new() };
+        let custom = serde_json::to_value(custom).expect("serializes");
+        assert_eq!(keys(&custom), declared_fields("CustomEntity"));
+        let labels =
+            DECLARATIONS.split_once("export type Label = ").and_then(|(_, rest)| rest.split_once(';'));
+        let labels: Vec<&str> =
+            labels.expect("a Label type").0.split(" | ").map(|l| l.trim_matches('"')).collect();
+        assert_eq!(labels, Label::ALL.map(Label::as_str));
+    }
 
     #[test]
     fn an_analysis_deserializes_from_what_it_serializes() {

@@ -2,73 +2,28 @@
 //! `<article-analyzer>` element, bundlers (`dist/pkg/`) and Node (`dist/node/`).
 //!
 //! Every offset that crosses into JavaScript is in UTF-16 code units (what `String.prototype.slice`
-//! uses), converted at this edge with [`Analysis::to_utf16`]. Rendering builds DOM nodes (elements
-//! and text nodes) and never parses HTML, so markup in the input is shown as text.
+//! uses), converted at this edge with [`Analysis::to_utf16`]. Rendering builds the DOM nodes that
+//! [`render::plan`] lists (elements and text nodes) and never parses HTML, so markup in the input is
+//! shown as text. The values exchanged are the core's types as they serialize, declared for
+//! TypeScript in `src/wasm.d.ts` (which a test checks against the serialization).
 //!
 //! Every argument is checked here, not trusted to the .d.ts: a misused one (`analyze(5)`,
 //! `new Analyzer([{name: 5}])`) throws a `TypeError` whose message names the function and the
 //! argument. Text is taken as JavaScript gives it, lone surrogates included (see [`JsText`]).
 
-use std::collections::HashMap;
-
 use js_sys::{Array, JsString, Object, Reflect};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{Document, Element, Node};
+use web_sys::{Document, Element, Node, Text};
 
-use crate::entity::{self, CustomEntity, Entity, EntityGroup, Label};
+use crate::entity::{CustomEntity, Label};
+use crate::render::{self, Piece};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
 
+/// The types of the values exchanged, which the generated .d.ts declares before the functions.
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
-/** What an entity mention is. */
-export type Label = "PERSON" | "ORG" | "LOC" | "MISC" | "DATE" | "TIME" | "MONEY" | "PERCENT" | "QUANTITY";
-
-/** A half-open range `start..end` of the text, in UTF-16 code units (as `String.prototype.slice` counts). */
-export interface Span {
-  start: number;
-  end: number;
-}
-
-/** One entity mention: `text === input.slice(start, end)`, lone surrogates included. */
-export interface Entity extends Span {
-  label: Label;
-  text: string;
-}
-
-/**
- * A distinct entity: its mentions share `label` and canonical `text`; `first` is the first mention's start.
- * `text` is a name, not a slice of the input (a possessive dropped, or a custom entity's `name`): a lone
- * surrogate in it reads as U+FFFD, so mentions that differ only in one are the same entity.
- */
-export interface EntityGroup {
-  text: string;
-  label: Label;
-  count: number;
-  first: number;
-}
-
-/**
- * A newsroom's own entity for `new Analyzer([...])`: its mentions (name or aliases) get `label` and group under `name`.
- * Any other field is refused, so that a typo (`alias`) is not silently ignored.
- */
-export interface CustomEntity {
-  name: string;
-  label: Label;
-  aliases?: string[];
-}
-
-/** The analysis of one text, the same shape the `article-analyzer` CLI prints. */
-export interface Analysis {
-  /** Sentences in order, non-overlapping, trimmed of surrounding whitespace. */
-  sentences: Span[];
-  /** Entity mentions in order, non-overlapping. */
-  entities: Entity[];
-  /** The distinct entities, in order of first mention. */
-  groups: EntityGroup[];
-}
-"#;
+const TYPES: &str = include_str!("wasm.d.ts");
 
 thread_local! {
     /// The analyzer behind the free functions, built on first use.
@@ -84,8 +39,8 @@ pub fn analyze(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -
 }
 
 /// Replaces the children of `element` with `text` highlighted: one `.sentence` per sentence and a
-/// `<mark class="entity" data-label="...">` per entity mention. Throws a `TypeError` if `element` is
-/// not a DOM element or `text` not a string.
+/// `<mark class="entity" data-label="..." data-group="...">` per entity mention. Throws a `TypeError`
+/// if `element` is not a DOM element or `text` not a string.
 #[wasm_bindgen]
 pub fn render(
     #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
@@ -96,8 +51,9 @@ pub fn render(
     DEFAULT.with(|analyzer| analyzer.render_text(&target, &text))
 }
 
-/// Like `render`, but with an analysis of `text` made earlier (by `analyze`, in a worker for instance).
-/// Throws a `TypeError` if an argument has the wrong type or the analysis does not fit the text.
+/// Like `render`, but with an analysis of `text` made earlier (by `analyze`, in a worker for instance),
+/// drawn as it is: each mention's mark gets the mention's `group`. Throws a `TypeError` if an argument
+/// has the wrong type or the analysis does not fit the text.
 #[wasm_bindgen(js_name = renderAnalysis)]
 pub fn render_analysis(
     #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
@@ -137,8 +93,9 @@ const CONSTRUCTOR: &str = "new Analyzer";
 impl WasmAnalyzer {
     /// Creates an analyzer with the embedded model and, when given, custom entities: every mention
     /// of a custom entity's name or aliases gets its label and groups under its name. A lone
-    /// surrogate in a name reads as U+FFFD, so it matches any lone surrogate (or U+FFFD) in its place.
-    /// Throws a `TypeError` naming the entity (by index) and the field that is wrong, missing or unknown.
+    /// surrogate in a name reads as U+FFFD, so it matches whatever lone surrogate (or U+FFFD) stands in
+    /// its place. Throws a `TypeError` naming the entity (by index) and the field that is wrong,
+    /// missing or unknown.
     #[wasm_bindgen(constructor)]
     pub fn new(custom_entities: Option<CustomEntities>) -> Result<WasmAnalyzer, JsValue> {
         let inner = match custom_entities {
@@ -215,6 +172,17 @@ impl JsText {
     /// The text JavaScript gave, from UTF-16 unit `start` to `end`.
     fn slice(&self, start: usize, end: usize) -> JsString {
         self.js.slice(start as u32, end as u32)
+    }
+
+    /// A text node of `document` holding the text JavaScript gave over `span`; `units` is `rust` in
+    /// UTF-16 code units.
+    fn node(&self, document: &Document, units: &[u16], span: Span) -> Result<Text, JsValue> {
+        let units = &units[span.start..span.end];
+        let node = document.create_text_node(&String::from_utf16_lossy(units));
+        if JsText::may_differ(units) {
+            Reflect::set(&node, &"data".into(), &self.slice(span.start, span.end))?;
+        }
+        Ok(node)
     }
 
     /// Sets the `text` of each entity of `value` (`analysis` serialized) that may hold a lone
@@ -351,59 +319,6 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
 }
 
-/// An analysis as JavaScript hands it back to `renderAnalysis`; without `groups`, they are recomputed.
-#[derive(Deserialize)]
-struct JsAnalysis {
-    sentences: Vec<Span16>,
-    entities: Vec<JsEntity>,
-    groups: Option<Vec<JsGroup>>,
-}
-
-/// Each `expecting` names the type as the .d.ts does, for serde's error messages.
-#[derive(Deserialize)]
-#[serde(expecting = "a Span {start, end}")]
-struct Span16 {
-    start: usize,
-    end: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "an EntityGroup {text, label, count, first}")]
-struct JsGroup {
-    text: String,
-    label: Label,
-    count: usize,
-    first: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(expecting = "an Entity {start, end, label, text}")]
-struct JsEntity {
-    start: usize,
-    end: usize,
-    label: Label,
-    text: String,
-}
-
-impl JsAnalysis {
-    fn into_core(self) -> Analysis {
-        let sentences: Vec<Span> = self.sentences.iter().map(|s| Span::new(s.start, s.end)).collect();
-        let mut entities: Vec<Entity> = self
-            .entities
-            .into_iter()
-            .map(|e| Entity { span: Span::new(e.start, e.end), label: e.label, text: e.text, group: 0 })
-            .collect();
-        let groups = match self.groups {
-            Some(groups) => groups
-                .into_iter()
-                .map(|g| EntityGroup { label: g.label, text: g.text, count: g.count, first: g.first })
-                .collect(),
-            None => entity::group(&mut entities),
-        };
-        Analysis { sentences, entities, groups }
-    }
-}
-
 /// The `analysis` argument of `renderAnalysis`, or a `TypeError` unless it has the shape of an
 /// `Analysis` and fits a text of `len` UTF-16 units.
 fn analysis_argument(value: JsValue, len: usize) -> Result<Analysis, JsValue> {
@@ -416,21 +331,28 @@ fn analysis_argument(value: JsValue, len: usize) -> Result<Analysis, JsValue> {
         ));
     }
     // serde-wasm-bindgen reports a string or number where an array belongs as a failed `Reflect.get`.
-    for (field, optional) in [("sentences", false), ("entities", false), ("groups", true)] {
+    for field in ["sentences", "entities", "groups"] {
         let array = Reflect::get(&value, &field.into())?;
-        if !(Array::is_array(&array) || optional && array.is_null_or_undefined()) {
+        if !Array::is_array(&array) {
             return Err(wrong_type(FUNCTION, &format!("`analysis.{field}` must be an array"), &array));
         }
     }
-    let analysis: JsAnalysis = serde_wasm_bindgen::from_value(value).map_err(|error| {
+    let analysis: Analysis = serde_wasm_bindgen::from_value(value).map_err(|error| {
         // serde-wasm-bindgen's errors are JavaScript `Error`s, which print as "Error: <message>".
         let error = error.to_string();
         let message = error.strip_prefix("Error: ").unwrap_or(&error);
         type_error(&format!("{FUNCTION}: `analysis`: {message}"))
     })?;
-    let analysis = analysis.into_core();
     check_spans(analysis.sentences.iter(), len, "sentences")?;
     check_spans(analysis.entities.iter().map(|e| &e.span), len, "entities")?;
+    let groups = analysis.groups.len();
+    if let Some((index, entity)) = analysis.entities.iter().enumerate().find(|(_, e)| e.group >= groups) {
+        return Err(type_error(&format!(
+            "{FUNCTION}: `analysis.entities[{index}].group` ({}) is not an index of `analysis.groups` \
+             ({groups} groups)",
+            entity.group
+        )));
+    }
     Ok(analysis)
 }
 
@@ -451,136 +373,45 @@ fn check_spans<'a>(spans: impl Iterator<Item = &'a Span>, len: usize, field: &st
     Ok(())
 }
 
-/// Renders `text` with `analysis` (UTF-16 offsets) into the target element, replacing its children.
-///
-/// Each sentence becomes one `<span class="sentence">`, never nested. Each entity mention becomes a
-/// `<mark class="entity" data-label="..." data-group="...">` whose text is the mention's text. A
-/// mention that crosses a sentence edge is split at each edge into pieces (one per sentence it
-/// touches, and one for the whitespace between, outside both), with `data-part` set to `start`,
-/// `middle` or `end`: every `.sentence` stays whole and un-nested, and the pieces' texts concatenate
-/// to the mention's text.
+/// Renders `text` with `analysis` (UTF-16 offsets) into the target element, replacing its children,
+/// with the nodes that [`render::plan`] lists: each piece of text in its mark, if any, in its
+/// sentence element, if any.
 fn render_into(target: &Target, text: &JsText, analysis: &Analysis) -> Result<(), JsValue> {
     let units: Vec<u16> = text.rust.encode_utf16().collect();
     let document = &target.document;
     let fragment = document.create_document_fragment();
-    let mut writer =
-        Writer { document, source: text, units: &units, analysis, groups: group_of(analysis), next: 0 };
-    let mut at = 0;
-    for (index, sentence) in analysis.sentences.iter().enumerate() {
-        writer.write(&fragment, at, sentence.start)?;
-        let node = document.create_element("span")?;
-        node.set_class_name("sentence");
-        node.set_attribute("data-sentence", &(index + 1).to_string())?;
-        writer.write(&node, sentence.start, sentence.end)?;
-        fragment.append_child(&node)?;
-        at = sentence.end;
+    let mut parent: Node = fragment.clone().into();
+    let mut open_sentence = None;
+    for Piece { span, sentence, mark } in render::plan(analysis, units.len()) {
+        if sentence != open_sentence {
+            parent = match sentence {
+                Some(index) => {
+                    let element = document.create_element("span")?;
+                    element.set_class_name("sentence");
+                    element.set_attribute("data-sentence", &(index + 1).to_string())?;
+                    fragment.append_child(&element)?
+                }
+                None => fragment.clone().into(),
+            };
+            open_sentence = sentence;
+        }
+        let node = text.node(document, &units, span)?;
+        match mark {
+            Some(mark) => {
+                let element = document.create_element("mark")?;
+                element.set_class_name("entity");
+                element.set_attribute("data-label", mark.label.as_str())?;
+                element.set_attribute("data-group", &mark.group.to_string())?;
+                if let Some(part) = mark.part.attribute() {
+                    element.set_attribute("data-part", part)?;
+                }
+                element.append_child(&node)?;
+                parent.append_child(&element)?
+            }
+            None => parent.append_child(&node)?,
+        };
     }
-    writer.write(&fragment, at, units.len())?;
     target.element.set_text_content(None);
     target.element.append_child(&fragment)?;
     Ok(())
-}
-
-/// For each entity mention, the index of its distinct entity in `analysis.groups`, when known.
-///
-/// The core groups mentions by canonical text (or under a custom entity's name, for its aliases),
-/// in order of first mention. The assignment is recovered from the groups: a group's first mention
-/// is the next mention at its `first` offset; a later mention joins the opened group of its label
-/// whose name, or first mention, has the same canonical text, or else the only opened group of its
-/// label that still lacks mentions.
-fn group_of(analysis: &Analysis) -> Vec<Option<usize>> {
-    let groups = &analysis.groups;
-    let mut missing: Vec<usize> = groups.iter().map(|g| g.count).collect();
-    let mut by_key: HashMap<(String, Label), usize> = HashMap::new();
-    let mut opened = 0;
-    let mut assign = |mention: &Entity| {
-        // The core's grouping of a lone mention gives its canonical text.
-        let own = entity::group(&mut [mention.clone()]).pop().map(|g| g.text).unwrap_or_default();
-        let key = (own, mention.label);
-        let found = match groups.get(opened) {
-            Some(g) if g.first == mention.span.start && g.label == mention.label => {
-                by_key.entry((g.text.clone(), g.label)).or_insert(opened);
-                by_key.entry(key).or_insert(opened);
-                opened += 1;
-                Some(opened - 1)
-            }
-            _ => by_key.get(&key).copied().filter(|&i| missing[i] > 0).or_else(|| {
-                let mut open = (0..opened).filter(|&i| groups[i].label == mention.label && missing[i] > 0);
-                match (open.next(), open.next()) {
-                    (Some(i), None) => Some(i),
-                    _ => None,
-                }
-            }),
-        };
-        if let Some(i) = found {
-            missing[i] = missing[i].saturating_sub(1);
-        }
-        found
-    };
-    analysis.entities.iter().map(&mut assign).collect()
-}
-
-/// Writes ranges of the text as text nodes and entity marks, walking the entities once.
-struct Writer<'a> {
-    document: &'a Document,
-    /// The text being written.
-    source: &'a JsText,
-    /// `source.rust` in UTF-16 code units.
-    units: &'a [u16],
-    analysis: &'a Analysis,
-    groups: Vec<Option<usize>>,
-    /// The first entity that may still overlap what is left to write.
-    next: usize,
-}
-
-impl Writer<'_> {
-    /// Appends `units[start..end]` to `parent`, marking the (pieces of) entities inside it.
-    fn write(&mut self, parent: &Node, start: usize, end: usize) -> Result<(), JsValue> {
-        let mut at = start;
-        while let Some(mention) = self.analysis.entities.get(self.next) {
-            if mention.span.start >= end {
-                break;
-            }
-            let from = mention.span.start.max(start);
-            let to = mention.span.end.min(end);
-            self.text(parent, at, from)?;
-            let mark = self.document.create_element("mark")?;
-            mark.set_class_name("entity");
-            mark.set_attribute("data-label", mention.label.as_str())?;
-            if let Some(group) = self.groups[self.next] {
-                mark.set_attribute("data-group", &group.to_string())?;
-            }
-            let part = match (from == mention.span.start, to == mention.span.end) {
-                (true, true) => None,
-                (true, false) => Some("start"),
-                (false, false) => Some("middle"),
-                (false, true) => Some("end"),
-            };
-            if let Some(part) = part {
-                mark.set_attribute("data-part", part)?;
-            }
-            self.text(&mark, from, to)?;
-            parent.append_child(&mark)?;
-            at = to;
-            if to < mention.span.end {
-                break;
-            }
-            self.next += 1;
-        }
-        self.text(parent, at, end)
-    }
-
-    /// Appends `units[start..end]` to `parent` as one text node, unless empty, with the text as
-    /// JavaScript gave it.
-    fn text(&self, parent: &Node, start: usize, end: usize) -> Result<(), JsValue> {
-        if start < end {
-            let units = &self.units[start..end];
-            let node = self.document.create_text_node(&String::from_utf16_lossy(units));
-            if JsText::may_differ(units) {
-                Reflect::set(&node, &"data".into(), &self.source.slice(start, end))?;
-            }
-            parent.append_child(&node)?;
-        }
-        Ok(())
-    }
 }

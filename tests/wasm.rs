@@ -5,33 +5,13 @@
 
 use article_analyzer::entity::custom::MAX_NAME_TOKENS;
 use article_analyzer::wasm::{analyze, labels, render, render_analysis, WasmAnalyzer};
-use serde::Deserialize;
+use article_analyzer::{entity, Analysis, Entity, Label, Span};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-#[derive(Debug, Deserialize)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
-#[derive(Debug, Deserialize)]
-struct Entity {
-    start: usize,
-    end: usize,
-    label: String,
-    text: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Analysis {
-    sentences: Vec<Span>,
-    entities: Vec<Entity>,
-    groups: Vec<serde::de::IgnoredAny>,
-}
 
 const LABELS: [&str; 9] = ["PERSON", "ORG", "LOC", "MISC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"];
 
@@ -49,6 +29,7 @@ fn slice16(text: &str, start: usize, end: usize) -> String {
     String::from_utf16(&units[start..end]).expect("a slice on character boundaries")
 }
 
+/// The analysis JavaScript got, read back as the core's type: what it serializes to deserializes.
 fn parse(value: JsValue) -> Analysis {
     serde_wasm_bindgen::from_value(value).expect("an analysis of the documented shape")
 }
@@ -70,8 +51,8 @@ fn analyze_returns_plain_objects_with_utf16_offsets() {
     let sentences: Vec<String> = analysis.sentences.iter().map(|s| slice16(text, s.start, s.end)).collect();
     assert_eq!(sentences, ["Zoë paid €5 in Zürich 😀.", "Then she left for Oslo.", "The end."]);
     for entity in &analysis.entities {
-        assert_eq!(slice16(text, entity.start, entity.end), entity.text);
-        assert!(LABELS.contains(&entity.label.as_str()), "{entity:?}");
+        assert_eq!(slice16(text, entity.span.start, entity.span.end), entity.text);
+        assert_eq!(analysis.groups[entity.group].label, entity.label);
     }
     assert!(analysis.groups.len() <= analysis.entities.len());
 }
@@ -139,38 +120,29 @@ fn analyzer_class_matches_the_free_functions() {
     assert_eq!(a.inner_html(), b.inner_html());
 }
 
-/// A hand-made analysis, so that entity rendering is tested whatever the model finds.
-/// Without `groups` (a JSON array), `renderAnalysis` groups the mentions itself.
-fn hand_made(
-    text: &str,
-    sentences: &[&str],
-    entities: &[(&str, &str, usize)],
-    groups: Option<&str>,
-) -> JsValue {
-    let units = |s: &str| s.encode_utf16().count();
+/// A hand-made analysis of `text` as JavaScript holds it (UTF-16 offsets), so that entity rendering
+/// is tested whatever the model finds: `sentences` and `mentions` (label, text, which occurrence,
+/// group) found in `text`, and a group per group index, named after its first mention.
+fn hand_made(text: &str, sentences: &[&str], mentions: &[(Label, &str, usize, usize)]) -> JsValue {
     let find = |needle: &str, nth: usize| {
-        let byte = text.match_indices(needle).nth(nth).expect("needle in text").0;
-        units(&text[..byte])
+        let start = text.match_indices(needle).nth(nth).expect("needle in text").0;
+        Span::new(start, start + needle.len())
     };
-    let sentences: Vec<String> = sentences
+    let entities: Vec<Entity> = mentions
         .iter()
-        .map(|s| format!(r#"{{"start":{},"end":{}}}"#, find(s, 0), find(s, 0) + units(s)))
+        .map(|&(label, needle, nth, group)| Entity { group, ..Entity::new(text, find(needle, nth), label) })
         .collect();
-    let entities: Vec<String> = entities
-        .iter()
-        .map(|(label, needle, nth)| {
-            let start = find(needle, *nth);
-            format!(
-                r#"{{"start":{start},"end":{},"label":"{label}","text":{:?}}}"#,
-                start + units(needle),
-                needle
-            )
-        })
-        .collect();
-    let groups = groups.map(|g| format!(r#","groups":{g}"#)).unwrap_or_default();
-    let json =
-        format!(r#"{{"sentences":[{}],"entities":[{}]{groups}}}"#, sentences.join(","), entities.join(","));
-    js_sys::JSON::parse(&json).unwrap()
+    let mut groups: Vec<entity::EntityGroup> = Vec::new();
+    for mention in &entities {
+        if mention.group == groups.len() {
+            let (text, label, first) = (mention.text.clone(), mention.label, mention.span.start);
+            groups.push(entity::EntityGroup { text, label, count: 0, first });
+        }
+        groups[mention.group].count += 1;
+    }
+    let sentences = sentences.iter().map(|s| find(s, 0)).collect();
+    let analysis = Analysis { sentences, entities, groups }.to_utf16(text);
+    analysis.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("serializes")
 }
 
 #[wasm_bindgen_test]
@@ -179,8 +151,11 @@ fn render_analysis_marks_entities_and_splits_one_that_crosses_a_sentence_edge() 
     let analysis = hand_made(
         text,
         &["😀 Acme Corp. rose 5%.", "Jane Doe said Acme Corp.'s plan worked."],
-        &[("ORG", "Acme Corp.", 0), ("MISC", "5%. Jane", 0), ("ORG", "Acme Corp.'s", 0)],
-        None,
+        &[
+            (Label::Org, "Acme Corp.", 0, 0),
+            (Label::Misc, "5%. Jane", 0, 1),
+            (Label::Org, "Acme Corp.'s", 0, 0),
+        ],
     );
     let target = div();
     render_analysis(target.clone().into(), text.into(), analysis).unwrap();
@@ -217,23 +192,21 @@ fn render_analysis_marks_entities_and_splits_one_that_crosses_a_sentence_edge() 
 }
 
 #[wasm_bindgen_test]
-fn render_analysis_links_every_mention_to_its_group_aliases_included() {
-    // As an analyzer with the custom entity {name: "Microsoft", aliases: ["MSFT"]} groups them.
+fn render_analysis_marks_each_mention_with_its_group_as_given() {
+    // As an analyzer with the custom entity {name: "Microsoft", aliases: ["MSFT"]} groups them:
+    // from the mentions alone, nothing would tell that MSFT is Microsoft.
     let text = "MSFT and Apple rose. Microsoft said MSFT and Apple's Microsoft deal held.";
-    let groups = r#"[{"text":"Microsoft","label":"ORG","count":4,"first":0},
-        {"text":"Apple","label":"ORG","count":2,"first":9}]"#;
-    let entities = [
-        ("ORG", "MSFT", 0),
-        ("ORG", "Apple", 0),
-        ("ORG", "Microsoft", 0),
-        ("ORG", "MSFT", 1),
-        ("ORG", "Apple's", 0),
-        ("ORG", "Microsoft", 1),
+    let mentions = [
+        (Label::Org, "MSFT", 0, 0),
+        (Label::Org, "Apple", 0, 1),
+        (Label::Org, "Microsoft", 0, 0),
+        (Label::Org, "MSFT", 1, 0),
+        (Label::Org, "Apple's", 0, 1),
+        (Label::Org, "Microsoft", 1, 0),
     ];
     let sentences = ["MSFT and Apple rose.", "Microsoft said MSFT and Apple's Microsoft deal held."];
     let target = div();
-    render_analysis(target.clone().into(), text.into(), hand_made(text, &sentences, &entities, Some(groups)))
-        .unwrap();
+    render_analysis(target.clone().into(), text.into(), hand_made(text, &sentences, &mentions)).unwrap();
     let groups: Vec<String> = all(&target, "mark.entity")
         .iter()
         .map(|m| m.get_attribute("data-group").unwrap_or_default())
@@ -412,46 +385,63 @@ fn new_analyzer_accepts_aliases_missing_undefined_or_null() {
 fn render_analysis_refuses_an_analysis_that_does_not_fit_and_names_the_field() {
     let text = "Short text.";
     let beyond = "is out of order, empty or beyond `text` (11 UTF-16 units)";
+    // An analysis of `text` with these sentences, mentions and groups (JSON arrays' contents).
+    let analysis = |sentences: &str, entities: &str, groups: &str| {
+        format!(r#"{{"sentences":[{sentences}],"entities":[{entities}],"groups":[{groups}]}}"#)
+    };
+    let short = r#"{"text":"Short","label":"ORG","count":1,"first":0}"#;
     let bad = [
-        ("5", "`analysis` must be an Analysis {sentences, entities, groups}, got number".into()),
-        ("null", "`analysis` must be an Analysis {sentences, entities, groups}, got null".into()),
-        (r#"{"sentences":"nope"}"#, r#"`analysis.sentences` must be an array, got "nope""#.into()),
-        (r#"{"sentences":[]}"#, "`analysis.entities` must be an array, got undefined".into()),
+        ("5".into(), "`analysis` must be an Analysis {sentences, entities, groups}, got number".into()),
+        ("null".into(), "`analysis` must be an Analysis {sentences, entities, groups}, got null".into()),
+        (r#"{"sentences":"nope"}"#.into(), r#"`analysis.sentences` must be an array, got "nope""#.into()),
+        (r#"{"sentences":[]}"#.into(), "`analysis.entities` must be an array, got undefined".into()),
         (
-            r#"{"sentences":[],"entities":[],"groups":{}}"#,
+            r#"{"sentences":[],"entities":[],"groups":{}}"#.into(),
             "`analysis.groups` must be an array, got object".into(),
         ),
         (
-            r#"{"sentences":[5],"entities":[]}"#,
+            r#"{"sentences":[],"entities":[],"groups":null}"#.into(),
+            "`analysis.groups` must be an array, got null".into(),
+        ),
+        (
+            analysis("5", "", ""),
             "`analysis`: invalid type: floating point `5.0`, expected a Span {start, end}".into(),
         ),
         (
-            r#"{"sentences":[],"entities":[{"start":0,"end":5,"label":"NOPE","text":"Short"}]}"#,
+            analysis("", r#"{"start":0,"end":5,"label":"NOPE","text":"Short","group":0}"#, short),
             "`analysis`: unknown variant `NOPE`, expected one of `PERSON`, `ORG`, `LOC`, `MISC`, `DATE`, \
              `TIME`, `MONEY`, `PERCENT`, `QUANTITY`"
                 .into(),
         ),
         (
-            r#"{"sentences":[{"start":0,"end":99}],"entities":[]}"#,
-            format!("`analysis.sentences[0]` (0..99) {beyond}"),
+            analysis("", r#"{"start":0,"end":5,"label":"ORG","text":"Short"}"#, short),
+            "`analysis`: missing field `group`".into(),
         ),
+        (analysis(r#"{"start":0,"end":99}"#, "", ""), format!("`analysis.sentences[0]` (0..99) {beyond}")),
         (
-            r#"{"sentences":[{"start":5,"end":11},{"start":0,"end":4}],"entities":[]}"#,
+            analysis(r#"{"start":5,"end":11},{"start":0,"end":4}"#, "", ""),
             format!("`analysis.sentences[1]` (0..4) {beyond}"),
         ),
         (
-            r#"{"sentences":[],"entities":[{"start":3,"end":3,"label":"ORG","text":""}]}"#,
+            analysis("", r#"{"start":3,"end":3,"label":"ORG","text":"","group":0}"#, short),
             format!("`analysis.entities[0]` (3..3) {beyond}"),
+        ),
+        (
+            analysis("", r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":1}"#, short),
+            "`analysis.entities[0].group` (1) is not an index of `analysis.groups` (1 groups)".into(),
         ),
     ];
     for (json, expected) in bad {
-        let value = js_sys::JSON::parse(json).unwrap();
+        let value = js_sys::JSON::parse(&json).unwrap();
         let rendered = render_analysis(div().into(), text.into(), value);
         assert_type_error(rendered, &format!("renderAnalysis: {expected}"));
     }
-    // Without groups (undefined or null), they are recomputed.
-    let analysis = js_sys::JSON::parse(r#"{"sentences":[{"start":0,"end":11}],"entities":[],"groups":null}"#);
-    render_analysis(div().into(), text.into(), analysis.unwrap()).unwrap();
+    let fits = analysis(
+        r#"{"start":0,"end":11}"#,
+        r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":0}"#,
+        short,
+    );
+    render_analysis(div().into(), text.into(), js_sys::JSON::parse(&fits).unwrap()).unwrap();
 }
 
 /// A JavaScript string of `parts` with a lone surrogate (half a UTF-16 pair, which no Rust string

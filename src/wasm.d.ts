@@ -1,0 +1,49 @@
+
+/** What an entity mention is. */
+export type Label = "PERSON" | "ORG" | "LOC" | "MISC" | "DATE" | "TIME" | "MONEY" | "PERCENT" | "QUANTITY";
+
+/** A half-open range `start..end` of the text, in UTF-16 code units (as `String.prototype.slice` counts). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** One entity mention: `text === input.slice(start, end)`, lone surrogates included. */
+export interface Entity extends Span {
+  label: Label;
+  text: string;
+  /** The index of its distinct entity in `Analysis.groups`. */
+  group: number;
+}
+
+/**
+ * A distinct entity: its mentions share `label` and canonical `text`; `first` is the first mention's start.
+ * `text` is a name, not a slice of the input (a possessive dropped, or a custom entity's `name`): a lone
+ * surrogate in it reads as U+FFFD, so mentions that differ only in one are the same entity.
+ */
+export interface EntityGroup {
+  text: string;
+  label: Label;
+  count: number;
+  first: number;
+}
+
+/**
+ * A newsroom's own entity for `new Analyzer([...])`: its mentions (name or aliases) get `label` and group under `name`.
+ * Any other field is refused, so that a typo (`alias`) is not silently ignored.
+ */
+export interface CustomEntity {
+  name: string;
+  label: Label;
+  aliases?: string[];
+}
+
+/** The analysis of one text, the same shape the `article-analyzer` CLI prints. */
+export interface Analysis {
+  /** Sentences in order, non-overlapping, trimmed of surrounding whitespace. */
+  sentences: Span[];
+  /** Entity mentions in order, non-overlapping. */
+  entities: Entity[];
+  /** The distinct entities, in order of first mention. */
+  groups: EntityGroup[];
+}
