@@ -1,7 +1,8 @@
 // The page: analyses the textarea as the user types (debounced, in a Web Worker), renders the result
 // with the wasm `renderAnalysis` (DOM nodes only, never HTML strings), and keeps the legend, the
 // entity panel and the JSON buttons in step. A classic script, so that it also runs from file:// in
-// the single-file build, where the wasm is inlined as base64 and the worker is a blob.
+// the single-file build, where the wasm is inlined as base64 and the worker is a blob. The wasm is
+// loaded by `loadAnalyzer` (www/loader.js, in analyzer.js with the glue).
 'use strict';
 
 (() => {
@@ -13,7 +14,7 @@
   const panel = byId('entity-panel');
   const copyButton = byId('copy-json');
   const downloadButton = byId('download-json');
-  // Present in the single-file build only: the wasm as base64, the glue and the worker as text.
+  // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
 
   const DEBOUNCE_MS = 150;
@@ -35,23 +36,6 @@
   function say(message, isError = false) {
     status.textContent = message;
     status.classList.toggle('error', isError);
-  }
-
-  async function compileWasm() {
-    if (inlinedWasm) {
-      const binary = atob(inlinedWasm.textContent.trim());
-      const bytes = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-      return WebAssembly.compile(bytes);
-    }
-    const response = await fetch('analyzer_bg.wasm');
-    if (!response.ok) throw new Error(`analyzer_bg.wasm: HTTP ${response.status}`);
-    try {
-      return await WebAssembly.compileStreaming(response.clone());
-    } catch {
-      // Served without the application/wasm type: compile from the bytes instead.
-      return WebAssembly.compile(await response.arrayBuffer());
-    }
   }
 
   /**
@@ -264,8 +248,8 @@
   async function start() {
     if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
     try {
-      const module = await compileWasm();
-      await wasm_bindgen({ module_or_path: module });
+      const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: 'analyzer_bg.wasm' };
+      const module = await loadAnalyzer(source);
       buildLegend();
       const worker = await startWorker(module);
       engine = worker ? workerEngine(worker) : mainThreadEngine;

@@ -4,17 +4,12 @@
 //   <article-analyzer text="Harbor Freight Lines agreed to buy Nordvik Shipping."></article-analyzer>
 //   <article-analyzer>Or the article as the element's own text.</article-analyzer>
 //
-// `cargo xtask dist` wraps this file, the wasm glue, the wasm (base64) and the styles into one
-// classic script; inside that wrapper `wasm_bindgen`, WASM_BASE64 and ELEMENT_CSS are in scope and
-// nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
+// `cargo xtask dist` wraps this file, analyzer.js (the wasm glue and `loadAnalyzer`), the wasm
+// (base64) and the styles into one classic script; inside that wrapper `wasm_bindgen`,
+// `loadAnalyzer`, WASM_BASE64 and ELEMENT_CSS are in scope and nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
 // exposes the last result as `.analysis` and fires an `analyzed` event with it as `detail`.
 
-const ready = (async () => {
-  const binary = atob(WASM_BASE64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  await wasm_bindgen({ module_or_path: await WebAssembly.compile(bytes) });
-})();
+const ready = loadAnalyzer({ base64: WASM_BASE64 });
 
 let sheet = null;
 function styles() {

@@ -1,13 +1,14 @@
 // The analysis worker. It receives the compiled wasm module once ({module}), answers {ready}, then
 // analyses each {id, text} it is sent and answers {id, analysis} or {id, error}. On the static site
-// it runs from this file and loads the glue (analyzer.js) beside it; in the single-file build it is
-// a blob made of the inlined glue followed by this file, so the glue is already there.
+// it runs from this file and loads analyzer.js (the glue and `loadAnalyzer`) beside it; in the
+// single-file build it is a blob made of the inlined analyzer.js followed by this file, so both are
+// already there.
 if (typeof wasm_bindgen === 'undefined') importScripts('analyzer.js');
 
 self.onmessage = async ({ data }) => {
   if (data.module) {
     try {
-      await wasm_bindgen({ module_or_path: data.module });
+      await loadAnalyzer({ module: data.module });
       self.postMessage({ ready: true });
     } catch (error) {
       self.postMessage({ ready: false, error: String(error) });

@@ -42,6 +42,8 @@ pub fn dist() -> Result<(), String> {
 /// classic-script build in `classic`.
 struct Site {
     www: BTreeMap<&'static str, String>,
+    /// analyzer.js: wasm-bindgen's glue, then www/loader.js, the loader that the page, its worker
+    /// and the element share.
     glue: String,
     wasm: Vec<u8>,
 }
@@ -57,7 +59,7 @@ impl Site {
         for name in Site::COPIED.into_iter().chain(["sample.txt", "element.js", "element.css"]) {
             www.insert(name, read(&www_dir.join(name))?);
         }
-        let glue = read(&classic.join("analyzer.js"))?;
+        let glue = format!("{}\n{}", read(&classic.join("analyzer.js"))?, read(&www_dir.join("loader.js"))?);
         let wasm =
             std::fs::read(classic.join("analyzer_bg.wasm")).map_err(|e| format!("cannot read wasm: {e}"))?;
         Ok(Site { www, glue, wasm })
