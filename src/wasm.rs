@@ -9,7 +9,7 @@
 //!
 //! Every argument is checked here, not trusted to the .d.ts: a misused one (`analyze(5)`,
 //! `new Analyzer([{name: 5}])`) throws a `TypeError` whose message names the function and the
-//! argument. Text is taken as JavaScript gives it, lone surrogates included (see [`JsText`]).
+//! argument. Text is taken as JavaScript gives it, lone surrogates included (see `JsText`).
 
 use js_sys::{Array, JsString, Object, Reflect};
 use serde::Serialize;
@@ -320,7 +320,8 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// The `analysis` argument of `renderAnalysis`, or a `TypeError` unless it has the shape of an
-/// `Analysis` and fits a text of `len` UTF-16 units.
+/// `Analysis` (as `analyze` returns it), fits a text of `len` UTF-16 units and gives each mention
+/// one of its groups.
 fn analysis_argument(value: JsValue, len: usize) -> Result<Analysis, JsValue> {
     const FUNCTION: &str = "renderAnalysis";
     if !value.is_object() {
