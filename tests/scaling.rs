@@ -143,11 +143,13 @@ fn assert_linear(analyzer: &Analyzer, unit: &str) {
 
 /// Shapes found to be quadratic once, and others of the kind: long runs where every stage sees
 /// one sentence or one mention.
-const ADVERSARIAL: [&str; 16] = [
+const ADVERSARIAL: [&str; 18] = [
     "Aaa Bbb ",                         // a capitalised run without a full stop: one long ORG mention
     "New York ",                        // a name repeated without punctuation
     "OpenAI's Microsoft's ",            // possessive owners in one endless sentence
     "Its ",                             // an owner before every word of a capitalised run
+    "Its A380 ",                        // ... each making a product of the rest of the run
+    "Its Its 5 ",                       // ... with a number after an owner inside the run
     "\"",                               // a run of one symbol: a token per byte
     "$",                                // a currency sign per byte
     "(“[",                              // nested brackets and quotes that never close

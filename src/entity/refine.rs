@@ -98,6 +98,9 @@ const PRODUCT_NOUNS: [&str; 7] = ["platform", "app", "cloud", "chatbot", "browse
 /// Nouns that, after "X's", say X is a product ("X's success", "X's launch").
 const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularity", "debut", "users"];
 
+/// The [name number](Mention::name) of a mention of rule 2 until its sentence is done.
+const UNNAMED: usize = usize::MAX;
+
 /// Words after a dateline's dash: fewer make a headline ("Soccer - McCarthy names team").
 const DATELINE_SENTENCE: usize = 12;
 
@@ -180,10 +183,21 @@ struct Doc<'a> {
 impl<'a> Doc<'a> {
     /// The mention of `tokens` (not empty), numbering its name in `names`.
     fn mention(&self, tokens: Range<usize>, label: Label, names: &mut Names<'a>) -> Mention {
-        let name =
-            canonical_text(&self.text[self.tokens[tokens.start].start..self.tokens[tokens.end - 1].end]);
+        let mut mention = self.unnamed_mention(tokens, label);
+        self.number_name(&mut mention, names);
+        mention
+    }
+
+    /// The mention of `tokens` (not empty), its name [not numbered yet](UNNAMED).
+    fn unnamed_mention(&self, tokens: Range<usize>, label: Label) -> Mention {
         let (no_person, cue) = (self.no_person(&tokens), self.cue(&tokens));
-        Mention { tokens, label, name: names.number(name), no_person, cue }
+        Mention { tokens, label, name: UNNAMED, no_person, cue }
+    }
+
+    /// Numbers the name of `mention` in `names`: reads all of its text.
+    fn number_name(&self, mention: &mut Mention, names: &mut Names<'a>) {
+        let (first, last) = (self.tokens[mention.tokens.start], self.tokens[mention.tokens.end - 1]);
+        mention.name = names.number(canonical_text(&self.text[first.start..last.end]));
     }
 
     fn word(&self, k: usize) -> &str {
@@ -222,8 +236,13 @@ impl<'a> Doc<'a> {
             for mention in std::iter::from_fn(|| rest.next_if(|m| m.tokens.start < sentence.tokens.end)) {
                 local.replace(mention);
             }
-            self.sentence_products(sentence.tokens.clone(), &mut local, names);
-            out.extend(std::mem::take(&mut local).into_mentions());
+            self.sentence_products(sentence.tokens.clone(), &mut local);
+            out.extend(std::mem::take(&mut local).into_mentions().map(|mut mention| {
+                if mention.name == UNNAMED {
+                    self.number_name(&mut mention, names);
+                }
+                mention
+            }));
         }
         out.extend(rest);
         out
@@ -231,8 +250,8 @@ impl<'a> Doc<'a> {
 
     /// Rule 2 in one sentence, given the mentions that start in it. Linear in the sentence's
     /// length: a run of capitalized words is read once, however many owners precede words of it
-    /// ("Its Its Its ...").
-    fn sentence_products(&self, sentence: Range<usize>, mentions: &mut Disjoint, names: &mut Names<'a>) {
+    /// ("Its Its Its ..."), and the products it makes are [named](UNNAMED) by the caller.
+    fn sentence_products(&self, sentence: Range<usize>, mentions: &mut Disjoint) {
         let mut last_run: Option<CapitalizedRun> = None;
         for k in sentence.clone() {
             let word = self.word(k);
@@ -247,11 +266,16 @@ impl<'a> Doc<'a> {
                 continue;
             }
             let start = k + 1;
-            let run = match last_run.filter(|r| r.tokens.contains(&start) && self.starts_run(start)) {
-                Some(run) => CapitalizedRun { tokens: start..run.tokens.end, ..run },
+            let run = match last_run.as_ref().filter(|r| r.tokens.contains(&start) && self.starts_run(start))
+            {
+                Some(run) => CapitalizedRun { tokens: start..run.tokens.end, last_marker: run.last_marker },
                 None => self.capitalized_run(start, sentence.end),
             };
-            last_run = Some(run.clone());
+            // An empty run (a number after the owner) says nothing of the runs after it: keep the
+            // last one, or the next owner inside it would read it again.
+            if !run.tokens.is_empty() {
+                last_run = Some(run.clone());
+            }
             // A number or a model code ("F-150", "A380") or an inner capital, not "Under-21".
             let product = run.tokens.len() >= 2 && run.last_marker.is_some_and(|m| m >= start);
             // "its Nimbus cloud platform": a name the model missed, between a possessive
@@ -261,7 +285,10 @@ impl<'a> Doc<'a> {
                 && !mentions.overlaps(&run.tokens)
                 && PRODUCT_NOUNS.contains(&self.lower(Some(run.tokens.end)).as_ref());
             if product || named {
-                mentions.replace(self.mention(run.tokens, Label::Misc, names));
+                // Named once the sentence is done: "Its A380 Its A380 ..." makes a product at
+                // every owner, each replacing the last, and reading each one's text would cost
+                // the rest of the run every time.
+                mentions.replace(self.unnamed_mention(run.tokens, Label::Misc));
             }
         }
     }
