@@ -5,7 +5,7 @@
 use std::fmt;
 use std::ops::Range;
 
-use crate::sentence::{split_tokens, Sentence};
+use crate::sentence::{split_tokens, Sentence, MAX_SENTENCE_TOKENS};
 use crate::span::Span;
 use crate::token::{partition_point_near, tokenize, Token};
 
@@ -45,7 +45,8 @@ impl<'t> Document<'t> {
     }
 
     /// A document of tokens and sentences made elsewhere (a corpus's own tokenization, say),
-    /// checked to describe `text`.
+    /// checked to describe `text`: tokens in order, not empty, on character boundaries; sentences
+    /// in order, each a range of the tokens of at most [`MAX_SENTENCE_TOKENS`] whose span is theirs.
     pub fn from_parts(
         text: &'t str,
         tokens: Vec<Token>,
@@ -70,6 +71,14 @@ impl<'t> Document<'t> {
             let range = &sentence.tokens;
             if range.start < previous_end || range.start > range.end || range.end > tokens.len() {
                 return error("not in order or outside the tokens: sentence", index);
+            }
+            if range.len() > MAX_SENTENCE_TOKENS {
+                return error("longer than MAX_SENTENCE_TOKENS: sentence", index);
+            }
+            let covered =
+                |range: &Range<usize>| Span::new(tokens[range.start].start, tokens[range.end - 1].end);
+            if !range.is_empty() && sentence.span != covered(range) {
+                return error("a span other than its tokens': sentence", index);
             }
             previous_end = range.end;
         }
@@ -127,6 +136,10 @@ mod tests {
         let mut reversed = tokens.clone();
         reversed.swap(0, 1);
         assert!(Document::from_parts(text, reversed, sentences.clone()).is_err());
+        let mut other_span = sentences.clone();
+        other_span[0].span.start += 1;
+        let error = Document::from_parts(text, tokens.clone(), other_span).unwrap_err();
+        assert_eq!(error.to_string(), "a span other than its tokens': sentence 0");
         let mut beyond = sentences;
         beyond[0].tokens.end = tokens.len() + 1;
         let error = Document::from_parts(text, tokens, beyond).unwrap_err();

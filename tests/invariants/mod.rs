@@ -41,18 +41,28 @@ pub fn assert_invariants(text: &str, analysis: &Analysis) {
     assert_utf16_consistent(text, analysis);
 }
 
-/// Groups come in order of first mention, each `first` the start of a mention with the group's
-/// label, and their counts add up to the number of mentions. Entities must be in order.
+/// Groups come in order of first mention, each `first` the start of the first mention whose
+/// `group` it is, with the group's label; each mention's `group` is a group of its label, and
+/// each group counts its mentions. Entities must be in order.
 fn assert_groups(analysis: &Analysis) {
     let mut previous_first = None;
-    for group in &analysis.groups {
+    for (index, group) in analysis.groups.iter().enumerate() {
         assert!(previous_first < Some(group.first), "groups out of order at {group:?}");
         let mention = mention_at(analysis, group.first);
         assert_eq!(analysis.entities[mention].label, group.label, "{group:?}");
+        assert_eq!(analysis.entities[mention].group, index, "the first mention of {group:?}");
         previous_first = Some(group.first);
     }
-    let counted: usize = analysis.groups.iter().map(|g| g.count).sum();
-    assert_eq!(counted, analysis.entities.len(), "group counts against mentions");
+    let mut counts = vec![0; analysis.groups.len()];
+    for entity in &analysis.entities {
+        let group = analysis.groups.get(entity.group).unwrap_or_else(|| panic!("no group for {entity:?}"));
+        assert_eq!(group.label, entity.label, "{entity:?} in {group:?}");
+        assert!(group.first <= entity.span.start, "{entity:?} before the first mention of {group:?}");
+        counts[entity.group] += 1;
+    }
+    for (group, count) in analysis.groups.iter().zip(counts) {
+        assert_eq!(group.count, count, "mentions of {group:?}");
+    }
 }
 
 /// [`Analysis::to_utf16`] keeps every item, and each converted span holds the same text.
