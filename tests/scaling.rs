@@ -225,7 +225,9 @@ fn loading_custom_entities_costs_linear_time_and_memory() {
     let load =
         |list: &Vec<CustomEntity>| cost(|| drop(Analyzer::with_custom_entities(list.clone()).unwrap()));
     let (small, large) = (load(&few), load(&many));
-    assert!(large.time <= 32 * small.time.max(TIME_FLOOR), "{:?} against {:?}", large.time, small.time);
+    // Sixteen times the names: the maps outgrow the caches, and each name costs more to insert
+    // (40x was seen on a loaded machine). A quadratic load costs 256x.
+    assert!(large.time <= 64 * small.time.max(TIME_FLOOR), "{:?} against {:?}", large.time, small.time);
     assert!(
         large.peak_bytes <= 32 * small.peak_bytes,
         "{} B against {} B",
