@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod conll;
+mod corpora;
 mod eval;
 mod example_eval;
 mod fuzz;
@@ -29,11 +30,12 @@ Tasks:
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
+  jsonl          the CLI's --jsonl with a candidate model: cargo xtask jsonl --model FILE < in > out
   eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
-  train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N] [--runs N]
-           train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
-           and write model/ner.bin
+  train [--data DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N] [--seed N] [--min-count N] [--runs N]
+           train the entity model on CoNLL-2003 train+dev and the corpora of docs/training-data.md
+           (--train-only: hold out CoNLL dev and a part of each corpus, report their F1) and write model/ner.bin
   eval [--data DIR] [--model FILE] [--errors]
            entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
            and sentence boundary P/R/F1 (--errors: list the dev errors)
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Some("eval") => eval::run(rest)
             .and_then(|()| sentence_eval::run(&repo_root().join(SENTENCE_SETS), false))
             .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE))),
+        Some("jsonl") => eval::jsonl(rest),
         Some("eval-example") => {
             without_flags("eval-example").and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
         }
