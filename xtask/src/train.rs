@@ -20,8 +20,9 @@ use crate::corpora::{self, Corpus};
 use crate::eval::score_model;
 use crate::process::command;
 
-/// The corpora trained on beside CoNLL-2003 unless `--corpora` says otherwise ("conll": none).
-const DEFAULT_CORPORA: &str = "wikigold,gum,crossner,wnut17";
+/// The corpora trained on unless `--corpora` says otherwise: "conll" is CoNLL-2003, the others are
+/// [`corpora::NAMES`]; a corpus named twice is trained on twice.
+const DEFAULT_CORPORA: &str = "conll,conll,wikigold,gum,crossner,wnut17";
 
 /// Training settings.
 pub struct Options {
@@ -73,35 +74,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("no CoNLL-2003 data at {}/conll2003 (pass --data DIR)", data.display()));
     }
     let started = Instant::now();
-    let mut documents = conll::read(&data.join("conll2003/train.txt"))?;
-    let gazetteer = build_gazetteer(&data)?;
-    let dev = conll::read(&data.join("conll2003/dev.txt"))?;
-    let dev = if train_only {
-        println!(
-            "training on train.txt ({} documents), reporting dev.txt F1 after each epoch",
-            documents.len()
-        );
-        Some(dev)
-    } else {
-        documents.extend(dev);
-        println!("training on train.txt + dev.txt ({} documents)", documents.len());
-        None
-    };
-    let chosen: Vec<&str> = match args.value("--corpora").unwrap_or(DEFAULT_CORPORA) {
-        "conll" => Vec::new(),
-        list => list.split(',').collect(),
-    };
-    if let Some(unknown) = chosen.iter().find(|name| !corpora::NAMES.contains(name)) {
+    let chosen: Vec<&str> = args.value("--corpora").unwrap_or(DEFAULT_CORPORA).split(',').collect();
+    if let Some(unknown) = chosen.iter().find(|&&name| name != "conll" && !corpora::NAMES.contains(&name)) {
         return Err(format!(
-            "unknown corpus {unknown:?}; the corpora are conll (alone) or {}",
+            "unknown corpus {unknown:?}; the corpora are conll, {}",
             corpora::NAMES.join(", ")
         ));
     }
+    let gazetteer = build_gazetteer(&data)?;
+    let conll_train = conll::read(&data.join("conll2003/train.txt"))?;
+    let dev = conll::read(&data.join("conll2003/dev.txt"))?;
+    let mut documents = Vec::new();
+    for _ in chosen.iter().filter(|&&name| name == "conll") {
+        documents.extend(conll_train.iter().cloned());
+        if !train_only {
+            documents.extend(dev.iter().cloned());
+        }
+    }
+    println!(
+        "training on CoNLL-2003 {} ({} documents){}",
+        if train_only { "train.txt" } else { "train.txt + dev.txt" },
+        documents.len(),
+        if train_only { ", reporting dev.txt F1 after each epoch" } else { "" }
+    );
+    let dev = train_only.then_some(dev);
     // Held out, every corpus is scored, trained on or not, so that mixes compare on the same sets.
     let names = corpora::NAMES.iter().filter(|name| train_only || chosen.contains(name));
     let corpora: Vec<Corpus> = names.map(|name| corpora::load(&data, name)).collect::<Result<_, _>>()?;
     for corpus in &corpora {
-        // A corpus named twice is trained on twice: its sentences weigh double.
         let times = chosen.iter().filter(|&&name| name == corpus.name).count();
         if times > 0 {
             println!("and {} ({} documents) {times} time(s)", corpus.name, corpus.train.len());
