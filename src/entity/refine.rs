@@ -27,6 +27,14 @@
 //!    name elsewhere in the document is that organization ("Harbor Freight" after "Harbor Freight
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
+//!
+//! Rule 6 fixes the edges of the model's names, before rule 2 reads them:
+//!
+//! 6. A person's name begins after the titles before it: the abbreviated titles the tokenizer
+//!    knows, with a period or without one as British style writes them ("Mrs May", "Dr Fauci" ->
+//!    "May", "Fauci"), and the titles, ranks and offices that CoNLL-2003 leaves out of names
+//!    ("Ambassador Smith", "Cardinal Jones"), with the words that qualify them ("Vice President").
+//!    What is left must be a name: "Doctor Who" stays whole.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +42,7 @@ use std::ops::Range;
 
 use super::features::WordHashes;
 use super::{canonical_text, Entity, Label};
+use crate::abbreviation::{is_sentence_starter, is_title};
 use crate::document::Document;
 use crate::sentence::Sentence;
 use crate::token::{Token, TokenKind};
@@ -98,6 +107,71 @@ const PRODUCT_NOUNS: [&str; 7] = ["platform", "app", "cloud", "chatbot", "browse
 /// Nouns that, after "X's", say X is a product ("X's success", "X's launch").
 const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularity", "debut", "users"];
 
+/// Titles, ranks and offices written out, which CoNLL-2003 leaves out of a person's name ("President
+/// Clinton" is "Clinton"): rule 6, with the abbreviated titles of [`is_title`].
+const TITLE_WORDS: [&str; 33] = [
+    "President",
+    "Minister",
+    "Secretary",
+    "Ambassador",
+    "Commissioner",
+    "Sir",
+    "Dame",
+    "King",
+    "Queen",
+    "Princess",
+    "Speaker",
+    "Sheikh",
+    "Director",
+    "Judge",
+    "Doctor",
+    "Chairman",
+    "Chairwoman",
+    "Captain",
+    "Archbishop",
+    "Cardinal",
+    "Patriarch",
+    "Bishop",
+    "Governor",
+    "Detective",
+    "Premier",
+    "Professor",
+    "Commander",
+    "Father",
+    "Chancellor",
+    "Colonel",
+    "General",
+    "Senator",
+    "Administrator",
+];
+
+/// Offices held in an organization or a place, titles before a person's name (rule 6): "CEO Satya
+/// Nadella".
+const OFFICES: [&str; 17] = [
+    "CEO",
+    "CFO",
+    "COO",
+    "CTO",
+    "Chairman",
+    "Chairwoman",
+    "President",
+    "Director",
+    "Governor",
+    "Administrator",
+    "Commissioner",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "Founder",
+    "Ambassador",
+    "Mayor",
+];
+
+/// Words that qualify a title or an office before it ("Vice President", "Deputy Director"): part
+/// of the title, not of a name.
+const TITLE_QUALIFIERS: [&str; 9] =
+    ["Vice", "Deputy", "Former", "Acting", "Interim", "Assistant", "Associate", "Executive", "Managing"];
+
 /// The [name number](Mention::name) of a mention of rule 2 until its sentence is done.
 const UNNAMED: usize = usize::MAX;
 
@@ -119,7 +193,8 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
             near = range.start;
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
-            (first < end).then(|| doc.mention(first..end, e.label, &mut names))
+            let range = doc.without_title(first..end, e.label);
+            (!range.is_empty()).then(|| doc.mention(range, e.label, &mut names))
         })
         .collect();
     mentions.sort_by_key(|m| m.tokens.start);
@@ -198,6 +273,40 @@ impl<'a> Doc<'a> {
     fn number_name(&self, mention: &mut Mention, names: &mut Names<'a>) {
         let (first, last) = (self.tokens[mention.tokens.start], self.tokens[mention.tokens.end - 1]);
         mention.name = names.number(canonical_text(&self.text[first.start..last.end]));
+    }
+
+    /// Whether the word at `k` is a title or an office before a name (rule 6): "Mr", "Dr.",
+    /// "President", "CEO".
+    fn is_title_at(&self, k: usize) -> bool {
+        let word = self.word(k);
+        is_title(word.strip_suffix('.').unwrap_or(word))
+            || TITLE_WORDS.contains(&word)
+            || OFFICES.contains(&word)
+    }
+
+    /// Rule 6: `tokens` of a PERSON name without the titles that open them, when a name is left.
+    fn without_title(&self, tokens: Range<usize>, label: Label) -> Range<usize> {
+        if label != Label::Person {
+            return tokens;
+        }
+        let mut start = tokens.start;
+        let mut titled = false;
+        while start + 1 < tokens.end {
+            if self.is_title_at(start) {
+                titled = true;
+            } else if !TITLE_QUALIFIERS.contains(&self.word(start)) {
+                break;
+            }
+            start += 1;
+        }
+        // "Mr Chairman", "Mr. President": a title, no name.
+        let name_left =
+            self.is_cased_word(start) && !is_sentence_starter(self.word(start)) && !self.is_title_at(start);
+        if titled && name_left {
+            start..tokens.end
+        } else {
+            tokens
+        }
     }
 
     fn word(&self, k: usize) -> &str {
@@ -816,6 +925,33 @@ mod tests {
         assert_eq!(
             refined(text, &model),
             pairs(&[("FooBot", Label::Misc), ("McAllister", Label::Person), ("McAllen", Label::Loc)])
+        );
+    }
+
+    #[test]
+    fn titles_before_a_persons_name_are_no_part_of_it() {
+        let text = "Mrs Halloway met Dr Brenner and Mr. Quist. Vice President Tamsin Oyelaran thanked Mr \
+                    Chairman, and Doctor Who fans drank Dr Pepper.";
+        let model = [
+            ("Mrs Halloway", Label::Person),
+            ("Dr Brenner", Label::Person),
+            ("Mr. Quist", Label::Person),
+            ("Vice President Tamsin Oyelaran", Label::Person),
+            ("Mr Chairman", Label::Person),
+            ("Doctor Who", Label::Person),
+            ("Dr Pepper", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Halloway", Label::Person),
+                ("Brenner", Label::Person),
+                ("Quist", Label::Person),
+                ("Tamsin Oyelaran", Label::Person),
+                ("Mr Chairman", Label::Person),
+                ("Doctor Who", Label::Person),
+                ("Dr Pepper", Label::Org),
+            ])
         );
     }
 }
