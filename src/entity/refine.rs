@@ -28,13 +28,18 @@
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
 //!
-//! Rule 6 fixes the edges of the model's names, before rule 2 reads them:
+//! Rules 6 and 7 fix the edges of the model's names, before rule 2 reads them:
 //!
 //! 6. A person's name begins after the titles before it: the abbreviated titles the tokenizer
 //!    knows, with a period or without one as British style writes them ("Mrs May", "Dr Fauci" ->
 //!    "May", "Fauci"), and the titles, ranks and offices that CoNLL-2003 leaves out of names
 //!    ("Ambassador Smith", "Cardinal Jones"), with the words that qualify them ("Vice President").
 //!    What is left must be a name: "Doctor Who" stays whole.
+//! 7. A name ends before a period that ends its sentence: a period the model took as a token of
+//!    its own ("on Windows ."), and the period that the tokenizer left on a word that keeps no
+//!    period of its own, a single letter or a word in capitals, when the sentence splitter ended
+//!    the sentence with it ("World War I.", "moved to LA."). A genuine abbreviation keeps its
+//!    period: "Acme Inc.", "the U.S.", "Calif.".
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -45,7 +50,8 @@ use super::{canonical_text, Entity, Label};
 use crate::abbreviation::{is_sentence_starter, is_title};
 use crate::document::Document;
 use crate::sentence::Sentence;
-use crate::token::{Token, TokenKind};
+use crate::span::Span;
+use crate::token::{Gap, Token, TokenKind};
 
 /// Acronyms of common nouns: never a name on their own.
 const COMMON_ACRONYMS: [&str; 18] = [
@@ -182,7 +188,7 @@ const DATELINE_SENTENCE: usize = 12;
 /// range too, which the merge needs and would otherwise search for again.
 pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usize>)> {
     let (text, tokens, sentences) = (document.text(), document.tokens(), document.sentences());
-    let doc = Doc { text, tokens };
+    let doc = Doc { text, tokens, sentences };
     let mut names = Names::default();
     let mut near = 0;
     let mut mentions: Vec<Mention> = model
@@ -194,6 +200,7 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
             let range = doc.without_title(first..end, e.label);
+            let range = doc.without_period_token(range);
             (!range.is_empty()).then(|| doc.mention(range, e.label, &mut names))
         })
         .collect();
@@ -212,7 +219,7 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
     mentions
         .into_iter()
         .map(|m| {
-            let span = document.span_of(m.tokens.clone());
+            let span = doc.name_span(&m.tokens, m.label);
             while model.next_if(|e| e.span.start < span.start).is_some() {}
             let text = match model.next_if(|e| e.span == span && e.text == span.slice(text)) {
                 Some(kept) => kept.text,
@@ -253,6 +260,7 @@ impl<'a> Names<'a> {
 struct Doc<'a> {
     text: &'a str,
     tokens: &'a [Token],
+    sentences: &'a [Sentence],
 }
 
 impl<'a> Doc<'a> {
@@ -271,8 +279,49 @@ impl<'a> Doc<'a> {
 
     /// Numbers the name of `mention` in `names`: reads all of its text.
     fn number_name(&self, mention: &mut Mention, names: &mut Names<'a>) {
-        let (first, last) = (self.tokens[mention.tokens.start], self.tokens[mention.tokens.end - 1]);
-        mention.name = names.number(canonical_text(&self.text[first.start..last.end]));
+        mention.name =
+            names.number(canonical_text(self.name_span(&mention.tokens, mention.label).slice(self.text)));
+    }
+
+    /// The span of the name with `label` on `tokens` (not empty): theirs, without a period that
+    /// ends the sentence (rule 7).
+    fn name_span(&self, tokens: &Range<usize>, label: Label) -> Span {
+        let last = tokens.end - 1;
+        let end = self.tokens[last].end - usize::from(self.period_ends_sentence(last, label));
+        Span::new(self.tokens[tokens.start].start, end)
+    }
+
+    /// Rule 7: whether the period at the end of the word at `k`, the last of a name with `label`,
+    /// is the sentence's rather than the word's: the word keeps no period of its own in a name (a
+    /// word in capitals; a single letter, but in a person's name, where it is an initial), and the
+    /// sentence ends with it, but for closing quotes and brackets.
+    fn period_ends_sentence(&self, k: usize, label: Label) -> bool {
+        let Some(stem) = self.word(k).strip_suffix('.') else { return false };
+        let capitals = !stem.is_empty() && stem.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+        let no_period_of_its_own = capitals && (stem.chars().nth(1).is_some() || label != Label::Person);
+        if !no_period_of_its_own {
+            return false;
+        }
+        let sentence = self.sentences.partition_point(|s| s.tokens.end <= k);
+        self.sentences.get(sentence).is_some_and(|sentence| {
+            (k + 1..sentence.tokens.end).all(|j| matches!(self.word(j), "\"" | "”" | "’" | "'" | ")" | "]"))
+        })
+    }
+
+    /// Rule 7: `tokens` without a period that the model took as a token of its own at their end,
+    /// right after a word: a sentence's period, unless the word has periods of its own, an
+    /// initialism whose last period the tokenizer left apart ("aid-U.N.").
+    fn without_period_token(&self, tokens: Range<usize>) -> Range<usize> {
+        let last = tokens.end - 1;
+        let sentence_period = tokens.len() > 1
+            && self.word(last) == "."
+            && self.tokens[last].gap == Gap::None
+            && !self.word(last - 1).contains('.');
+        if sentence_period {
+            tokens.start..last
+        } else {
+            tokens
+        }
     }
 
     /// Whether the word at `k` is a title or an office before a name (rule 6): "Mr", "Dr.",
@@ -953,5 +1002,33 @@ mod tests {
                 ("Dr Pepper", Label::Org),
             ])
         );
+    }
+
+    #[test]
+    fn a_period_that_ends_the_sentence_is_no_part_of_a_name() {
+        let text = "It runs on \"Windows.\" They moved to LA. The shares of Acme Inc. rose, as in the U.S. \
+                    Rivals sued Acme Inc. They recall World War I.";
+        let model = [
+            ("Windows.", Label::Misc),
+            ("LA.", Label::Loc),
+            ("Acme Inc.", Label::Org),
+            ("U.S.", Label::Loc),
+            ("Acme Inc.", Label::Org),
+            ("World War I.", Label::Misc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Windows", Label::Misc),
+                ("LA", Label::Loc),
+                ("Acme Inc.", Label::Org),
+                ("U.S.", Label::Loc),
+                ("Acme Inc.", Label::Org),
+                ("World War I", Label::Misc),
+            ])
+        );
+        // A single letter that ends a person's name is an initial, whatever the splitter says.
+        let text = "The prize went to Jonas E. They cheered.";
+        assert_eq!(refined(text, &[("Jonas E.", Label::Person)]), pairs(&[("Jonas E.", Label::Person)]));
     }
 }
