@@ -28,7 +28,7 @@
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
 //!
-//! Rules 6 and 7 fix the edges of the model's names, before rule 2 reads them:
+//! Rules 6 to 9 fix the edges of the model's names, before rule 2 reads them:
 //!
 //! 6. A person's name begins after the titles before it: the abbreviated titles the tokenizer
 //!    knows, with a period or without one as British style writes them ("Mrs May", "Dr Fauci" ->
@@ -40,9 +40,18 @@
 //!    period of its own, a single letter or a word in capitals, when the sentence splitter ended
 //!    the sentence with it ("World War I.", "moved to LA."). A genuine abbreviation keeps its
 //!    period: "Acme Inc.", "the U.S.", "Calif.".
+//! 8. "X and Y" (or "X & Y") taken as one name is two names when X and Y are each a name of their
+//!    own elsewhere in the document ("Microsoft and Google" where "Microsoft" and "Google" are
+//!    tagged alone too); without that evidence it stays one name ("Procter and Gamble", "Johnson &
+//!    Johnson", "Marks and Spencer").
+//! 9. An office between two names divides them: "Microsoft CEO Satya Nadella" is the organization
+//!    "Microsoft" and the person "Satya Nadella", "Texas Governor Jane Smith" the place and the
+//!    person; an office that ends a name is no part of it ("Contoso Chairman" -> "Contoso"). Only
+//!    offices held in an organization or a place count, not titles that also name things ("Burger
+//!    King", "Prince Edward Island").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::features::WordHashes;
@@ -151,8 +160,8 @@ const TITLE_WORDS: [&str; 33] = [
     "Administrator",
 ];
 
-/// Offices held in an organization or a place, titles before a person's name (rule 6): "CEO Satya
-/// Nadella".
+/// Offices held in an organization or a place, which divide "Microsoft CEO Satya Nadella" into its
+/// two names (rule 9); also titles before a person's name (rule 6).
 const OFFICES: [&str; 17] = [
     "CEO",
     "CFO",
@@ -205,6 +214,7 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
         })
         .collect();
     mentions.sort_by_key(|m| m.tokens.start);
+    let mut mentions = doc.split_names(mentions, &mut names);
     doc.no_people(&mut mentions);
     let mut mentions = doc.products(sentences, mentions, &mut names);
     if let Some(first) = sentences.first() {
@@ -356,6 +366,91 @@ impl<'a> Doc<'a> {
         } else {
             tokens
         }
+    }
+
+    /// Rules 8 and 9 over `mentions` (in text order): a name that holds two names is split in two.
+    fn split_names(&self, mentions: Vec<Mention>, names: &mut Names<'a>) -> Vec<Mention> {
+        // Most texts have no "and" inside a name: then nothing reads the names that stand alone.
+        let conjoins = |m: &Mention| m.tokens.clone().any(|k| matches!(self.word(k), "and" | "&"));
+        let alone =
+            if mentions.iter().any(conjoins) { self.names_alone(&mentions) } else { HashSet::default() };
+        let mut out = Vec::with_capacity(mentions.len());
+        for mention in mentions {
+            match self.conjoined(&mention, &alone).or_else(|| self.office_between(&mention)) {
+                Some(parts) => {
+                    out.extend(parts.into_iter().map(|(tokens, label)| self.mention(tokens, label, names)))
+                }
+                None => out.push(mention),
+            }
+        }
+        out
+    }
+
+    /// The names of `mentions` that stand alone, away from "and" and "&": evidence for rule 8 that
+    /// a name is one of its own, not the model's piece of a longer name it split ("Northvale"
+    /// and "Ridgemont Court of Appeal" of "Northvale and Ridgemont Court of Appeal").
+    fn names_alone(&self, mentions: &[Mention]) -> HashSet<Cow<'a, str>, WordHashes> {
+        let conjunction = |k: Option<usize>| k.is_some_and(|k| matches!(self.word(k), "and" | "&"));
+        mentions
+            .iter()
+            .filter(|m| !conjunction(m.tokens.start.checked_sub(1)) && !conjunction(Some(m.tokens.end)))
+            .map(|m| canonical_text(self.name_span(&m.tokens, m.label).slice(self.text)))
+            .collect()
+    }
+
+    /// Rule 8: the two names of "X and Y" in `mention`, each with its label (rule 4 decides them
+    /// with their other mentions), when both are names that stand `alone` elsewhere in the
+    /// document, and not the same one.
+    fn conjoined(
+        &self,
+        mention: &Mention,
+        alone: &HashSet<Cow<'a, str>, WordHashes>,
+    ) -> Option<Vec<(Range<usize>, Label)>> {
+        let tokens = &mention.tokens;
+        let mut conjunctions =
+            (tokens.start + 1..tokens.end - 1).filter(|&k| matches!(self.word(k), "and" | "&"));
+        let (k, None) = (conjunctions.next()?, conjunctions.next()) else { return None };
+        let (left, right) = (tokens.start..k, k + 1..tokens.end);
+        let name = |part: &Range<usize>| canonical_text(self.name_span(part, mention.label).slice(self.text));
+        let known = |part: &Range<usize>| self.is_cased_word(part.start) && alone.contains(&*name(part));
+        (name(&left) != name(&right) && known(&left) && known(&right))
+            .then(|| vec![(left, mention.label), (right, mention.label)])
+    }
+
+    /// Rule 9: the names on either side of an office in `mention`. The one before keeps the
+    /// mention's label (an organization if that was PERSON: "Microsoft" of "Microsoft CEO Satya
+    /// Nadella"), the one after, if any, is a person.
+    fn office_between(&self, mention: &Mention) -> Option<Vec<(Range<usize>, Label)>> {
+        let tokens = &mention.tokens;
+        let office = (tokens.start + 1..tokens.end).find(|&k| OFFICES.contains(&self.word(k)))?;
+        let mut before_end = office;
+        while before_end > tokens.start && TITLE_QUALIFIERS.contains(&self.word(before_end - 1)) {
+            before_end -= 1;
+        }
+        let mut after_start = office + 1;
+        while after_start < tokens.end
+            && [&OFFICES[..], &TITLE_QUALIFIERS[..]]
+                .iter()
+                .any(|words| words.contains(&self.word(after_start)))
+        {
+            after_start += 1;
+        }
+        // "Mr Chairman": a title before the office, no name.
+        if before_end == tokens.start
+            || !self.is_cased_word(before_end - 1)
+            || self.is_title_at(before_end - 1)
+        {
+            return None;
+        }
+        let before_label = if mention.label == Label::Person { Label::Org } else { mention.label };
+        let mut parts = vec![(tokens.start..before_end, before_label)];
+        if after_start < tokens.end {
+            if !self.is_cased_word(after_start) {
+                return None;
+            }
+            parts.push((after_start..tokens.end, Label::Person));
+        }
+        Some(parts)
     }
 
     fn word(&self, k: usize) -> &str {
@@ -1030,5 +1125,58 @@ mod tests {
         // A single letter that ends a person's name is an initial, whatever the splitter says.
         let text = "The prize went to Jonas E. They cheered.";
         assert_eq!(refined(text, &[("Jonas E.", Label::Person)]), pairs(&[("Jonas E.", Label::Person)]));
+    }
+
+    #[test]
+    fn x_and_y_are_two_names_when_each_stands_alone_elsewhere() {
+        let text = "Fabrikam and Contoso signed. Fabrikam said Contoso would pay. Procter and Gamble rose, \
+                    Johnson & Johnson fell and Johnson quit. Northvale and Ridgemont Court of Appeal ruled, \
+                    as the Northvale and Ridgemont Court of Appeal had.";
+        let model = [
+            ("Fabrikam and Contoso", Label::Org),
+            ("Fabrikam", Label::Org),
+            ("Contoso", Label::Org),
+            ("Procter and Gamble", Label::Org),
+            ("Johnson & Johnson", Label::Org),
+            ("Johnson", Label::Person),
+            ("Northvale", Label::Loc),
+            ("Ridgemont Court of Appeal", Label::Org),
+            ("Northvale and Ridgemont Court of Appeal", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Fabrikam", Label::Org),
+                ("Contoso", Label::Org),
+                ("Fabrikam", Label::Org),
+                ("Contoso", Label::Org),
+                ("Procter and Gamble", Label::Org),
+                ("Johnson & Johnson", Label::Org),
+                ("Johnson", Label::Person),
+                ("Northvale", Label::Loc),
+                ("Ridgemont Court of Appeal", Label::Org),
+                ("Northvale and Ridgemont Court of Appeal", Label::Org),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_office_divides_the_names_around_it() {
+        let text = "Fabrikam CEO Imani Okafor said Zephyr Administrator staff met at Royal Prince Alfred \
+                    Hospital.";
+        let model = [
+            ("Fabrikam CEO Imani Okafor", Label::Person),
+            ("Zephyr Administrator", Label::Org),
+            ("Royal Prince Alfred Hospital", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Fabrikam", Label::Org),
+                ("Imani Okafor", Label::Person),
+                ("Zephyr", Label::Org),
+                ("Royal Prince Alfred Hospital", Label::Org),
+            ])
+        );
     }
 }
