@@ -28,7 +28,7 @@
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
 //!
-//! Rules 6 to 9 fix the edges of the model's names, before rule 2 reads them:
+//! Rules 6 to 10 fix the edges of the model's names, before rule 2 reads them:
 //!
 //! 6. A person's name begins after the titles before it: the abbreviated titles the tokenizer
 //!    knows, with a period or without one as British style writes them ("Mrs May", "Dr Fauci" ->
@@ -49,6 +49,9 @@
 //!    person; an office that ends a name is no part of it ("Contoso Chairman" -> "Contoso"). Only
 //!    offices held in an organization or a place count, not titles that also name things ("Burger
 //!    King", "Prince Edward Island").
+//! 10. A code of capitals and digits just before a MISC name belongs to it: "T20 World Cup", "G7
+//!     Summit", "U-19 World Cup". Not a size ("500CC GRAND PRIX"), nor a code before a company,
+//!     which in a table is a rating or a rate ("A1 S&P", "W145 Samsung").
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -199,17 +202,19 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
     let (text, tokens, sentences) = (document.text(), document.tokens(), document.sentences());
     let doc = Doc { text, tokens, sentences };
     let mut names = Names::default();
-    let mut near = 0;
+    let (mut near, mut previous_end) = (0, 0);
     let mut mentions: Vec<Mention> = model
         .iter()
         .filter(|e| !COMMON_ACRONYMS.contains(&e.text.as_str()) && e.text.chars().any(char::is_alphanumeric))
         .filter_map(|e| {
             let range = document.token_range(e.span, near);
             near = range.start;
+            let free_from = std::mem::replace(&mut previous_end, range.end);
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
             let range = doc.without_title(first..end, e.label);
             let range = doc.without_period_token(range);
+            let range = doc.with_code_before(range, e.label, free_from);
             (!range.is_empty()).then(|| doc.mention(range, e.label, &mut names))
         })
         .collect();
@@ -363,6 +368,19 @@ impl<'a> Doc<'a> {
             self.is_cased_word(start) && !is_sentence_starter(self.word(start)) && !self.is_title_at(start);
         if titled && name_left {
             start..tokens.end
+        } else {
+            tokens
+        }
+    }
+
+    /// Rule 10: `tokens` of a MISC name with the code just before them ("T20" of "T20 World Cup"),
+    /// when no other mention, from `free_from` on, has it.
+    fn with_code_before(&self, tokens: Range<usize>, label: Label, free_from: usize) -> Range<usize> {
+        let Some(code) = tokens.start.checked_sub(1) else { return tokens };
+        // A space, not a line break: a code that ends a headline or a list item is none of the name's.
+        let spaced = self.tokens[tokens.start].gap == Gap::Space;
+        if label == Label::Misc && code >= free_from && spaced && is_name_code(self.word(code)) {
+            code..tokens.end
         } else {
             tokens
         }
@@ -766,6 +784,18 @@ fn inner_capital(word: &str) -> bool {
         previous_lower = c.is_lowercase();
     }
     false
+}
+
+/// Whether a word is the code of a name (rule 10): capitals, then digits, maybe after a hyphen
+/// ("T20", "G7", "U-19"). Not a quarter or a half year ("Q3", "H1"); not a size or a unit, digits
+/// first ("500CC GRAND PRIX"). Only before a MISC name: before a company's, a code in a table is a
+/// rating or a rate ("A1 S&P", "W145 Samsung").
+fn is_name_code(word: &str) -> bool {
+    let digits = word.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    let letters = &word[..word.len() - digits.len()];
+    let digits = digits.strip_prefix('-').unwrap_or(digits);
+    let period_of_year = matches!(letters, "Q" | "H") && digits.len() == 1;
+    !letters.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !period_of_year
 }
 
 /// Whether a token is a currency sign ("$", "€").
@@ -1176,6 +1206,31 @@ mod tests {
                 ("Imani Okafor", Label::Person),
                 ("Zephyr", Label::Org),
                 ("Royal Prince Alfred Hospital", Label::Org),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_code_before_a_misc_name_belongs_to_it() {
+        let text = "Fans saw the T20 World Cup and the U-19 Cup, as the G7 Summit met. In Q3 Fabrikam \
+                    Cloud grew. The 500CC Grand Prix ran. Ratings: A1 Contoso.";
+        let model = [
+            ("World Cup", Label::Misc),
+            ("Cup", Label::Misc),
+            ("Summit", Label::Misc),
+            ("Fabrikam Cloud", Label::Misc),
+            ("Grand Prix", Label::Misc),
+            ("Contoso", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("T20 World Cup", Label::Misc),
+                ("U-19 Cup", Label::Misc),
+                ("G7 Summit", Label::Misc),
+                ("Fabrikam Cloud", Label::Misc),
+                ("Grand Prix", Label::Misc),
+                ("Contoso", Label::Org),
             ])
         );
     }
