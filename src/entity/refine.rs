@@ -43,7 +43,8 @@
 //! 8. "X and Y" (or "X & Y") taken as one name is two names when X and Y are each a name of their
 //!    own elsewhere in the document ("Microsoft and Google" where "Microsoft" and "Google" are
 //!    tagged alone too); without that evidence it stays one name ("Procter and Gamble", "Johnson &
-//!    Johnson", "Marks and Spencer").
+//!    Johnson", "Marks and Spencer"). The conjunction belongs to neither name: a name the model
+//!    began with it ("Smith, Jones, & Brown" tagged "& Brown") begins after it.
 //! 9. An office between two names divides them: "Microsoft CEO Satya Nadella" is the organization
 //!    "Microsoft" and the person "Satya Nadella", "Texas Governor Jane Smith" the place and the
 //!    person; an office that ends a name is no part of it ("Contoso Chairman" -> "Contoso"). Only
@@ -214,6 +215,7 @@ pub fn apply(document: &Document, model: Vec<Entity>) -> Vec<(Entity, Range<usiz
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
             let range = doc.without_title(first..end, e.label);
             let range = doc.without_period_token(range);
+            let range = doc.without_leading_conjunction(range);
             let range = doc.with_code_before(range, e.label, free_from);
             (!range.is_empty()).then(|| doc.mention(range, e.label, &mut names))
         })
@@ -381,6 +383,16 @@ impl<'a> Doc<'a> {
         let spaced = self.tokens[tokens.start].gap == Gap::Space;
         if label == Label::Misc && code >= free_from && spaced && is_name_code(self.word(code)) {
             code..tokens.end
+        } else {
+            tokens
+        }
+    }
+
+    /// Rule 8: `tokens` without the conjunction that opens them, when a name follows it.
+    fn without_leading_conjunction(&self, tokens: Range<usize>) -> Range<usize> {
+        let conjunction = tokens.len() > 1 && matches!(self.word(tokens.start), "&" | "and");
+        if conjunction && self.is_cased_word(tokens.start + 1) {
+            tokens.start + 1..tokens.end
         } else {
             tokens
         }
@@ -1161,7 +1173,7 @@ mod tests {
     fn x_and_y_are_two_names_when_each_stands_alone_elsewhere() {
         let text = "Fabrikam and Contoso signed. Fabrikam said Contoso would pay. Procter and Gamble rose, \
                     Johnson & Johnson fell and Johnson quit. Northvale and Ridgemont Court of Appeal ruled, \
-                    as the Northvale and Ridgemont Court of Appeal had.";
+                    as the Northvale and Ridgemont Court of Appeal had (Smith, Jones, & Brown, 2010).";
         let model = [
             ("Fabrikam and Contoso", Label::Org),
             ("Fabrikam", Label::Org),
@@ -1172,6 +1184,9 @@ mod tests {
             ("Northvale", Label::Loc),
             ("Ridgemont Court of Appeal", Label::Org),
             ("Northvale and Ridgemont Court of Appeal", Label::Org),
+            ("Smith", Label::Person),
+            ("Jones", Label::Person),
+            ("& Brown", Label::Person),
         ];
         assert_eq!(
             refined(text, &model),
@@ -1186,6 +1201,9 @@ mod tests {
                 ("Northvale", Label::Loc),
                 ("Ridgemont Court of Appeal", Label::Org),
                 ("Northvale and Ridgemont Court of Appeal", Label::Org),
+                ("Smith", Label::Person),
+                ("Jones", Label::Person),
+                ("Brown", Label::Person),
             ])
         );
     }
