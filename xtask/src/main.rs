@@ -7,6 +7,7 @@ mod corpora;
 mod eval;
 mod example_eval;
 mod fuzz;
+mod lists;
 mod process;
 mod sentence_eval;
 mod train;
@@ -33,9 +34,11 @@ Tasks:
   jsonl          the CLI's --jsonl with a candidate model: cargo xtask jsonl --model FILE < in > out
   eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
-  train [--data DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N] [--seed N] [--min-count N] [--runs N]
+  train [--data DIR] [--lists DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N] [--seed N]
+        [--min-count N] [--runs N]
            train the entity model on CoNLL-2003 train+dev and the corpora of docs/training-data.md
-           (--train-only: hold out CoNLL dev and a part of each corpus, report their F1) and write model/ner.bin
+           (--train-only: hold out CoNLL dev and a part of each corpus, report their F1), with the
+           gazetteer lists of model/lists (or DIR), and write model/ner.bin
   eval [--data DIR] [--model FILE] [--errors]
            entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
            and sentence boundary P/R/F1 (--errors: list the dev errors)

@@ -42,15 +42,16 @@ impl Default for Options {
     }
 }
 
-/// `cargo xtask train [--data DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N]
-/// [--seed N] [--min-count N] [--runs N]`: trains the model and writes it. `--train-only` holds out
-/// CoNLL-2003 dev and each corpus' held-out part, and reports their F1.
+/// `cargo xtask train [--data DIR] [--lists DIR] [--out FILE] [--train-only] [--corpora LIST]
+/// [--epochs N] [--seed N] [--min-count N] [--runs N]`: trains the model and writes it. `--train-only`
+/// holds out CoNLL-2003 dev and each corpus' held-out part, and reports their F1.
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::new(
         "train",
         args,
         &[
             "--data DIR",
+            "--lists DIR",
             "--out FILE",
             "--train-only",
             "--corpora LIST",
@@ -61,6 +62,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ],
     )?;
     let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
+    let lists = args.path("--lists").unwrap_or_else(|| crate::repo_root().join("model/lists"));
     let out = args.path("--out").unwrap_or_else(|| crate::repo_root().join("model/ner.bin"));
     let train_only = args.switch("--train-only");
     let defaults = Options::default();
@@ -81,7 +83,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             corpora::NAMES.join(", ")
         ));
     }
-    let gazetteer = build_gazetteer(&data)?;
+    let gazetteer = build_gazetteer(&data, &lists)?;
     let conll_train = conll::read(&data.join("conll2003/train.txt"))?;
     let dev = conll::read(&data.join("conll2003/dev.txt"))?;
     let mut documents = Vec::new();
@@ -452,8 +454,9 @@ impl Random {
 const GMB_KINDS: [&str; 5] = ["per", "org", "geo", "gpe", "eve"];
 const WNUT_KINDS: [&str; 6] = ["person", "location", "corporation", "product", "creative-work", "group"];
 
-/// Names from the entity annotations of GMB and WNUT-17 (never from CoNLL).
-fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
+/// Names from the entity annotations of GMB and WNUT-17 (never from CoNLL), and from the lists in
+/// `lists` (see [`crate::lists`]).
+fn build_gazetteer(data: &Path, lists: &Path) -> Result<Gazetteer, String> {
     let mut names: BTreeMap<Vec<String>, u16> = BTreeMap::new();
     let gmb = data.join("gmb/ner_dataset.csv.zip");
     let csv = command("unzip", ["-p"]).arg(&gmb).output()?;
@@ -493,6 +496,15 @@ fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
     }
     collect_names(&wnut_rows, &WNUT_KINDS, GMB_KINDS.len(), &mut names);
     println!("gazetteer: {} more names from WNUT-17 train and dev (CC BY 4.0)", names.len() - before);
+    let before = names.len();
+    for (words, kind) in crate::lists::read(lists, GMB_KINDS.len() + WNUT_KINDS.len())? {
+        *names.entry(words).or_default() |= kind;
+    }
+    println!(
+        "gazetteer: {} more names from {} (model/lists/SOURCES.md)",
+        names.len() - before,
+        lists.display()
+    );
     let entries = names.iter().map(|(words, &kinds)| {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         (gazetteer_key(&words), kinds)
