@@ -26,9 +26,9 @@ use crate::token::Token;
 /// The most tokens tagged as one document; longer texts are tagged in pieces of whole sentences.
 const MAX_DOCUMENT_TOKENS: usize = 20_000;
 
-/// The temperature that turns the second pass's scores into probabilities (see [`Potentials`]):
-/// an entity's confidence is the probability, at this temperature, of the tag sequences in which
-/// its span is exactly one entity of its type. The perceptron's scores are in large units (a
+/// The temperature that turns the second pass's scores into probabilities, each tag sequence's
+/// being proportional to `exp(score / temperature)`: an entity's confidence is the probability of
+/// the tag sequences in which its span is exactly one entity of its type. The perceptron's scores are in large units (a
 /// transition weighs up to 48), hence a large temperature.
 ///
 /// Chosen on held-out text: a model trained on CoNLL-2003 train only (`cargo xtask train
