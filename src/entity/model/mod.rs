@@ -243,7 +243,9 @@ impl Model {
 /// exactly one entity of that type (its [confidence](Entity::confidence) is that of its label).
 #[derive(Clone, Debug)]
 pub(crate) struct Scored {
+    /// The mention, its confidence that of its label.
     pub(crate) entity: Entity,
+    /// For each of [`TYPES`], the probability that the span is exactly one entity of that type.
     pub(crate) types: [f32; TYPES.len()],
 }
 
