@@ -31,11 +31,9 @@ pub fn abbreviation_kind(word: &str) -> Option<AbbreviationKind> {
     }
     let kind =
         match word {
-            // Titles and ranks before names.
-            "Mr" | "Mrs" | "Ms" | "Mx" | "Dr" | "Prof" | "Gov" | "Sen" | "Sens" | "Rep" | "Reps" | "Gen"
-            | "Col" | "Lt" | "Sgt" | "Capt" | "Cmdr" | "Adm" | "Maj" | "Cpl" | "Pvt" | "Brig" | "Rev"
-            | "Hon" | "Pres" | "Supt" | "Det" | "Insp" | "Atty" | "Amb" | "Messrs" | "Mme" | "Mlle"
-            | "Fr" | "Sr" | "St" | "Mt" | "Ft" => Prefix,
+            // Titles and ranks before names, and saints, mounts and forts before places.
+            _ if is_title(word) => Prefix,
+            "St" | "Mt" | "Ft" => Prefix,
             // Prefixes of numbers: "No. 5", "p. 55", "Vol. 2", "Fig. 3".
             "No" | "Nos" | "no" | "nos" | "pp" | "Vol" | "vol" | "Art" | "art" | "Fig" | "fig" | "Sec"
             | "sec" | "Ch" | "ch" | "Para" | "para" | "Nr" | "nr" | "Ex" => Prefix,
@@ -65,6 +63,19 @@ pub fn abbreviation_kind(word: &str) -> Option<AbbreviationKind> {
             _ => return None,
         };
     Some(kind)
+}
+
+/// Titles and ranks that stand before a person's name, with a period ("Mr. Smith") or without one,
+/// as British style writes them ("Mr Smith", "Dr Fauci").
+const TITLES: [&str; 35] = [
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Gov", "Sen", "Sens", "Rep", "Reps", "Gen", "Col", "Lt", "Sgt",
+    "Capt", "Cmdr", "Adm", "Maj", "Cpl", "Pvt", "Brig", "Rev", "Hon", "Pres", "Supt", "Det", "Insp", "Atty",
+    "Amb", "Messrs", "Mme", "Mlle", "Fr", "Sr",
+];
+
+/// Whether `word` (without its period) is a [title](TITLES) before a person's name: "Mr", "Dr".
+pub fn is_title(word: &str) -> bool {
+    TITLES.contains(&word)
 }
 
 /// "U.S", "a.m", "Ph.D", "U.S.A": one or two letters between periods (the final period comes after).

@@ -29,18 +29,46 @@
 //!    name elsewhere in the document is that organization ("Harbor Freight" after "Harbor Freight
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post".
+//!
+//! Rules 6 to 10 fix the edges of the model's names, before rule 2 reads them:
+//!
+//! 6. A person's name begins after the titles before it: the abbreviated titles the tokenizer
+//!    knows, with a period or without one as British style writes them ("Mrs May", "Dr Fauci" ->
+//!    "May", "Fauci"), and the titles, ranks and offices that CoNLL-2003 leaves out of names
+//!    ("Ambassador Smith", "Cardinal Jones"), with the words that qualify them ("Vice President").
+//!    What is left must be a name: "Doctor Who" stays whole.
+//! 7. A name ends before a period that ends its sentence: a period the model took as a token of
+//!    its own ("on Windows ."), and the period that the tokenizer left on a word that keeps no
+//!    period of its own, a single letter or a word in capitals, when the sentence splitter ended
+//!    the sentence with it ("World War I.", "moved to LA."). A genuine abbreviation keeps its
+//!    period: "Acme Inc.", "the U.S.", "Calif.".
+//! 8. "X and Y" (or "X & Y") taken as one name is two names when X and Y are each a name of their
+//!    own elsewhere in the document ("Microsoft and Google" where "Microsoft" and "Google" are
+//!    tagged alone too); without that evidence it stays one name ("Procter and Gamble", "Johnson &
+//!    Johnson", "Marks and Spencer"). The conjunction belongs to neither name: a name the model
+//!    began with it ("Smith, Jones, & Brown" tagged "& Brown") begins after it.
+//! 9. An office between two names divides them: "Microsoft CEO Satya Nadella" is the organization
+//!    "Microsoft" and the person "Satya Nadella", "Texas Governor Jane Smith" the place and the
+//!    person; an office that ends a name is no part of it ("Contoso Chairman" -> "Contoso"). Only
+//!    offices held in an organization or a place count, not titles that also name things ("Burger
+//!    King", "Prince Edward Island").
+//! 10. A code of capitals and digits just before a MISC name belongs to it: "T20 World Cup", "G7
+//!     Summit", "U-19 World Cup". Not a size ("500CC GRAND PRIX"), nor a code before a company,
+//!     which in a table is a rating or a rate ("A1 S&P", "W145 Samsung").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::decode::TYPES;
 use super::features::WordHashes;
 use super::model::Scored;
 use super::{canonical_text, Entity, Label, RULE_CONFIDENCE};
+use crate::abbreviation::{is_sentence_starter, is_title};
 use crate::document::Document;
 use crate::sentence::Sentence;
-use crate::token::{Token, TokenKind};
+use crate::span::Span;
+use crate::token::{Gap, Token, TokenKind};
 
 /// Acronyms of common nouns: never a name on their own.
 const COMMON_ACRONYMS: [&str; 18] = [
@@ -108,6 +136,71 @@ const PRODUCT_POSSESSED: [&str; 6] = ["success", "launch", "release", "popularit
 /// lies in the middle. Any share does as well there, as CoNLL has few cue words.
 const SURE: f32 = 0.9;
 
+/// Titles, ranks and offices written out, which CoNLL-2003 leaves out of a person's name ("President
+/// Clinton" is "Clinton"): rule 6, with the abbreviated titles of [`is_title`].
+const TITLE_WORDS: [&str; 33] = [
+    "President",
+    "Minister",
+    "Secretary",
+    "Ambassador",
+    "Commissioner",
+    "Sir",
+    "Dame",
+    "King",
+    "Queen",
+    "Princess",
+    "Speaker",
+    "Sheikh",
+    "Director",
+    "Judge",
+    "Doctor",
+    "Chairman",
+    "Chairwoman",
+    "Captain",
+    "Archbishop",
+    "Cardinal",
+    "Patriarch",
+    "Bishop",
+    "Governor",
+    "Detective",
+    "Premier",
+    "Professor",
+    "Commander",
+    "Father",
+    "Chancellor",
+    "Colonel",
+    "General",
+    "Senator",
+    "Administrator",
+];
+
+/// Offices held in an organization or a place, which divide "Microsoft CEO Satya Nadella" into its
+/// two names (rule 9); also titles before a person's name (rule 6).
+const OFFICES: [&str; 17] = [
+    "CEO",
+    "CFO",
+    "COO",
+    "CTO",
+    "Chairman",
+    "Chairwoman",
+    "President",
+    "Director",
+    "Governor",
+    "Administrator",
+    "Commissioner",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "Founder",
+    "Ambassador",
+    "Mayor",
+];
+
+/// Words that qualify a title or an office before it ("Vice President", "Deputy Director"): part
+/// of the title, not of a name.
+const TITLE_QUALIFIERS: [&str; 9] =
+    ["Vice", "Deputy", "Former", "Acting", "Interim", "Assistant", "Associate", "Executive", "Managing"];
+
 /// The [name number](Mention::name) of a mention of rule 2 until its sentence is done.
 const UNNAMED: usize = usize::MAX;
 
@@ -118,9 +211,9 @@ const DATELINE_SENTENCE: usize = 12;
 /// range too, which the merge needs and would otherwise search for again.
 pub fn apply(document: &Document, model: Vec<Scored>) -> Vec<(Entity, Range<usize>)> {
     let (text, tokens, sentences) = (document.text(), document.tokens(), document.sentences());
-    let doc = Doc { text, tokens };
+    let doc = Doc { text, tokens, sentences };
     let mut names = Names::default();
-    let mut near = 0;
+    let (mut near, mut previous_end) = (0, 0);
     let mut mentions: Vec<Mention> = model
         .iter()
         .map(|scored| (&scored.entity, scored.types))
@@ -130,13 +223,19 @@ pub fn apply(document: &Document, model: Vec<Scored>) -> Vec<(Entity, Range<usiz
         .filter_map(|(e, types)| {
             let range = document.token_range(e.span, near);
             near = range.start;
+            let free_from = std::mem::replace(&mut previous_end, range.end);
             let (first, end) = (range.start, range.end);
             let end = (first + 1..end).find(|&k| is_currency_sign(tokens[k].text(text))).unwrap_or(end);
-            (first < end)
-                .then(|| Mention { types: Some(types), ..doc.mention(first..end, e.label, &mut names) })
+            let range = doc.without_title(first..end, e.label);
+            let range = doc.without_period_token(range);
+            let range = doc.without_leading_conjunction(range);
+            let range = doc.with_code_before(range, e.label, free_from);
+            (!range.is_empty())
+                .then(|| Mention { types: Some(types), ..doc.mention(range, e.label, &mut names) })
         })
         .collect();
     mentions.sort_by_key(|m| m.tokens.start);
+    let mut mentions = doc.split_names(mentions, &mut names);
     doc.no_people(&mut mentions);
     let mut mentions = doc.products(sentences, mentions, &mut names);
     if let Some(first) = sentences.first() {
@@ -151,7 +250,7 @@ pub fn apply(document: &Document, model: Vec<Scored>) -> Vec<(Entity, Range<usiz
     mentions
         .into_iter()
         .map(|m| {
-            let span = document.span_of(m.tokens.clone());
+            let span = doc.name_span(&m.tokens, m.label);
             while model.next_if(|e| e.span.start < span.start).is_some() {}
             let text = match model.next_if(|e| e.span == span && e.text == span.slice(text)) {
                 Some(kept) => kept.text,
@@ -198,6 +297,7 @@ impl<'a> Names<'a> {
 struct Doc<'a> {
     text: &'a str,
     tokens: &'a [Token],
+    sentences: &'a [Sentence],
 }
 
 impl<'a> Doc<'a> {
@@ -216,8 +316,191 @@ impl<'a> Doc<'a> {
 
     /// Numbers the name of `mention` in `names`: reads all of its text.
     fn number_name(&self, mention: &mut Mention, names: &mut Names<'a>) {
-        let (first, last) = (self.tokens[mention.tokens.start], self.tokens[mention.tokens.end - 1]);
-        mention.name = names.number(canonical_text(&self.text[first.start..last.end]));
+        mention.name =
+            names.number(canonical_text(self.name_span(&mention.tokens, mention.label).slice(self.text)));
+    }
+
+    /// The span of the name with `label` on `tokens` (not empty): theirs, without a period that
+    /// ends the sentence (rule 7).
+    fn name_span(&self, tokens: &Range<usize>, label: Label) -> Span {
+        let last = tokens.end - 1;
+        let end = self.tokens[last].end - usize::from(self.period_ends_sentence(last, label));
+        Span::new(self.tokens[tokens.start].start, end)
+    }
+
+    /// Rule 7: whether the period at the end of the word at `k`, the last of a name with `label`,
+    /// is the sentence's rather than the word's: the word keeps no period of its own in a name (a
+    /// word in capitals; a single letter, but in a person's name, where it is an initial), and the
+    /// sentence ends with it, but for closing quotes and brackets.
+    fn period_ends_sentence(&self, k: usize, label: Label) -> bool {
+        let Some(stem) = self.word(k).strip_suffix('.') else { return false };
+        let capitals = !stem.is_empty() && stem.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+        let no_period_of_its_own = capitals && (stem.chars().nth(1).is_some() || label != Label::Person);
+        if !no_period_of_its_own {
+            return false;
+        }
+        let sentence = self.sentences.partition_point(|s| s.tokens.end <= k);
+        self.sentences.get(sentence).is_some_and(|sentence| {
+            (k + 1..sentence.tokens.end).all(|j| matches!(self.word(j), "\"" | "”" | "’" | "'" | ")" | "]"))
+        })
+    }
+
+    /// Rule 7: `tokens` without a period that the model took as a token of its own at their end,
+    /// right after a word: a sentence's period, unless the word has periods of its own, an
+    /// initialism whose last period the tokenizer left apart ("aid-U.N.").
+    fn without_period_token(&self, tokens: Range<usize>) -> Range<usize> {
+        let last = tokens.end - 1;
+        let sentence_period = tokens.len() > 1
+            && self.word(last) == "."
+            && self.tokens[last].gap == Gap::None
+            && !self.word(last - 1).contains('.');
+        if sentence_period {
+            tokens.start..last
+        } else {
+            tokens
+        }
+    }
+
+    /// Whether the word at `k` is a title or an office before a name (rule 6): "Mr", "Dr.",
+    /// "President", "CEO".
+    fn is_title_at(&self, k: usize) -> bool {
+        let word = self.word(k);
+        is_title(word.strip_suffix('.').unwrap_or(word))
+            || TITLE_WORDS.contains(&word)
+            || OFFICES.contains(&word)
+    }
+
+    /// Rule 6: `tokens` of a PERSON name without the titles that open them, when a name is left.
+    fn without_title(&self, tokens: Range<usize>, label: Label) -> Range<usize> {
+        if label != Label::Person {
+            return tokens;
+        }
+        let mut start = tokens.start;
+        let mut titled = false;
+        while start + 1 < tokens.end {
+            if self.is_title_at(start) {
+                titled = true;
+            } else if !TITLE_QUALIFIERS.contains(&self.word(start)) {
+                break;
+            }
+            start += 1;
+        }
+        // "Mr Chairman", "Mr. President": a title, no name.
+        let name_left =
+            self.is_cased_word(start) && !is_sentence_starter(self.word(start)) && !self.is_title_at(start);
+        if titled && name_left {
+            start..tokens.end
+        } else {
+            tokens
+        }
+    }
+
+    /// Rule 10: `tokens` of a MISC name with the code just before them ("T20" of "T20 World Cup"),
+    /// when no other mention, from `free_from` on, has it.
+    fn with_code_before(&self, tokens: Range<usize>, label: Label, free_from: usize) -> Range<usize> {
+        let Some(code) = tokens.start.checked_sub(1) else { return tokens };
+        // A space, not a line break: a code that ends a headline or a list item is none of the name's.
+        let spaced = self.tokens[tokens.start].gap == Gap::Space;
+        if label == Label::Misc && code >= free_from && spaced && is_name_code(self.word(code)) {
+            code..tokens.end
+        } else {
+            tokens
+        }
+    }
+
+    /// Rule 8: `tokens` without the conjunction that opens them, when a name follows it.
+    fn without_leading_conjunction(&self, tokens: Range<usize>) -> Range<usize> {
+        let conjunction = tokens.len() > 1 && matches!(self.word(tokens.start), "&" | "and");
+        if conjunction && self.is_cased_word(tokens.start + 1) {
+            tokens.start + 1..tokens.end
+        } else {
+            tokens
+        }
+    }
+
+    /// Rules 8 and 9 over `mentions` (in text order): a name that holds two names is split in two.
+    fn split_names(&self, mentions: Vec<Mention>, names: &mut Names<'a>) -> Vec<Mention> {
+        // Most texts have no "and" inside a name: then nothing reads the names that stand alone.
+        let conjoins = |m: &Mention| m.tokens.clone().any(|k| matches!(self.word(k), "and" | "&"));
+        let alone =
+            if mentions.iter().any(conjoins) { self.names_alone(&mentions) } else { HashSet::default() };
+        let mut out = Vec::with_capacity(mentions.len());
+        for mention in mentions {
+            match self.conjoined(&mention, &alone).or_else(|| self.office_between(&mention)) {
+                Some(parts) => {
+                    out.extend(parts.into_iter().map(|(tokens, label)| self.mention(tokens, label, names)))
+                }
+                None => out.push(mention),
+            }
+        }
+        out
+    }
+
+    /// The names of `mentions` that stand alone, away from "and" and "&": evidence for rule 8 that
+    /// a name is one of its own, not the model's piece of a longer name it split ("Northvale"
+    /// and "Ridgemont Court of Appeal" of "Northvale and Ridgemont Court of Appeal").
+    fn names_alone(&self, mentions: &[Mention]) -> HashSet<Cow<'a, str>, WordHashes> {
+        let conjunction = |k: Option<usize>| k.is_some_and(|k| matches!(self.word(k), "and" | "&"));
+        mentions
+            .iter()
+            .filter(|m| !conjunction(m.tokens.start.checked_sub(1)) && !conjunction(Some(m.tokens.end)))
+            .map(|m| canonical_text(self.name_span(&m.tokens, m.label).slice(self.text)))
+            .collect()
+    }
+
+    /// Rule 8: the two names of "X and Y" in `mention`, each with its label (rule 4 decides them
+    /// with their other mentions), when both are names that stand `alone` elsewhere in the
+    /// document, and not the same one.
+    fn conjoined(
+        &self,
+        mention: &Mention,
+        alone: &HashSet<Cow<'a, str>, WordHashes>,
+    ) -> Option<Vec<(Range<usize>, Label)>> {
+        let tokens = &mention.tokens;
+        let mut conjunctions =
+            (tokens.start + 1..tokens.end - 1).filter(|&k| matches!(self.word(k), "and" | "&"));
+        let (k, None) = (conjunctions.next()?, conjunctions.next()) else { return None };
+        let (left, right) = (tokens.start..k, k + 1..tokens.end);
+        let name = |part: &Range<usize>| canonical_text(self.name_span(part, mention.label).slice(self.text));
+        let known = |part: &Range<usize>| self.is_cased_word(part.start) && alone.contains(&*name(part));
+        (name(&left) != name(&right) && known(&left) && known(&right))
+            .then(|| vec![(left, mention.label), (right, mention.label)])
+    }
+
+    /// Rule 9: the names on either side of an office in `mention`. The one before keeps the
+    /// mention's label (an organization if that was PERSON: "Microsoft" of "Microsoft CEO Satya
+    /// Nadella"), the one after, if any, is a person.
+    fn office_between(&self, mention: &Mention) -> Option<Vec<(Range<usize>, Label)>> {
+        let tokens = &mention.tokens;
+        let office = (tokens.start + 1..tokens.end).find(|&k| OFFICES.contains(&self.word(k)))?;
+        let mut before_end = office;
+        while before_end > tokens.start && TITLE_QUALIFIERS.contains(&self.word(before_end - 1)) {
+            before_end -= 1;
+        }
+        let mut after_start = office + 1;
+        while after_start < tokens.end
+            && [&OFFICES[..], &TITLE_QUALIFIERS[..]]
+                .iter()
+                .any(|words| words.contains(&self.word(after_start)))
+        {
+            after_start += 1;
+        }
+        // "Mr Chairman": a title before the office, no name.
+        if before_end == tokens.start
+            || !self.is_cased_word(before_end - 1)
+            || self.is_title_at(before_end - 1)
+        {
+            return None;
+        }
+        let before_label = if mention.label == Label::Person { Label::Org } else { mention.label };
+        let mut parts = vec![(tokens.start..before_end, before_label)];
+        if after_start < tokens.end {
+            if !self.is_cased_word(after_start) {
+                return None;
+            }
+            parts.push((after_start..tokens.end, Label::Person));
+        }
+        Some(parts)
     }
 
     fn word(&self, k: usize) -> &str {
@@ -616,6 +899,18 @@ fn inner_capital(word: &str) -> bool {
     false
 }
 
+/// Whether a word is the code of a name (rule 10): capitals, then digits, maybe after a hyphen
+/// ("T20", "G7", "U-19"). Not a quarter or a half year ("Q3", "H1"); not a size or a unit, digits
+/// first ("500CC GRAND PRIX"). Only before a MISC name: before a company's, a code in a table is a
+/// rating or a rate ("A1 S&P", "W145 Samsung").
+fn is_name_code(word: &str) -> bool {
+    let digits = word.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    let letters = &word[..word.len() - digits.len()];
+    let digits = digits.strip_prefix('-').unwrap_or(digits);
+    let period_of_year = matches!(letters, "Q" | "H") && digits.len() == 1;
+    !letters.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !period_of_year
+}
+
 /// Whether a token is a currency sign ("$", "€").
 fn is_currency_sign(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| matches!(c, '$' | '€' | '£' | '¥'))
@@ -973,6 +1268,145 @@ mod tests {
         assert_eq!(
             refined(text, &model),
             pairs(&[("FooBot", Label::Misc), ("McAllister", Label::Person), ("McAllen", Label::Loc)])
+        );
+    }
+
+    #[test]
+    fn titles_before_a_persons_name_are_no_part_of_it() {
+        let text = "Mrs Halloway met Dr Brenner and Mr. Quist. Vice President Tamsin Oyelaran thanked Mr \
+                    Chairman, and Doctor Who fans drank Dr Pepper.";
+        let model = [
+            ("Mrs Halloway", Label::Person),
+            ("Dr Brenner", Label::Person),
+            ("Mr. Quist", Label::Person),
+            ("Vice President Tamsin Oyelaran", Label::Person),
+            ("Mr Chairman", Label::Person),
+            ("Doctor Who", Label::Person),
+            ("Dr Pepper", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Halloway", Label::Person),
+                ("Brenner", Label::Person),
+                ("Quist", Label::Person),
+                ("Tamsin Oyelaran", Label::Person),
+                ("Mr Chairman", Label::Person),
+                ("Doctor Who", Label::Person),
+                ("Dr Pepper", Label::Org),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_period_that_ends_the_sentence_is_no_part_of_a_name() {
+        let text = "It runs on \"Windows.\" They moved to LA. The shares of Acme Inc. rose, as in the U.S. \
+                    Rivals sued Acme Inc. They recall World War I.";
+        let model = [
+            ("Windows.", Label::Misc),
+            ("LA.", Label::Loc),
+            ("Acme Inc.", Label::Org),
+            ("U.S.", Label::Loc),
+            ("Acme Inc.", Label::Org),
+            ("World War I.", Label::Misc),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Windows", Label::Misc),
+                ("LA", Label::Loc),
+                ("Acme Inc.", Label::Org),
+                ("U.S.", Label::Loc),
+                ("Acme Inc.", Label::Org),
+                ("World War I", Label::Misc),
+            ])
+        );
+        // A single letter that ends a person's name is an initial, whatever the splitter says.
+        let text = "The prize went to Jonas E. They cheered.";
+        assert_eq!(refined(text, &[("Jonas E.", Label::Person)]), pairs(&[("Jonas E.", Label::Person)]));
+    }
+
+    #[test]
+    fn x_and_y_are_two_names_when_each_stands_alone_elsewhere() {
+        let text = "Fabrikam and Contoso signed. Fabrikam said Contoso would pay. Procter and Gamble rose, \
+                    Johnson & Johnson fell and Johnson quit. Northvale and Ridgemont Court of Appeal ruled, \
+                    as the Northvale and Ridgemont Court of Appeal had (Smith, Jones, & Brown, 2010).";
+        let model = [
+            ("Fabrikam and Contoso", Label::Org),
+            ("Fabrikam", Label::Org),
+            ("Contoso", Label::Org),
+            ("Procter and Gamble", Label::Org),
+            ("Johnson & Johnson", Label::Org),
+            ("Johnson", Label::Person),
+            ("Northvale", Label::Loc),
+            ("Ridgemont Court of Appeal", Label::Org),
+            ("Northvale and Ridgemont Court of Appeal", Label::Org),
+            ("Smith", Label::Person),
+            ("Jones", Label::Person),
+            ("& Brown", Label::Person),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Fabrikam", Label::Org),
+                ("Contoso", Label::Org),
+                ("Fabrikam", Label::Org),
+                ("Contoso", Label::Org),
+                ("Procter and Gamble", Label::Org),
+                ("Johnson & Johnson", Label::Org),
+                ("Johnson", Label::Person),
+                ("Northvale", Label::Loc),
+                ("Ridgemont Court of Appeal", Label::Org),
+                ("Northvale and Ridgemont Court of Appeal", Label::Org),
+                ("Smith", Label::Person),
+                ("Jones", Label::Person),
+                ("Brown", Label::Person),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_office_divides_the_names_around_it() {
+        let text = "Fabrikam CEO Imani Okafor said Zephyr Administrator staff met at Royal Prince Alfred \
+                    Hospital.";
+        let model = [
+            ("Fabrikam CEO Imani Okafor", Label::Person),
+            ("Zephyr Administrator", Label::Org),
+            ("Royal Prince Alfred Hospital", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("Fabrikam", Label::Org),
+                ("Imani Okafor", Label::Person),
+                ("Zephyr", Label::Org),
+                ("Royal Prince Alfred Hospital", Label::Org),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_code_before_a_misc_name_belongs_to_it() {
+        let text = "Fans saw the T20 World Cup and the U-19 Cup, as the G7 Summit met. In Q3 Fabrikam \
+                    Cloud grew. The 500CC Grand Prix ran. Ratings: A1 Contoso.";
+        let model = [
+            ("World Cup", Label::Misc),
+            ("Cup", Label::Misc),
+            ("Summit", Label::Misc),
+            ("Fabrikam Cloud", Label::Misc),
+            ("Grand Prix", Label::Misc),
+            ("Contoso", Label::Org),
+        ];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[
+                ("T20 World Cup", Label::Misc),
+                ("U-19 Cup", Label::Misc),
+                ("G7 Summit", Label::Misc),
+                ("Fabrikam Cloud", Label::Misc),
+                ("Grand Prix", Label::Misc),
+                ("Contoso", Label::Org),
+            ])
         );
     }
 }

@@ -13,6 +13,7 @@ use article_analyzer::token::tokenize;
 /// The CoNLL type names in the order of the model's types (PERSON, ORG, LOC, MISC).
 pub const TYPE_NAMES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 
+#[derive(Clone)]
 /// One document: its tokens joined by single spaces, one sentence per line, and its gold entities
 /// (byte spans of that text, type index into [`TYPE_NAMES`]).
 pub struct Document {
@@ -33,18 +34,45 @@ pub fn read(path: &Path) -> Result<Vec<Document>, String> {
 
 /// Parses CoNLL-2003 text into documents.
 pub fn parse(content: &str) -> Vec<Document> {
+    parse_mapped(content, |name| TYPE_NAMES.iter().position(|&n| n == name), DocumentEnd::DocStart)
+}
+
+/// Where the documents of a token-per-line file end.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DocumentEnd {
+    /// At each `-DOCSTART-` line (CoNLL-2003, WikiGold).
+    DocStart,
+    /// At each blank line: every sentence is a document of its own (tweets, CrossNER's paragraphs).
+    Sentence,
+}
+
+/// Parses text of one token per line, the word first and the IOB1 or IOB2 tag last, mapping each
+/// tag's type name onto an index into [`TYPE_NAMES`] with `kind_of` (`None`: not a name).
+pub fn parse_mapped(
+    content: &str,
+    kind_of: impl Fn(&str) -> Option<usize>,
+    end: DocumentEnd,
+) -> Vec<Document> {
     let mut documents = Vec::new();
     let mut builder = Builder::default();
     for line in content.lines() {
         let columns: Vec<&str> = line.split_whitespace().collect();
         match columns.as_slice() {
-            [] => builder.end_sentence(),
+            [] => {
+                builder.end_sentence();
+                if end == DocumentEnd::Sentence {
+                    documents.extend(std::mem::take(&mut builder).finish());
+                }
+            }
             ["-DOCSTART-", ..] => {
                 builder.end_sentence();
                 documents.extend(std::mem::take(&mut builder).finish());
             }
-            [word, .., tag] => builder.token(word, tag),
-            [word] => builder.token(word, "O"),
+            [word, .., tag] => {
+                let (prefix, name) = tag.split_once('-').unwrap_or((tag, ""));
+                builder.token(word, prefix, kind_of(name));
+            }
+            [word] => builder.token(word, "O", None),
         }
     }
     builder.end_sentence();
@@ -62,9 +90,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn token(&mut self, word: &str, tag: &str) {
-        let (prefix, name) = tag.split_once('-').unwrap_or((tag, ""));
-        let kind = TYPE_NAMES.iter().position(|&n| n == name);
+    fn token(&mut self, word: &str, prefix: &str, kind: Option<usize>) {
         let continues = prefix == "I" && kind.is_some() && self.open.map(|(_, k)| Some(k)) == Some(kind);
         if !continues {
             self.close();

@@ -79,6 +79,23 @@ pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
     counts
 }
 
+/// `cargo xtask jsonl --model FILE`: the CLI's `--jsonl` (standard input to standard output) with a
+/// candidate model, to score it on other sets, such as the Wikinews names.
+pub fn jsonl(args: &[String]) -> Result<(), String> {
+    let args = Args::new("jsonl", args, &["--model FILE"])?;
+    let path = args.path("--model").ok_or_else(|| args.error("--model FILE is required"))?;
+    let analyzer = Analyzer::with_model(read_model(&path)?);
+    let input = std::io::stdin().lock();
+    article_analyzer::jsonl::analyze_lines(&analyzer, input, std::io::stdout().lock())
+        .map_err(|e| e.to_string())
+}
+
+/// The model file at `path`.
+fn read_model(path: &std::path::Path) -> Result<Model, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// `cargo xtask eval [--data DIR] [--model FILE] [--errors]`: the model's scores and speed on
 /// CoNLL-2003 dev and test, or (`--errors`) its errors on dev.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -87,10 +104,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let model_path = args.path("--model");
     let show_errors = args.switch("--errors");
     let model = match &model_path {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))?
-        }
+        Some(path) => read_model(path)?,
         None => Model::embedded().clone(),
     };
     println!(

@@ -4,9 +4,11 @@ mod args;
 mod bench;
 mod calibrate;
 mod conll;
+mod corpora;
 mod eval;
 mod example_eval;
 mod fuzz;
+mod lists;
 mod process;
 mod sentence_eval;
 mod train;
@@ -30,11 +32,14 @@ Tasks:
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
+  jsonl          the CLI's --jsonl with a candidate model: cargo xtask jsonl --model FILE < in > out
   eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
-  train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N] [--min-count N] [--runs N]
-           train the entity model on CoNLL-2003 train+dev (--train-only: train, report dev F1 per epoch)
-           and write model/ner.bin
+  train [--data DIR] [--lists DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N] [--seed N]
+        [--min-count N] [--runs N]
+           train the entity model on CoNLL-2003 train+dev and the corpora of docs/training-data.md
+           (--train-only: hold out CoNLL dev and a part of each corpus, report their F1), with the
+           gazetteer lists of model/lists (or DIR), and write model/ner.bin
   calibrate [--data DIR] [--model FILE] [--set dev|test]
            how well entity confidences match how often entities are right, on CoNLL-2003 dev (or
            test), for a range of temperatures of the model
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
         Some("eval") => eval::run(rest)
             .and_then(|()| sentence_eval::run(&repo_root().join(SENTENCE_SETS), false))
             .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE))),
+        Some("jsonl") => eval::jsonl(rest),
         Some("eval-example") => {
             without_flags("eval-example").and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
         }

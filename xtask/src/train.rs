@@ -16,8 +16,13 @@ use article_analyzer::entity::training::{
 
 use crate::args::Args;
 use crate::conll::{self, prepare, Document, Prepared};
+use crate::corpora::{self, Corpus};
 use crate::eval::score_model;
 use crate::process::command;
+
+/// The corpora trained on unless `--corpora` says otherwise: "conll" is CoNLL-2003, the others are
+/// [`corpora::NAMES`]; a corpus named twice is trained on twice.
+const DEFAULT_CORPORA: &str = "conll,conll,wikigold,gum,crossner,wnut17";
 
 /// Training settings.
 pub struct Options {
@@ -33,19 +38,31 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { epochs: 12, min_count: 3, seed: 0x5EED_2003, runs: 3 }
+        Options { epochs: 12, min_count: 5, seed: 0x5EED_2003, runs: 3 }
     }
 }
 
-/// `cargo xtask train [--data DIR] [--out FILE] [--train-only] [--epochs N] [--seed N]
-/// [--min-count N] [--runs N]`: trains the model and writes it.
+/// `cargo xtask train [--data DIR] [--lists DIR] [--out FILE] [--train-only] [--corpora LIST]
+/// [--epochs N] [--seed N] [--min-count N] [--runs N]`: trains the model and writes it. `--train-only`
+/// holds out CoNLL-2003 dev and each corpus' held-out part, and reports their F1.
 pub fn run(args: &[String]) -> Result<(), String> {
     let args = Args::new(
         "train",
         args,
-        &["--data DIR", "--out FILE", "--train-only", "--epochs N", "--seed N", "--min-count N", "--runs N"],
+        &[
+            "--data DIR",
+            "--lists DIR",
+            "--out FILE",
+            "--train-only",
+            "--corpora LIST",
+            "--epochs N",
+            "--seed N",
+            "--min-count N",
+            "--runs N",
+        ],
     )?;
     let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
+    let lists = args.path("--lists").unwrap_or_else(|| crate::repo_root().join("model/lists"));
     let out = args.path("--out").unwrap_or_else(|| crate::repo_root().join("model/ner.bin"));
     let train_only = args.switch("--train-only");
     let defaults = Options::default();
@@ -59,21 +76,53 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("no CoNLL-2003 data at {}/conll2003 (pass --data DIR)", data.display()));
     }
     let started = Instant::now();
-    let mut documents = conll::read(&data.join("conll2003/train.txt"))?;
-    let gazetteer = build_gazetteer(&data)?;
+    let chosen: Vec<&str> = args.value("--corpora").unwrap_or(DEFAULT_CORPORA).split(',').collect();
+    if let Some(unknown) = chosen.iter().find(|&&name| name != "conll" && !corpora::NAMES.contains(&name)) {
+        return Err(format!(
+            "unknown corpus {unknown:?}; the corpora are conll, {}",
+            corpora::NAMES.join(", ")
+        ));
+    }
+    let gazetteer = build_gazetteer(&data, &lists)?;
+    let conll_train = conll::read(&data.join("conll2003/train.txt"))?;
     let dev = conll::read(&data.join("conll2003/dev.txt"))?;
-    let dev = if train_only {
-        println!(
-            "training on train.txt ({} documents), reporting dev.txt F1 after each epoch",
-            documents.len()
-        );
-        Some(dev)
-    } else {
-        documents.extend(dev);
-        println!("training on train.txt + dev.txt ({} documents)", documents.len());
-        None
-    };
+    let mut documents = Vec::new();
+    for _ in chosen.iter().filter(|&&name| name == "conll") {
+        documents.extend(conll_train.iter().cloned());
+        if !train_only {
+            documents.extend(dev.iter().cloned());
+        }
+    }
+    println!(
+        "training on CoNLL-2003 {} ({} documents){}",
+        if train_only { "train.txt" } else { "train.txt + dev.txt" },
+        documents.len(),
+        if train_only { ", reporting dev.txt F1 after each epoch" } else { "" }
+    );
+    let dev = train_only.then_some(dev);
+    // Held out, every corpus is scored, trained on or not, so that mixes compare on the same sets.
+    let names = corpora::NAMES.iter().filter(|name| train_only || chosen.contains(name));
+    let corpora: Vec<Corpus> = names.map(|name| corpora::load(&data, name)).collect::<Result<_, _>>()?;
+    for corpus in &corpora {
+        let times = chosen.iter().filter(|&&name| name == corpus.name).count();
+        if times > 0 {
+            println!("and {} ({} documents) {times} time(s)", corpus.name, corpus.train.len());
+        }
+        for _ in 0..times {
+            documents.extend(corpus.train.iter().cloned());
+            if !train_only {
+                documents.extend(corpus.held_out.iter().cloned());
+            }
+        }
+    }
     let bytes = train(&documents, dev.as_deref(), &gazetteer, &options);
+    if train_only {
+        let model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        for corpus in &corpora {
+            let (p, r, f) = corpus.score(&model).prf(None);
+            println!("held-out {}: P {p:.2} R {r:.2} F1 {f:.2}", corpus.name);
+        }
+    }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
@@ -405,8 +454,9 @@ impl Random {
 const GMB_KINDS: [&str; 5] = ["per", "org", "geo", "gpe", "eve"];
 const WNUT_KINDS: [&str; 6] = ["person", "location", "corporation", "product", "creative-work", "group"];
 
-/// Names from the entity annotations of GMB and WNUT-17 (never from CoNLL).
-fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
+/// Names from the entity annotations of GMB and WNUT-17 (never from CoNLL), and from the lists in
+/// `lists` (see [`crate::lists`]).
+fn build_gazetteer(data: &Path, lists: &Path) -> Result<Gazetteer, String> {
     let mut names: BTreeMap<Vec<String>, u16> = BTreeMap::new();
     let gmb = data.join("gmb/ner_dataset.csv.zip");
     let csv = command("unzip", ["-p"]).arg(&gmb).output()?;
@@ -446,6 +496,15 @@ fn build_gazetteer(data: &Path) -> Result<Gazetteer, String> {
     }
     collect_names(&wnut_rows, &WNUT_KINDS, GMB_KINDS.len(), &mut names);
     println!("gazetteer: {} more names from WNUT-17 train and dev (CC BY 4.0)", names.len() - before);
+    let before = names.len();
+    for (words, kind) in crate::lists::read(lists, GMB_KINDS.len() + WNUT_KINDS.len())? {
+        *names.entry(words).or_default() |= kind;
+    }
+    println!(
+        "gazetteer: {} more names from {} (model/lists/SOURCES.md)",
+        names.len() - before,
+        lists.display()
+    );
     let entries = names.iter().map(|(words, &kinds)| {
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
         (gazetteer_key(&words), kinds)
