@@ -14,6 +14,12 @@ export interface Entity extends Span {
   text: string;
   /** The index of its distinct entity in `Analysis.groups`. */
   group: number;
+  /**
+   * How likely the mention is right, span and label, from 0 to 1 (three decimals): for a PERSON, ORG, LOC or
+   * MISC name of the model, a probability from its scores; 0.9 for a rule's label (DATE, MONEY, ...); 1 for a
+   * custom entity's name.
+   */
+  confidence: number;
 }
 
 /**

@@ -83,6 +83,11 @@ fn entities_file_tags_and_groups_in_both_modes() {
         for entity in analysis["entities"].as_array().unwrap() {
             let group = &groups[entity["group"].as_u64().expect("a group index") as usize];
             assert_eq!(group["label"], entity["label"], "{entity} is in {group}");
+            let confidence = entity["confidence"].as_f64().expect("a confidence");
+            assert!((0.0..=1.0).contains(&confidence), "{entity}");
+            if entity["text"] == "Windsurf" || entity["text"] == "Open AI" {
+                assert_eq!(confidence, 1.0, "a custom entity's {entity}");
+            }
         }
         let openai =
             groups.iter().find(|g| g["text"] == "OpenAI" && g["label"] == "ORG").expect("OpenAI group");

@@ -53,7 +53,9 @@ fn analyze_returns_plain_objects_with_utf16_offsets() {
     for entity in &analysis.entities {
         assert_eq!(slice16(text, entity.span.start, entity.span.end), entity.text);
         assert_eq!(analysis.groups[entity.group].label, entity.label);
+        assert!((0.0..=1.0).contains(&entity.confidence), "{entity:?}");
     }
+    assert!(json.contains(r#""confidence":"#), "{json}");
     assert!(analysis.groups.len() <= analysis.entities.len());
 }
 
@@ -237,6 +239,8 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
     {
         assert!(mentions.contains(&expected), "{expected:?} in {mentions:?}");
     }
+    // A newsroom's own names are certain.
+    assert!(analysis.entities.iter().all(|e| e.confidence == 1.0), "{:?}", analysis.entities);
     let target = div();
     analyzer.render(target.clone().into(), text.into()).unwrap();
     let harbor: Vec<String> =
@@ -417,17 +421,33 @@ fn render_analysis_refuses_an_analysis_that_does_not_fit_and_names_the_field() {
             analysis("", r#"{"start":0,"end":5,"label":"ORG","text":"Short"}"#, short),
             "`analysis`: missing field `group`".into(),
         ),
+        (
+            analysis("", r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":0}"#, short),
+            "`analysis`: missing field `confidence`".into(),
+        ),
+        (
+            analysis(
+                "",
+                r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":0,"confidence":2}"#,
+                short,
+            ),
+            "`analysis`: confidence 2 is not in [0, 1]".into(),
+        ),
         (analysis(r#"{"start":0,"end":99}"#, "", ""), format!("`analysis.sentences[0]` (0..99) {beyond}")),
         (
             analysis(r#"{"start":5,"end":11},{"start":0,"end":4}"#, "", ""),
             format!("`analysis.sentences[1]` (0..4) {beyond}"),
         ),
         (
-            analysis("", r#"{"start":3,"end":3,"label":"ORG","text":"","group":0}"#, short),
+            analysis("", r#"{"start":3,"end":3,"label":"ORG","text":"","group":0,"confidence":1}"#, short),
             format!("`analysis.entities[0]` (3..3) {beyond}"),
         ),
         (
-            analysis("", r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":1}"#, short),
+            analysis(
+                "",
+                r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":1,"confidence":1}"#,
+                short,
+            ),
             "`analysis.entities[0].group` (1) is not an index of `analysis.groups` (1 groups)".into(),
         ),
     ];
@@ -438,7 +458,7 @@ fn render_analysis_refuses_an_analysis_that_does_not_fit_and_names_the_field() {
     }
     let fits = analysis(
         r#"{"start":0,"end":11}"#,
-        r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":0}"#,
+        r#"{"start":0,"end":5,"label":"ORG","text":"Short","group":0,"confidence":0.5}"#,
         short,
     );
     render_analysis(div().into(), text.into(), js_sys::JSON::parse(&fits).unwrap()).unwrap();

@@ -59,8 +59,9 @@ impl Label {
     }
 }
 
-/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text", "group"}`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One entity mention in a text. Serializes flat: `{"start", "end", "label", "text", "group",
+/// "confidence"}`.
+#[derive(Clone, Debug)]
 pub struct Entity {
     /// Where the mention is.
     pub span: Span,
@@ -71,42 +72,73 @@ pub struct Entity {
     /// The index of the distinct entity it names in [`Analysis::groups`](crate::Analysis::groups),
     /// set when mentions are [grouped](super::group); 0 before.
     pub group: usize,
+    /// How likely the mention is right, span and label, in [0, 1], to three decimals (never NaN).
+    /// For the model's names, a probability from its scores, calibrated on held-out text (see
+    /// [`EntityTagger`](super::EntityTagger)); for the rules' labels and a custom entity's names,
+    /// a fixed value.
+    pub confidence: f64,
 }
 
 impl Entity {
-    /// The mention of `span` in `text` with `label`, not yet grouped.
+    /// The mention of `span` in `text` with `label`, not yet grouped, with confidence 1.
     pub fn new(text: &str, span: Span, label: Label) -> Entity {
-        Entity { span, label, text: span.slice(text).to_string(), group: 0 }
+        Entity { span, label, text: span.slice(text).to_string(), group: 0, confidence: 1.0 }
+    }
+
+    /// The same mention with `confidence`, clamped to [0, 1] (NaN: 0) and rounded to three
+    /// decimals, the precision the output gives it.
+    pub fn with_confidence(self, confidence: f64) -> Entity {
+        let clamped = if confidence.is_nan() { 0.0 } else { confidence.clamp(0.0, 1.0) };
+        Entity { confidence: (clamped * 1000.0).round() / 1000.0, ..self }
     }
 }
 
-/// An [`Entity`] as it serializes and deserializes: one struct of five fields, not
+/// Field by field, the confidence by its bits: it is never NaN, so this is an equivalence, and
+/// [`Eq`] holds.
+impl PartialEq for Entity {
+    fn eq(&self, other: &Entity) -> bool {
+        self.span == other.span
+            && self.label == other.label
+            && self.text == other.text
+            && self.group == other.group
+            && self.confidence.to_bits() == other.confidence.to_bits()
+    }
+}
+
+impl Eq for Entity {}
+
+/// An [`Entity`] as it serializes and deserializes: one struct of six fields, not
 /// `#[serde(flatten)]`, which would make it a map (serde-wasm-bindgen then sends every key of every
 /// mention to JavaScript as a new string). `Text` is `&str` to serialize, `String` to deserialize.
 #[derive(Serialize, Deserialize)]
-#[serde(rename = "Entity", expecting = "an Entity {start, end, label, text, group}")]
+#[serde(rename = "Entity", expecting = "an Entity {start, end, label, text, group, confidence}")]
 struct FlatEntity<Text> {
     start: usize,
     end: usize,
     label: Label,
     text: Text,
     group: usize,
+    confidence: f64,
 }
 
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let Entity { span, label, ref text, group } = *self;
-        FlatEntity { start: span.start, end: span.end, label, text: text.as_str(), group }
+        let Entity { span, label, ref text, group, confidence } = *self;
+        FlatEntity { start: span.start, end: span.end, label, text: text.as_str(), group, confidence }
             .serialize(serializer)
     }
 }
 
-/// Accepts exactly what [`Serialize`] writes, `group` included (as the page's `renderAnalysis`
-/// gets back an analysis from its worker).
+/// Accepts exactly what [`Serialize`] writes, `group` and `confidence` included (as the page's
+/// `renderAnalysis` gets back an analysis from its worker); a confidence outside [0, 1] is refused.
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entity, D::Error> {
-        let FlatEntity { start, end, label, text, group } = FlatEntity::<String>::deserialize(deserializer)?;
-        Ok(Entity { span: Span::new(start, end), label, text, group })
+        let FlatEntity { start, end, label, text, group, confidence } =
+            FlatEntity::<String>::deserialize(deserializer)?;
+        if !(0.0..=1.0).contains(&confidence) {
+            return Err(serde::de::Error::custom(format!("confidence {confidence} is not in [0, 1]")));
+        }
+        Ok(Entity { span: Span::new(start, end), label, text, group, confidence })
     }
 }
 
@@ -130,9 +162,22 @@ mod tests {
 
     #[test]
     fn a_mention_serializes_as_one_flat_object() {
-        let acme = Entity { group: 3, ..Entity::new("The Acme deal", Span::new(4, 8), Label::Org) };
+        let acme = Entity { group: 3, ..Entity::new("The Acme deal", Span::new(4, 8), Label::Org) }
+            .with_confidence(0.87654);
         let json = serde_json::to_string(&acme).expect("serializes");
-        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme","group":3}"#);
+        assert_eq!(json, r#"{"start":4,"end":8,"label":"ORG","text":"Acme","group":3,"confidence":0.877}"#);
         assert_eq!(serde_json::from_str::<Entity>(&json).expect("deserializes"), acme);
+    }
+
+    #[test]
+    fn a_confidence_is_kept_in_zero_to_one() {
+        let acme = Entity::new("Acme", Span::new(0, 4), Label::Org);
+        assert_eq!(acme.confidence, 1.0);
+        for (given, kept) in [(1.5, 1.0), (-0.2, 0.0), (f64::NAN, 0.0), (0.0004, 0.0), (0.9996, 1.0)] {
+            assert_eq!(acme.clone().with_confidence(given).confidence, kept, "{given}");
+        }
+        let json = r#"{"start":0,"end":4,"label":"ORG","text":"Acme","group":0,"confidence":1.2}"#;
+        let error = serde_json::from_str::<Entity>(json).unwrap_err().to_string();
+        assert!(error.starts_with("confidence 1.2 is not in [0, 1]"), "{error}");
     }
 }

@@ -69,7 +69,8 @@ pub(super) fn merge(
         if let Some(run) = best {
             let span = document.span_of(run.clone());
             let range = document.token_range(span, run.start);
-            keep(Entity::new(text, span, mention.label), range, &mut taken);
+            let cut = Entity::new(text, span, mention.label).with_confidence(mention.confidence);
+            keep(cut, range, &mut taken);
         }
     }
     merged.sort_by_key(|e| (e.span.start, e.span.end));

@@ -8,7 +8,8 @@ use article_analyzer::{token::tokenize, Analysis};
 ///
 /// Sentences: in order, non-overlapping, on character boundaries, trimmed, covering every
 /// non-whitespace character. Tokens: the same order and coverage. Entities: in order,
-/// non-overlapping, within the text on character boundaries, their `text` the slice they span.
+/// non-overlapping, within the text on character boundaries, their `text` the slice they span, their
+/// confidence in [0, 1].
 /// Groups: in order of first mention, counting every mention once. UTF-16: the converted offsets
 /// span the same text.
 pub fn assert_invariants(text: &str, analysis: &Analysis) {
@@ -35,6 +36,7 @@ pub fn assert_invariants(text: &str, analysis: &Analysis) {
         assert!(span.end <= text.len(), "entity past the end: {entity:?}");
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{entity:?}");
         assert_eq!(span.slice(text), entity.text);
+        assert!((0.0..=1.0).contains(&entity.confidence), "confidence out of [0, 1]: {entity:?}");
         previous_end = span.end;
     }
     assert_groups(analysis);

@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod calibrate;
 mod conll;
 mod corpora;
 mod eval;
@@ -39,6 +40,9 @@ Tasks:
            train the entity model on CoNLL-2003 train+dev and the corpora of docs/training-data.md
            (--train-only: hold out CoNLL dev and a part of each corpus, report their F1), with the
            gazetteer lists of model/lists (or DIR), and write model/ner.bin
+  calibrate [--data DIR] [--model FILE] [--set dev|test]
+           how well entity confidences match how often entities are right, on CoNLL-2003 dev (or
+           test), for a range of temperatures of the model
   eval [--data DIR] [--model FILE] [--errors]
            entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
            and sentence boundary P/R/F1 (--errors: list the dev errors)
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
             without_flags("eval-example").and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
         }
         Some("bench") => bench::run(rest),
+        Some("calibrate") => calibrate::run_task(rest),
         Some("fuzz") => fuzz::run(rest),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

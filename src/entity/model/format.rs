@@ -11,8 +11,8 @@ use std::fmt;
 
 #[cfg(any(test, feature = "training"))]
 use super::MIN_FEATURE_WEIGHT;
-use super::{slot_of, Model, Slot};
-use crate::entity::decode::NUM_TAGS;
+use super::{slot_of, Model, Slot, TEMPERATURE};
+use crate::entity::decode::{Potentials, NUM_TAGS};
 use crate::entity::features::{self, Gazetteer, KeyFilter};
 
 const MAGIC: &[u8; 8] = b"AANERMDL";
@@ -149,7 +149,8 @@ impl Model {
             slots[slot] = Slot { key, weights: row.try_into().map_err(|_| ErrorKind::Corrupt("bad row"))? };
         }
         let present = KeyFilter::new(20, keys.iter().map(|&key| KeyFilter::of_u32(key)));
-        Ok(Model { scale, transitions, slots, present, features: keys.len(), gazetteer })
+        let potentials = Potentials::new(&transitions, TEMPERATURE);
+        Ok(Model { scale, transitions, potentials, slots, present, features: keys.len(), gazetteer })
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
