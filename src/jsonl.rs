@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(
             output,
             "{\"id\":[1, \"a\"],\"sentences\":[{\"start\":0,\"end\":6}],\"entities\":[{\"start\":0,\"end\":5,\
-             \"label\":\"LOC\",\"text\":\"Paris\",\"group\":0,\"confidence\":0.89}],\"groups\":[{\"text\":\"Paris\",\"label\":\"LOC\",\
+             \"label\":\"LOC\",\"text\":\"Paris\",\"group\":0,\"confidence\":0.943}],\"groups\":[{\"text\":\"Paris\",\"label\":\"LOC\",\
              \"count\":1,\"first\":0}]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[]}\n"
         );
         let error = outcome.unwrap_err();
