@@ -31,6 +31,13 @@ use model::Model;
 /// above the confidence of most of the model's wrong names.
 pub const RULE_CONFIDENCE: f32 = 0.9;
 
+/// The model's names below this confidence are left out. With calibrated confidences, a mention
+/// right with probability p adds to the expected F1 only if p is above about half the F1, so the
+/// least likely names cost more precision than they give recall. Chosen on held-out text (a model
+/// trained on CoNLL-2003 train only, CoNLL-2003 dev through the full pipeline): F1 93.19 keeping
+/// every name, 93.24 from 0.3, 93.30 from 0.4, 93.25 from 0.5.
+pub const MIN_CONFIDENCE: f64 = 0.4;
+
 /// Finds entity mentions in tokenized, sentence-split text: custom entities, rule-based dates and
 /// amounts, and the statistical model's names, merged into one clean list.
 ///
@@ -48,7 +55,8 @@ pub const RULE_CONFIDENCE: f32 = 0.9;
 ///
 /// The result is sorted by position and no two mentions overlap.
 ///
-/// Each mention has a [confidence](Entity::confidence):
+/// Each mention has a [confidence](Entity::confidence), and the model's names below
+/// [`MIN_CONFIDENCE`] are left out before the merge:
 /// - a custom entity's: 1, the newsroom's word;
 /// - a rule's (DATE, TIME, MONEY, PERCENT, QUANTITY, and the names that the refinements make, such
 ///   as a product after "its"): [`RULE_CONFIDENCE`];
@@ -87,7 +95,8 @@ impl EntityTagger {
         let custom = self.custom.find(document);
         let rules = rules::tag(document);
         let rules = rules.into_iter().map(|e| e.with_confidence(f64::from(RULE_CONFIDENCE))).collect();
-        let model = refine::apply(document, self.model.tag_scored(document));
+        let mut model = refine::apply(document, self.model.tag_scored(document));
+        model.retain(|(entity, _)| entity.confidence >= MIN_CONFIDENCE);
         merge::merge(document, custom, rules, model)
     }
 
@@ -112,6 +121,17 @@ mod tests {
     /// Expected `(text, label)` mentions, shared by the tests of this module and of its children.
     pub(crate) fn pairs(expected: &[(&str, Label)]) -> Vec<(String, Label)> {
         expected.iter().map(|&(t, l)| (t.to_string(), l)).collect()
+    }
+
+    #[test]
+    fn the_models_least_likely_names_are_left_out() {
+        let tagger = EntityTagger::default();
+        let scored = tagger.model.tag_scored(&Document::new("The Sheriff said nothing."));
+        let sheriff = scored.iter().find(|s| s.entity.text == "Sheriff").expect("the model's guess");
+        assert!(sheriff.entity.confidence < MIN_CONFIDENCE, "{sheriff:?}");
+        assert!(tagger.tag(&Document::new("The Sheriff said nothing.")).is_empty());
+        let named = tagger.tag(&Document::new("Sheriff Ana Ruiz said nothing."));
+        assert!(named.iter().all(|e| e.confidence >= MIN_CONFIDENCE) && !named.is_empty(), "{named:?}");
     }
 
     #[test]

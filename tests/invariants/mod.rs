@@ -2,6 +2,7 @@
 //! property tests (tests/properties.rs) and by the fuzz targets (fuzz/), which include this file by
 //! path so that both assert the same thing.
 
+use article_analyzer::entity::MIN_CONFIDENCE;
 use article_analyzer::{token::tokenize, Analysis};
 
 /// Checks every invariant of `analysis`, the analysis of `text`; panics with the first one broken.
@@ -9,7 +10,7 @@ use article_analyzer::{token::tokenize, Analysis};
 /// Sentences: in order, non-overlapping, on character boundaries, trimmed, covering every
 /// non-whitespace character. Tokens: the same order and coverage. Entities: in order,
 /// non-overlapping, within the text on character boundaries, their `text` the slice they span, their
-/// confidence in [0, 1].
+/// confidence in [[`MIN_CONFIDENCE`], 1] (the model's less likely names are left out).
 /// Groups: in order of first mention, counting every mention once. UTF-16: the converted offsets
 /// span the same text.
 pub fn assert_invariants(text: &str, analysis: &Analysis) {
@@ -36,7 +37,8 @@ pub fn assert_invariants(text: &str, analysis: &Analysis) {
         assert!(span.end <= text.len(), "entity past the end: {entity:?}");
         assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{entity:?}");
         assert_eq!(span.slice(text), entity.text);
-        assert!((0.0..=1.0).contains(&entity.confidence), "confidence out of [0, 1]: {entity:?}");
+        let confidence = entity.confidence;
+        assert!((MIN_CONFIDENCE..=1.0).contains(&confidence), "confidence out of range: {entity:?}");
         previous_end = span.end;
     }
     assert_groups(analysis);
