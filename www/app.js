@@ -132,16 +132,100 @@
     const ask = (text, json) => new Promise((resolve, reject) => {
       nextId += 1;
       pending.set(nextId, { resolve, reject });
-      worker.postMessage({ id: nextId, text, json });
+      worker.postMessage({ id: nextId, text, json, corrections });
     });
     return { name: 'worker', analyze: (text) => ask(text, false), json: (text) => ask(text, true) };
   }
 
   const mainThreadEngine = {
     name: 'main-thread',
-    analyze: async (text) => packAnalysis(text, wasm_bindgen.analyze(text)),
-    json: async (text) => `${JSON.stringify(wasm_bindgen.analyze(text), null, 2)}\n`,
+    analyze: async (text) => packAnalysis(text, correctedAnalyzer(corrections)(text)),
+    json: async (text) => `${JSON.stringify(correctedAnalyzer(corrections)(text), null, 2)}\n`,
   };
+
+  // ---- Corrections: a reader's labels for names, kept in localStorage, shared as --entities JSON. ----
+
+  const CORRECTIONS_KEY = 'article-analyzer:corrections';
+  const correctionList = byId('correction-list');
+
+  /** `{name, label, aliases?}` (a custom entity of the CLI's --entities) or `{name, label: null}` (not a name). */
+  let corrections = loadCorrections();
+
+  function loadCorrections() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(CORRECTIONS_KEY) ?? '[]');
+      return Array.isArray(stored) ? stored : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Replaces the correction of `name` (if any) by `correction` (none: removes it). */
+  function correct(name, correction) {
+    corrections = corrections.filter((c) => c.name !== name);
+    if (correction) corrections.push(correction);
+    saveCorrections();
+  }
+
+  /** Keeps the corrections, lists them and analyses the text again with them. */
+  function saveCorrections() {
+    try {
+      localStorage.setItem(CORRECTIONS_KEY, JSON.stringify(corrections));
+    } catch {
+      // No storage: the corrections hold until the page is left.
+    }
+    renderCorrections();
+    if (engine) update();
+  }
+
+  function renderCorrections() {
+    const items = corrections.map((c) => {
+      const remove = el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove the correction of ${c.name}` }, 'Remove');
+      remove.addEventListener('click', () => correct(c.name, null));
+      return el('li', {}, el('span', {}, `${c.name}: ${c.label === null ? 'not a name' : NAMES[c.label]}`), remove);
+    });
+    if (items.length === 0) items.push(el('li', { class: 'empty' }, 'None yet: open a highlighted name to correct it.'));
+    correctionList.replaceChildren(...items);
+  }
+
+  /** The relabels as the CLI's --entities JSON ("not a name" has no form there and stays in this browser). */
+  byId('export-corrections').addEventListener('click', () => {
+    const entities = corrections.filter((c) => c.label !== null);
+    const blob = new Blob([`${JSON.stringify(entities, null, 2)}\n`], { type: 'application/json' });
+    download(blob, 'entities.json');
+  });
+
+  byId('import-corrections').addEventListener('change', async (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (!file) return;
+    try {
+      const imported = customEntities(JSON.parse(await file.text()));
+      for (const entity of imported) corrections = corrections.filter((c) => c.name !== entity.name);
+      corrections.push(...imported);
+      saveCorrections();
+      say(`Imported ${plural(imported.length, 'correction', 'corrections')} from ${file.name}.`);
+    } catch (error) {
+      say(`Could not import ${file.name}: ${error.message}`, true);
+    }
+  });
+
+  /** `value` checked as the CLI's --entities: an array of {name, label, aliases?}. */
+  function customEntities(value) {
+    if (!Array.isArray(value)) throw new TypeError('expected an array of {name, label, aliases}');
+    return value.map((entity, i) => {
+      const fields = Object.keys(entity ?? {});
+      const unknown = fields.find((field) => !['name', 'label', 'aliases'].includes(field));
+      if (unknown) throw new TypeError(`entity ${i}: unknown field \`${unknown}\``);
+      if (typeof entity.name !== 'string' || entity.name.trim() === '') throw new TypeError(`entity ${i}: \`name\` must be a string`);
+      if (!(entity.label in NAMES)) throw new TypeError(`entity ${i}: \`label\` must be one of ${Object.keys(NAMES).join(', ')}`);
+      const aliases = entity.aliases ?? [];
+      if (!Array.isArray(aliases) || aliases.some((alias) => typeof alias !== 'string')) {
+        throw new TypeError(`entity ${i}: \`aliases\` must be an array of strings`);
+      }
+      return aliases.length ? { name: entity.name, label: entity.label, aliases } : { name: entity.name, label: entity.label };
+    });
+  }
 
   let engine = null;
   let current = null; // { text, packed } last drawn
@@ -161,6 +245,7 @@
       return;
     }
     current = { text, packed };
+    if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
     const mentions = packed.entities.length / 4;
     say(`${plural(packed.sentences.length / 2, 'sentence', 'sentences')}, ${plural(mentions,
       'entity mention', 'entity mentions')}, ${plural(packed.groups.length, 'distinct entity', 'distinct entities')}.`);
@@ -448,6 +533,103 @@
     say(`${group.text}: ${plural(group.count, 'mention', 'mentions')} highlighted.`);
   }
 
+  // ---- The card of a mark: what it is, where its mentions are, and its correction. ----
+
+  const card = byId('entity-card');
+  let cardMark = null;
+
+  /** The mention a drawn mark belongs to: its index in the packed analysis. */
+  function mentionOf(mark) {
+    const block = drawnBlocks.find((b) => b.element.contains(mark));
+    let mention = block.mentions[0] - 1;
+    for (const other of block.element.querySelectorAll('mark')) {
+      if (!other.dataset.part || other.dataset.part === 'start') mention += 1;
+      if (other === mark) return mention;
+    }
+    return mention;
+  }
+
+  /** The first mark of each drawn mention of group `group`, in text order. */
+  const marksOf = (group) => [...output.querySelectorAll(`mark[data-group="${group}"]`)]
+    .filter((mark) => !mark.dataset.part || mark.dataset.part === 'start');
+
+  function openCard(mark) {
+    if (mark.dataset.part === 'middle' || mark.dataset.part === 'end') {
+      mark = marksOf(mark.dataset.group).filter((m) => m.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+    }
+    const { packed, text } = current;
+    const mention = mentionOf(mark);
+    const [start, end, labelIndex, group] = packed.entities.subarray(4 * mention, 4 * mention + 4);
+    const label = packed.labels[labelIndex];
+    const { text: name, count } = packed.groups[group];
+    cardMark = mark;
+    const facts = [`${NAMES[label]} (${label})`, plural(count, 'mention', 'mentions')];
+    if (packed.confidence) facts.push(`confidence ${Math.round(packed.confidence[mention] * 100)}%`);
+    const show = el('button', { type: 'button', class: 'secondary' }, 'Show in the text');
+    show.addEventListener('click', () => {
+      input.focus();
+      input.setSelectionRange(start, end);
+    });
+    const next = el('button', { type: 'button', class: 'secondary' }, 'Next mention');
+    next.addEventListener('click', () => {
+      const marks = marksOf(group);
+      const following = marks[(marks.indexOf(mark) + 1) % marks.length];
+      focusMark(following);
+      openCard(following);
+      card.querySelector('button:nth-of-type(2)').focus();
+    });
+    const close = el('button', { type: 'button', class: 'secondary' }, 'Close');
+    close.addEventListener('click', closeCard);
+    const choice = el('select', { id: 'card-correction' },
+      ...Object.entries(NAMES).map(([value, title]) => el('option', { value }, title)),
+      el('option', { value: '' }, 'Not a name'));
+    choice.value = label;
+    const apply = el('button', { type: 'button' }, `Apply to every “${name}”`);
+    apply.addEventListener('click', () => {
+      closeCard();
+      correct(name, { name, label: choice.value || null });
+      say(`Corrected “${name}” to ${choice.value ? NAMES[choice.value].toLowerCase() : 'not a name'}.`);
+    });
+    const here = text.slice(start, end);
+    card.replaceChildren(
+      el('h3', { id: 'card-name' }, name),
+      el('p', {}, here === name ? facts.join(' · ') : `“${here}” here. ${facts.join(' · ')}`),
+      el('div', { class: 'card-actions' }, show, next, close),
+      el('div', { class: 'card-actions' }, el('label', { for: 'card-correction' }, 'Correct to'), choice, apply),
+    );
+    card.hidden = false;
+  }
+
+  function closeCard() {
+    card.hidden = true;
+    cardMark?.focus();
+  }
+
+  function focusMark(mark) {
+    mark.tabIndex = -1;
+    mark.scrollIntoView({ block: 'center' });
+    mark.focus({ preventScroll: true });
+  }
+
+  output.addEventListener('click', (event) => {
+    const mark = event.target.closest('mark.entity');
+    if (mark && current) {
+      openCard(mark);
+      card.querySelector('button').focus();
+    }
+  });
+  output.addEventListener('keydown', (event) => {
+    const mark = event.target.closest?.('mark.entity');
+    if (event.key === 'Enter' && mark && current) {
+      event.preventDefault();
+      openCard(mark);
+      card.querySelector('button').focus();
+    }
+  });
+  card.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closeCard();
+  });
+
   const json = () => engine.json(current.text);
 
   copyButton.addEventListener('click', async () => {
@@ -466,13 +648,17 @@
     say('Copied the analysis as JSON.');
   });
 
-  downloadButton.addEventListener('click', async () => {
-    const url = URL.createObjectURL(new Blob([await json()], { type: 'application/json' }));
-    const link = el('a', { href: url, download: 'article-analysis.json', hidden: '' });
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = el('a', { href: url, download: name, hidden: '' });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  downloadButton.addEventListener('click', async () => {
+    download(new Blob([await json()], { type: 'application/json' }), 'article-analysis.json');
   });
 
   input.addEventListener('input', () => {
@@ -492,6 +678,7 @@
   async function start() {
     if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
     restoreDraft();
+    renderCorrections();
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
       const module = await loadAnalyzer(source);

@@ -1,5 +1,6 @@
 // The one way the page, its worker and the <article-analyzer> element load the analyzer, and the
-// compact form in which the page's worker hands the page an analysis (`packAnalysis`).
+// compact form in which the page's worker hands the page an analysis (`packAnalysis`), with the
+// reader's corrections applied (`correctedAnalyzer`).
 // `cargo xtask dist` appends this file to wasm-bindgen's glue (the classic script that defines
 // `wasm_bindgen`) to make analyzer.js, the script that the site and its worker load, that the
 // single file inlines and that the element's script wraps.
@@ -85,4 +86,30 @@ function languageOf(text) {
   if (words.length < 30) return 'english';
   const common = words.filter((word) => COMMON_ENGLISH.has(word)).length;
   return common * 8 < words.length ? 'unknown-words' : 'english';
+}
+
+/**
+ * An analysis of text with a reader's corrections: each `{name, label, aliases}` is a custom entity
+ * (as the CLI's --entities: every mention of the name or an alias gets the label and groups under the
+ * name), and each `{name, label: null}` ("not a name") drops the mentions of the distinct entity
+ * called `name`. Returns `text => analysis`.
+ */
+function correctedAnalyzer(corrections) {
+  const custom = corrections.filter(({ label }) => label !== null)
+    .map(({ name, label, aliases = [] }) => ({ name, label, aliases }));
+  const analyzer = custom.length > 0 ? new wasm_bindgen.Analyzer(custom) : wasm_bindgen;
+  const notNames = new Set(corrections.filter(({ label }) => label === null).map(({ name }) => name));
+  return (text) => {
+    const analysis = analyzer.analyze(text);
+    if (notNames.size === 0) return analysis;
+    const groups = [];
+    const renumbered = analysis.groups.map((group) => {
+      if (notNames.has(group.text)) return -1;
+      groups.push(group);
+      return groups.length - 1;
+    });
+    const entities = analysis.entities.filter(({ group }) => renumbered[group] >= 0)
+      .map((entity) => ({ ...entity, group: renumbered[entity.group] }));
+    return { ...analysis, entities, groups };
+  };
 }

@@ -1,9 +1,13 @@
 // The analysis worker. It receives the compiled wasm module once ({module, glue}), answers {ready},
-// then answers each {id, text} with {id, packed} (`packAnalysis`, its arrays transferred) and each
-// {id, text, json: true} with {id, json}, the CLI's JSON of the text (for Copy and Download), or
-// with {id, error}. On the static site it runs from its own file and loads analyzer.js (the glue,
-// `loadAnalyzer` and `packAnalysis`) from the URL `glue`; in the single-file build it is a blob
-// made of the inlined analyzer.js followed by this file, so both are already there.
+// then answers each {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays
+// transferred) and each {id, text, corrections, json: true} with {id, json}, the JSON of the
+// analysis (for Copy and Download), or with {id, error}. `corrections` are the reader's (see
+// `correctedAnalyzer`). On the static site it runs from its own file and loads analyzer.js (the
+// glue, `loadAnalyzer`, `packAnalysis`, `correctedAnalyzer`) from the URL `glue`; in the
+// single-file build it is a blob made of the inlined analyzer.js followed by this file, so both are
+// already there.
+let corrected = { key: null, analyze: null };
+
 self.onmessage = async ({ data }) => {
   if (data.module) {
     try {
@@ -16,7 +20,9 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
-    const analysis = wasm_bindgen.analyze(data.text);
+    const key = JSON.stringify(data.corrections);
+    if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
+    const analysis = corrected.analyze(data.text);
     if (data.json) {
       self.postMessage({ id: data.id, json: `${JSON.stringify(analysis, null, 2)}\n` });
     } else {

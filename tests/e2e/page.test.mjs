@@ -648,3 +648,92 @@ test('text that is not English gets a note that the tags are for English, and st
   assert.equal(await note.isVisible(), false, 'the note goes with the text');
   assertNoProblems(record);
 });
+
+// ---- The card of a mark and corrections (issue 13). ---------------------------------------------------
+
+test('by keyboard: panel row, Enter on the mark opens its card, show it in the text, next mention, Escape', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await analysed(page);
+  const text = await page.inputValue('#article-input');
+  const analysis = cli(text);
+  const busiest = analysis.groups.reduce((a, b) => (b.count > a.count ? b : a));
+  const group = analysis.groups.indexOf(busiest);
+  await page.locator(`#entity-panel .entity-link[data-group="${group}"]`).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.group), String(group));
+  await page.keyboard.press('Enter');
+  const card = page.locator('#entity-card');
+  assert.ok(await card.isVisible());
+  assert.equal(await card.locator('h3').textContent(), busiest.text);
+  assert.match(await card.locator('p').textContent(), new RegExp(`\\(${busiest.label}\\).*${busiest.count} mentions`));
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Show in the text');
+  const mentions = analysis.entities.filter((e) => e.group === group);
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await page.evaluate(() => {
+    const input = document.getElementById('article-input');
+    return [document.activeElement === input, input.selectionStart, input.selectionEnd];
+  }), [true, mentions[0].start, mentions[0].end]);
+  await page.locator('#entity-card button', { hasText: 'Next mention' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Next mention');
+  await page.keyboard.press('Escape');
+  assert.equal(await card.isVisible(), false);
+  const back = await page.evaluate(() => {
+    const mark = document.activeElement;
+    const marks = [...document.querySelectorAll(`#article-output mark[data-group="${mark.dataset.group}"]`)];
+    return [mark.tagName, marks.indexOf(mark)];
+  });
+  assert.deepEqual(back, ['MARK', 1], 'Escape returns to the second mention, where Next mention went');
+  assertNoProblems(record);
+});
+
+test('a correction applies to every mention, survives a reload, exports as --entities JSON the CLI agrees with, imports', async () => {
+  const record = await open(BASE, { acceptDownloads: true });
+  const { page } = record;
+  await analysed(page);
+  const text = await page.inputValue('#article-input');
+  const name = 'Harbor Freight Lines';
+  const marksOf = () => page.evaluate((n) => [...document.querySelectorAll('#article-output mark.entity')]
+    .filter((m) => m.textContent === n).map((m) => m.dataset.label), name);
+  assert.ok((await marksOf()).length >= 2 && (await marksOf()).every((label) => label === 'ORG'));
+  await page.locator('#article-output mark.entity', { hasText: name }).first().click();
+  await page.selectOption('#card-correction', 'PERSON');
+  const since = await drawnNow(page);
+  await page.locator('#entity-card button', { hasText: 'Apply to every' }).click();
+  await drawnAfter(page, since);
+  assert.ok((await marksOf()).every((label) => label === 'PERSON'), 'every mention relabelled');
+  assert.match(await page.textContent('#correction-list'), /Harbor Freight Lines: People/);
+
+  await page.reload();
+  await analysed(page);
+  await page.waitForFunction(() => document.documentElement.dataset.drawn);
+  assert.ok((await marksOf()).every((label) => label === 'PERSON'), 'kept across a reload');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-corrections')]);
+  assert.equal(download.suggestedFilename(), 'entities.json');
+  const file = await download.path();
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), [{ name, label: 'PERSON' }]);
+  const withEntities = JSON.parse(execFileSync(CLI, ['--entities', file, '-'], { input: text, encoding: 'utf8' }));
+  assertRendered(await analysed(page), text, withEntities);
+
+  await page.locator('#correction-list button', { hasText: 'Remove' }).click();
+  await page.waitForFunction(() => !document.getElementById('correction-list').textContent.includes('Harbor'));
+  await analysed(page);
+  await page.waitForFunction((n) => [...document.querySelectorAll('#article-output mark.entity')]
+    .some((m) => m.textContent === n && m.dataset.label === 'ORG'), name);
+
+  await page.setInputFiles('#import-corrections', file);
+  await page.waitForFunction((n) => [...document.querySelectorAll('#article-output mark.entity')]
+    .filter((m) => m.textContent === n).every((m) => m.dataset.label === 'PERSON'), name);
+  assertRendered(await analysed(page), text, withEntities);
+
+  // Not a name: its mentions are no longer marked.
+  await page.locator('#article-output mark.entity', { hasText: 'Nordvik Shipping' }).first().click();
+  await page.selectOption('#card-correction', '');
+  await page.locator('#entity-card button', { hasText: 'Apply to every' }).click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('#article-output mark.entity')]
+    .some((m) => m.textContent === 'Nordvik Shipping'));
+  assert.match(await page.textContent('#correction-list'), /Nordvik Shipping: not a name/);
+  assertNoProblems(record);
+});
