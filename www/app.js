@@ -229,6 +229,8 @@
 
   let engine = null;
   let current = null; // { text, packed } last drawn
+  let drawing = null; // { text, packed } that drawnBlocks (what the output holds) are of
+  let drawnBlocks = [];
   let generation = 0;
   let timer = 0;
 
@@ -368,6 +370,7 @@
     const anchor = after[0]?.element ?? null;
     const middle = [];
     drawnBlocks = [...before, ...after];
+    drawing = { text, packed };
     showDrawn(text, packed, blocks);
     let sliceStart = performance.now();
     for (const block of blocks.slice(head, blocks.length - tail)) {
@@ -384,8 +387,6 @@
     drawnBlocks = [...before, ...middle, ...after];
     return true;
   }
-
-  let drawnBlocks = [];
 
   /** Lets the page handle input and paint before the next slice of drawing. */
   function yieldToPage() {
@@ -446,9 +447,9 @@
     drawNote.hidden = drawnTo >= text.length;
     if (drawNote.hidden) return;
     const shown = blocks.length ? blocks[blocks.length - 1].sentences[1] : 0;
-    const number = (n) => n.toLocaleString('en');
-    drawNote.textContent = `Showing the first ${number(drawnTo)} of ${number(text.length)} characters `
-      + `(${number(shown)} of ${number(packed.sentences.length / 2)} sentences). The counts, the entity list `
+    const format = (n) => n.toLocaleString('en');
+    drawNote.textContent = `Showing the first ${format(drawnTo)} of ${format(text.length)} characters `
+      + `(${format(shown)} of ${format(packed.sentences.length / 2)} sentences). The counts, the entity list `
       + 'and Copy/Download JSON cover the whole text.';
   }
 
@@ -501,7 +502,7 @@
         const link = el('button', { type: 'button', class: 'entity-link', 'data-label': label, 'data-group': String(index) },
           el('span', { class: 'name' }, group.text),
           el('span', { class: 'count', 'aria-label': plural(group.count, 'mention', 'mentions') }, `×${group.count}`));
-        link.addEventListener('click', () => jumpTo(index, group));
+        link.addEventListener('click', () => jumpTo(index, group, link));
         return el('li', {}, link);
       });
       if (entries.length > PANEL_ROWS) {
@@ -516,8 +517,11 @@
     panel.replaceChildren(...sections);
   }
 
+  let jumpedFrom = null; // the panel row whose mention has focus, for Escape to return to
+
   /** Scrolls to the first mention of a distinct entity, flashes every mention, and focuses the first. */
-  function jumpTo(index, group) {
+  function jumpTo(index, group, link) {
+    jumpedFrom = link;
     const marks = [...output.querySelectorAll(`mark[data-group="${index}"]`)];
     if (marks.length === 0) return;
     const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -557,7 +561,7 @@
     if (mark.dataset.part === 'middle' || mark.dataset.part === 'end') {
       mark = marksOf(mark.dataset.group).filter((m) => m.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
     }
-    const { packed, text } = current;
+    const { packed, text } = drawing;
     const mention = mentionOf(mark);
     const [start, end, labelIndex, group] = packed.entities.subarray(4 * mention, 4 * mention + 4);
     const label = packed.labels[labelIndex];
@@ -613,17 +617,19 @@
 
   output.addEventListener('click', (event) => {
     const mark = event.target.closest('mark.entity');
-    if (mark && current) {
+    if (mark) {
       openCard(mark);
       card.querySelector('button').focus();
     }
   });
   output.addEventListener('keydown', (event) => {
     const mark = event.target.closest?.('mark.entity');
-    if (event.key === 'Enter' && mark && current) {
+    if (event.key === 'Enter' && mark) {
       event.preventDefault();
       openCard(mark);
       card.querySelector('button').focus();
+    } else if (event.key === 'Escape' && mark && jumpedFrom?.isConnected) {
+      jumpedFrom.focus();
     }
   });
   card.addEventListener('keydown', (event) => {

@@ -651,7 +651,7 @@ test('text that is not English gets a note that the tags are for English, and st
 
 // ---- The card of a mark and corrections (issue 13). ---------------------------------------------------
 
-test('by keyboard: panel row, Enter on the mark opens its card, show it in the text, next mention, Escape', async () => {
+test('by keyboard: panel row, Enter on the mark opens its card, show it in the text, next mention, Escape back to the mark and the row', async () => {
   const record = await open(BASE);
   const { page } = record;
   await analysed(page);
@@ -685,6 +685,9 @@ test('by keyboard: panel row, Enter on the mark opens its card, show it in the t
     return [mark.tagName, marks.indexOf(mark)];
   });
   assert.deepEqual(back, ['MARK', 1], 'Escape returns to the second mention, where Next mention went');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => (document.activeElement.matches('#entity-panel .entity-link')
+    ? document.activeElement.dataset.group : null)), String(group), 'and Escape again to the panel row');
   assertNoProblems(record);
 });
 
