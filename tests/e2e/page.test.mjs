@@ -740,3 +740,14 @@ test('a correction applies to every mention, survives a reload, exports as --ent
   assert.match(await page.textContent('#correction-list'), /Nordvik Shipping: not a name/);
   assertNoProblems(record);
 });
+
+test('a screen reader hears a mark as its text and its label in words', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await analysed(page);
+  const snapshot = await page.locator('#article-output .sentence').first().ariaSnapshot();
+  assert.match(snapshot, /- mark: Harbor Freight Lines, organisation\n/);
+  assert.match(snapshot, /- mark: \$1\.2 billion, money\n/);
+  assert.doesNotMatch(snapshot, /LinesORG|Lines ORG/);
+  assertNoProblems(record);
+});
