@@ -162,15 +162,22 @@ fn hashed_name(name: &str, bytes: &[u8]) -> String {
     format!("{stem}.{hash}.{ext}")
 }
 
+/// Whether `file` is a name that [`hashed_name`] makes: `stem.HASH.ext`, HASH 10 hexadecimal digits.
+pub fn is_hashed_name(file: &str) -> bool {
+    let mut parts = file.split('.');
+    let (Some(stem), Some(hash), Some(ext), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !stem.is_empty() && !ext.is_empty() && hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The path in `dist` of the site's file `name` (`stem.ext`), under its hashed name when it has one.
 pub fn site_file(dist: &Path, name: &str) -> Result<std::path::PathBuf, String> {
     let (stem, ext) = name.split_once('.').expect("a file name with an extension");
     let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
     let hashed = entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).find(|file| {
-        let middle = file.strip_prefix(stem).and_then(|rest| rest.strip_suffix(ext));
-        middle
-            .and_then(|m| m.strip_prefix('.')?.strip_suffix('.'))
-            .is_some_and(|hash| hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        is_hashed_name(file) && file.starts_with(&format!("{stem}.")) && file.ends_with(&format!(".{ext}"))
     });
     Ok(dist.join(hashed.unwrap_or_else(|| name.to_string())))
 }
@@ -351,6 +358,12 @@ mod tests {
         assert_eq!(site_file(&dist, "app.js").unwrap(), dist.join("app.ba7816bf8f.js"));
         assert_eq!(site_file(&dist, "style.css").unwrap(), dist.join("style.css"));
         assert_eq!(site_file(&dist, "analyzer.js").unwrap(), dist.join("analyzer.js"));
+        assert!(is_hashed_name("analyzer_bg.0123456789.wasm"));
+        for plain in
+            ["app.js", "app.012345678.js", "app.0123456789.js.map", "app.012345678g.js", ".0123456789.js"]
+        {
+            assert!(!is_hashed_name(plain), "{plain}");
+        }
         std::fs::remove_dir_all(&dist).unwrap();
     }
 
