@@ -470,6 +470,20 @@
       });
       legend.append(button);
     }
+    // One tab stop; the arrow keys, Home and End move between the labels (a toolbar).
+    const buttons = [...legend.children];
+    const rove = (target) => {
+      for (const button of buttons) button.tabIndex = button === target ? 0 : -1;
+      target.focus();
+    };
+    buttons.forEach((button, i) => { button.tabIndex = i === 0 ? 0 : -1; });
+    legend.addEventListener('keydown', (event) => {
+      const at = buttons.indexOf(document.activeElement);
+      const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: -1 }[event.key];
+      if (at < 0 || to === undefined) return;
+      event.preventDefault();
+      rove(buttons.at(to % buttons.length));
+    });
   }
 
   function updateLegend(packed) {

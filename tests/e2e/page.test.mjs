@@ -741,6 +741,28 @@ test('a correction applies to every mention, survives a reload, exports as --ent
   assertNoProblems(record);
 });
 
+test('the legend is one tab stop, its labels reached with the arrow keys', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await analysed(page);
+  const focused = () => page.evaluate(() => document.activeElement.dataset.label ?? document.activeElement.id);
+  await page.locator('#legend button').first().focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await focused(), LABELS[1]);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await focused(), LABELS[LABELS.length - 1], 'wraps around');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'article-output', 'Tab leaves the legend');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), LABELS[1], 'and Shift+Tab comes back to the label last reached');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute(`#legend button[data-label="${LABELS[1]}"]`, 'aria-pressed'), 'false');
+  assertNoProblems(record);
+});
+
 test('a screen reader hears a mark as its text and its label in words', async () => {
   const record = await open(BASE);
   const { page } = record;
