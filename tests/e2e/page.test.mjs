@@ -763,7 +763,7 @@ test('the legend is one tab stop, its labels reached with the arrow keys', async
   assertNoProblems(record);
 });
 
-test('a screen reader hears a mark as its text and its label in words', async () => {
+test('a screen reader hears a mark as its text and its label in words; the tags are at least 11 px', async () => {
   const record = await open(BASE);
   const { page } = record;
   await analysed(page);
@@ -771,5 +771,8 @@ test('a screen reader hears a mark as its text and its label in words', async ()
   assert.match(snapshot, /- mark: Harbor Freight Lines, organisation\n/);
   assert.match(snapshot, /- mark: \$1\.2 billion, money\n/);
   assert.doesNotMatch(snapshot, /LinesORG|Lines ORG/);
+  const tagSizes = await page.evaluate(() => [...document.querySelectorAll('#article-output mark.entity')]
+    .map((mark) => parseFloat(getComputedStyle(mark, '::after').fontSize)));
+  assert.ok(Math.min(...tagSizes) >= 11, `label tags are at least 11 px (${Math.min(...tagSizes)})`);
   assertNoProblems(record);
 });
