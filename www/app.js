@@ -1,8 +1,17 @@
-// The page: analyses the textarea as the user types (debounced, in a Web Worker), renders the result
+// The page: analyses the textarea as the user types (debounced, in a Web Worker), draws the result
 // with the wasm `renderAnalysis` (DOM nodes only, never HTML strings), and keeps the legend, the
 // entity panel and the JSON buttons in step. A classic script, so that it also runs from file:// in
 // the single-file build, where the wasm is inlined as base64 and the worker is a blob. The wasm is
-// loaded by `loadAnalyzer` (www/loader.js, in analyzer.js with the glue).
+// loaded by `loadAnalyzer` (www/loader.js, in analyzer.js with the glue), from the URL that
+// index.html preloads; the script's data-worker and data-glue name the worker and the glue (their
+// names in dist/ carry a hash of their content).
+//
+// The main thread never holds a long task, even for 10 MB: the output is drawn in blocks (runs of
+// sentences, cut at paragraphs and at sentences picked by their content, never inside a mention),
+// and only the blocks whose text or analysis changed are drawn again, in slices of a few
+// milliseconds between which the page answers; blocks off screen skip layout
+// (content-visibility). Past DRAW_LIMIT characters the rest is not drawn, and a note says so; the
+// analysis, the panel and the export still cover the whole text.
 'use strict';
 
 (() => {
@@ -12,12 +21,28 @@
   const status = byId('status');
   const legend = byId('legend');
   const panel = byId('entity-panel');
+  const drawNote = byId('draw-note');
+  const languageNote = byId('language-note');
+  const clearButton = byId('clear-input');
   const copyButton = byId('copy-json');
   const downloadButton = byId('download-json');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
+  // The site's URLs (hashed in dist/): the worker's script, the glue it loads, the wasm index.html preloads.
+  const { worker: WORKER_URL, glue: GLUE_URL } = document.currentScript.dataset;
+  const WASM_URL = document.querySelector('link[rel="preload"][as="fetch"]')?.getAttribute('href');
 
   const DEBOUNCE_MS = 150;
+  /** Characters drawn at most (about 80,000 words); the rest is analysed and exported, not drawn. */
+  const DRAW_LIMIT = 500000;
+  /** The longest block drawn: a longer run of sentences without a place to cut ends the drawing there. */
+  const MAX_BLOCK = 20000;
+  /** How long one slice of drawing may run before the page answers input again. */
+  const SLICE_MS = 8;
+  /** Rows of the entity panel per label; the export lists every distinct entity. */
+  const PANEL_ROWS = 100;
+  /** Where the draft is kept across a reload (sessionStorage). */
+  const DRAFT_KEY = 'article-analyzer:draft';
   const NAMES = {
     PERSON: 'People', ORG: 'Organisations', LOC: 'Places', MISC: 'Other names', DATE: 'Dates',
     TIME: 'Times', MONEY: 'Money', PERCENT: 'Percentages', QUANTITY: 'Quantities',
@@ -46,7 +71,7 @@
    */
   function workerScriptUrl(url) {
     const allow = (candidate) => {
-      if (candidate === 'worker.js' || candidate.startsWith('blob:')) return candidate;
+      if (candidate === WORKER_URL || candidate.startsWith('blob:')) return candidate;
       throw new TypeError(`not a worker URL of this page: ${candidate}`);
     };
     if (!window.trustedTypes) return allow(url);
@@ -58,7 +83,7 @@
     return new Promise((resolve) => {
       let worker;
       try {
-        let url = 'worker.js';
+        let url = WORKER_URL;
         if (inlinedWasm) {
           const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
           url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
@@ -81,7 +106,7 @@
         clearTimeout(timer);
         resolve(worker);
       };
-      worker.postMessage({ module });
+      worker.postMessage({ module, glue: GLUE_URL });
     });
   }
 
@@ -93,7 +118,7 @@
       const request = pending.get(data.id);
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
-      else request.resolve(data.analysis);
+      else request.resolve(data.packed ?? data.json);
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -104,42 +129,328 @@
       pending.clear();
       update();
     };
-    return {
-      name: 'worker',
-      analyze: (text) => new Promise((resolve, reject) => {
-        nextId += 1;
-        pending.set(nextId, { resolve, reject });
-        worker.postMessage({ id: nextId, text });
-      }),
-    };
+    const ask = (text, json) => new Promise((resolve, reject) => {
+      nextId += 1;
+      pending.set(nextId, { resolve, reject });
+      worker.postMessage({ id: nextId, text, json, corrections });
+    });
+    return { name: 'worker', analyze: (text) => ask(text, false), json: (text) => ask(text, true) };
   }
 
-  const mainThreadEngine = { name: 'main-thread', analyze: async (text) => wasm_bindgen.analyze(text) };
+  const mainThreadEngine = {
+    name: 'main-thread',
+    analyze: async (text) => packAnalysis(text, correctedAnalyzer(corrections)(text)),
+    json: async (text) => `${JSON.stringify(correctedAnalyzer(corrections)(text), null, 2)}\n`,
+  };
+
+  // ---- Corrections: a reader's labels for names, kept in localStorage, shared as --entities JSON. ----
+
+  const CORRECTIONS_KEY = 'article-analyzer:corrections';
+  const correctionList = byId('correction-list');
+
+  /** `{name, label, aliases?}` (a custom entity of the CLI's --entities) or `{name, label: null}` (not a name). */
+  let corrections = loadCorrections();
+
+  function loadCorrections() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(CORRECTIONS_KEY) ?? '[]');
+      return Array.isArray(stored) ? stored : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Replaces the correction of `name` (if any) by `correction` (none: removes it). */
+  function correct(name, correction) {
+    corrections = corrections.filter((c) => c.name !== name);
+    if (correction) corrections.push(correction);
+    saveCorrections();
+  }
+
+  /** Keeps the corrections, lists them and analyses the text again with them. */
+  function saveCorrections() {
+    try {
+      localStorage.setItem(CORRECTIONS_KEY, JSON.stringify(corrections));
+    } catch {
+      // No storage: the corrections hold until the page is left.
+    }
+    renderCorrections();
+    if (engine) update();
+  }
+
+  function renderCorrections() {
+    const items = corrections.map((c) => {
+      const remove = el('button', { type: 'button', class: 'secondary', 'aria-label': `Remove the correction of ${c.name}` }, 'Remove');
+      remove.addEventListener('click', () => correct(c.name, null));
+      return el('li', {}, el('span', {}, `${c.name}: ${c.label === null ? 'not a name' : NAMES[c.label]}`), remove);
+    });
+    if (items.length === 0) items.push(el('li', { class: 'empty' }, 'None yet: open a highlighted name to correct it.'));
+    correctionList.replaceChildren(...items);
+  }
+
+  /** The relabels as the CLI's --entities JSON ("not a name" has no form there and stays in this browser). */
+  byId('export-corrections').addEventListener('click', () => {
+    const entities = corrections.filter((c) => c.label !== null);
+    const blob = new Blob([`${JSON.stringify(entities, null, 2)}\n`], { type: 'application/json' });
+    download(blob, 'entities.json');
+  });
+
+  byId('import-corrections').addEventListener('change', async (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (!file) return;
+    try {
+      const imported = customEntities(JSON.parse(await file.text()));
+      for (const entity of imported) corrections = corrections.filter((c) => c.name !== entity.name);
+      corrections.push(...imported);
+      saveCorrections();
+      say(`Imported ${plural(imported.length, 'correction', 'corrections')} from ${file.name}.`);
+    } catch (error) {
+      say(`Could not import ${file.name}: ${error.message}`, true);
+    }
+  });
+
+  /** `value` checked as the CLI's --entities: an array of {name, label, aliases?}. */
+  function customEntities(value) {
+    if (!Array.isArray(value)) throw new TypeError('expected an array of {name, label, aliases}');
+    return value.map((entity, i) => {
+      const fields = Object.keys(entity ?? {});
+      const unknown = fields.find((field) => !['name', 'label', 'aliases'].includes(field));
+      if (unknown) throw new TypeError(`entity ${i}: unknown field \`${unknown}\``);
+      if (typeof entity.name !== 'string' || entity.name.trim() === '') throw new TypeError(`entity ${i}: \`name\` must be a string`);
+      if (!(entity.label in NAMES)) throw new TypeError(`entity ${i}: \`label\` must be one of ${Object.keys(NAMES).join(', ')}`);
+      const aliases = entity.aliases ?? [];
+      if (!Array.isArray(aliases) || aliases.some((alias) => typeof alias !== 'string')) {
+        throw new TypeError(`entity ${i}: \`aliases\` must be an array of strings`);
+      }
+      return aliases.length ? { name: entity.name, label: entity.label, aliases } : { name: entity.name, label: entity.label };
+    });
+  }
 
   let engine = null;
-  let current = null; // { text, analysis } last rendered
+  let current = null; // { text, packed } last drawn
+  let drawing = null; // { text, packed } that drawnBlocks (what the output holds) are of
+  let drawnBlocks = [];
   let generation = 0;
   let timer = 0;
 
   async function update() {
     const text = input.value;
     const mine = ++generation;
-    let analysis;
+    let packed;
     try {
-      analysis = await engine.analyze(text);
+      packed = await engine.analyze(text);
       if (mine !== generation) return; // a newer edit is already on its way
-      wasm_bindgen.renderAnalysis(output, text, analysis);
+      if (!(await draw(text, packed, mine))) return;
     } catch (error) {
       if (mine === generation) say(`Analysis failed: ${error.message}`, true);
       return;
     }
-    current = { text, analysis };
-    say(`${plural(analysis.sentences.length, 'sentence', 'sentences')}, ${plural(analysis.entities.length,
-      'entity mention', 'entity mentions')}, ${plural(analysis.groups.length, 'distinct entity', 'distinct entities')}.`);
-    updateLegend(analysis);
-    renderPanel(analysis);
+    current = { text, packed };
+    if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
+    const mentions = packed.entities.length / 4;
+    say(`${plural(packed.sentences.length / 2, 'sentence', 'sentences')}, ${plural(mentions,
+      'entity mention', 'entity mentions')}, ${plural(packed.groups.length, 'distinct entity', 'distinct entities')}.`);
+    showLanguage(packed.language);
+    updateLegend(packed);
+    renderPanel(packed);
     copyButton.disabled = false;
     downloadButton.disabled = false;
+    document.documentElement.dataset.drawn = String(mine);
+  }
+
+  /**
+   * Keeps the draft for a reload of this tab, when the page is left (not at each edit: storing
+   * 300 KB takes tens of milliseconds); a text too large for the storage is not kept.
+   */
+  function saveDraft(text) {
+    try {
+      sessionStorage.setItem(DRAFT_KEY, text);
+    } catch {
+      try {
+        sessionStorage.removeItem(DRAFT_KEY);
+      } catch {
+        // No storage at all (file:// in some browsers, privacy settings): nothing to keep.
+      }
+    }
+  }
+
+  function restoreDraft() {
+    try {
+      const draft = sessionStorage.getItem(DRAFT_KEY);
+      if (draft !== null) input.value = draft;
+    } catch {
+      // No storage: the textarea keeps what the page came with.
+    }
+  }
+
+  function showLanguage(language) {
+    languageNote.hidden = language === 'english';
+    languageNote.textContent = language === 'non-latin'
+      ? 'This text is mostly in a script other than Latin. Sentences are split, but the entity tags are for English and may be wrong or missing.'
+      : 'This text does not read as English (few common English words). Sentences are split, but the entity tags are for English and may be wrong.';
+  }
+
+  /**
+   * The blocks of the text to draw, in order, up to DRAW_LIMIT characters: each a range of the text
+   * (from the start of a sentence to the start of the next block), its sentences and mentions as
+   * index ranges of `packed`, a key (its text and its spans relative to it) that says whether an
+   * old block can stay, and its numbers (its first sentence's, its mentions' groups) that say
+   * whether a block that stays must be numbered again. A block ends after a sentence followed by a line break, or after a
+   * sentence picked by its length and edges (so that the cuts stay where they are when the text
+   * before them changes), or after 200 sentences, but never inside a mention.
+   */
+  function blocksOf(text, packed) {
+    const { sentences, entities, length } = packed;
+    const sentenceCount = sentences.length / 2;
+    const mentionCount = entities.length / 4;
+    const blocks = [];
+    let [start, firstSentence, firstMention, mention, scan] = [0, 0, 0, 0, 0];
+    const close = (next, lastSentence) => {
+      // A block longer than MAX_BLOCK (one huge sentence, say) is cut there, and drawing stops.
+      const end = Math.min(next, start + MAX_BLOCK);
+      while (mention < mentionCount && entities[4 * mention] < end) mention += 1;
+      const spans = [];
+      for (let i = firstSentence; i < lastSentence && sentences[2 * i] < end; i++) {
+        spans.push(sentences[2 * i] - start, Math.min(sentences[2 * i + 1], end) - start);
+      }
+      spans.push(-1);
+      const numbers = [firstSentence];
+      for (let j = firstMention; j < mention; j++) {
+        spans.push(entities[4 * j] - start, Math.min(entities[4 * j + 1], end) - start, entities[4 * j + 2]);
+        numbers.push(entities[4 * j + 3]);
+      }
+      blocks.push({
+        start, end, sentences: [firstSentence, lastSentence], mentions: [firstMention, mention],
+        text: text.slice(start, end), spans: spans.join(','), numbers: numbers.join(','),
+      });
+      [start, firstSentence, firstMention] = [end, lastSentence, mention];
+      return end === next;
+    };
+    for (let i = 0; i < sentenceCount && start < DRAW_LIMIT; i++) {
+      const sentenceStart = sentences[2 * i];
+      const end = sentences[2 * i + 1];
+      const next = i + 1 < sentenceCount ? sentences[2 * i + 2] : length;
+      while (scan < mentionCount && entities[4 * scan + 1] <= end) scan += 1;
+      if (i + 1 < sentenceCount && scan < mentionCount && entities[4 * scan] < next) continue;
+      let lineBreak = false;
+      for (let at = end; at < next && !lineBreak; at++) lineBreak = text.charCodeAt(at) === 10;
+      const picked = (text.charCodeAt(sentenceStart) + 31 * text.charCodeAt(end - 1) + end - sentenceStart) % 16 === 0;
+      const cut = lineBreak || picked || i + 1 - firstSentence >= 200 || i + 1 === sentenceCount;
+      if (cut && !close(next, i + 1)) break;
+    }
+    if (sentenceCount === 0 && length > 0) close(length, 0);
+    return blocks;
+  }
+
+  const sameBlock = (drawn, block) => drawn.text === block.text && drawn.spans === block.spans;
+
+  /**
+   * Draws `packed` (of `text`) into the output: keeps the drawn blocks that start and end the
+   * output unchanged (renumbering their sentences and groups where those moved), and draws the
+   * others in slices of SLICE_MS, yielding between them. Resolves to false if a newer analysis took
+   * over before the drawing was done.
+   */
+  async function draw(text, packed, mine) {
+    const blocks = blocksOf(text, packed);
+    const old = drawnBlocks;
+    let head = 0;
+    while (head < old.length && head < blocks.length && sameBlock(old[head], blocks[head])) head += 1;
+    let tail = 0;
+    while (tail < old.length - head && tail < blocks.length - head
+      && sameBlock(old[old.length - 1 - tail], blocks[blocks.length - 1 - tail])) tail += 1;
+    for (const block of old.slice(head, old.length - tail)) block.element.remove();
+    const kept = (from, to, offset) => blocks.slice(from, to).map((block, i) => {
+      const { element, numbers } = old[from + i + offset];
+      if (numbers !== block.numbers) number(element, block, packed);
+      return { ...block, element };
+    });
+    const before = kept(0, head, 0);
+    const after = kept(blocks.length - tail, blocks.length, old.length - blocks.length);
+    const anchor = after[0]?.element ?? null;
+    const middle = [];
+    drawnBlocks = [...before, ...after];
+    drawing = { text, packed };
+    showDrawn(text, packed, blocks);
+    let sliceStart = performance.now();
+    for (const block of blocks.slice(head, blocks.length - tail)) {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        drawnBlocks = [...before, ...middle, ...after]; // what the output holds while the page answers
+        await yieldToPage();
+        if (mine !== generation) return false;
+        sliceStart = performance.now();
+      }
+      const element = drawBlock(text, packed, block);
+      output.insertBefore(element, anchor);
+      middle.push({ ...block, element });
+    }
+    drawnBlocks = [...before, ...middle, ...after];
+    return true;
+  }
+
+  /** Lets the page handle input and paint before the next slice of drawing. */
+  function yieldToPage() {
+    if (globalThis.scheduler?.yield) return scheduler.yield();
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  }
+
+  /** A block's element: `renderAnalysis` of its text with its sentences and mentions, numbered as in the whole text. */
+  function drawBlock(text, packed, block) {
+    const { sentences, entities, labels, groups, confidence } = packed;
+    const analysis = { sentences: [], entities: [], groups: [] };
+    for (let i = block.sentences[0]; i < block.sentences[1] && sentences[2 * i] < block.end; i++) {
+      analysis.sentences.push({ start: sentences[2 * i] - block.start, end: Math.min(sentences[2 * i + 1], block.end) - block.start });
+    }
+    const local = new Map();
+    for (let j = block.mentions[0]; j < block.mentions[1]; j++) {
+      const [start, fullEnd, label, group] = entities.subarray(4 * j, 4 * j + 4);
+      const end = Math.min(fullEnd, block.end);
+      if (!local.has(group)) {
+        local.set(group, analysis.groups.length);
+        analysis.groups.push(groups[group]);
+      }
+      const entity = {
+        start: start - block.start, end: end - block.start, label: labels[label], text: text.slice(start, end),
+        group: local.get(group),
+      };
+      if (confidence) entity.confidence = confidence[j];
+      analysis.entities.push(entity);
+    }
+    const element = el('div', { class: 'block' });
+    wasm_bindgen.renderAnalysis(element, block.text, analysis);
+    number(element, block, packed);
+    return element;
+  }
+
+  /** Gives a drawn block's sentences their numbers in the whole text and its marks their groups. */
+  function number(element, block, packed) {
+    let sentence = block.sentences[0];
+    for (const span of element.querySelectorAll('.sentence')) {
+      sentence += 1;
+      if (span.dataset.sentence !== String(sentence)) span.dataset.sentence = String(sentence);
+    }
+    let mention = block.mentions[0] - 1;
+    for (const mark of element.querySelectorAll('mark')) {
+      if (!mark.dataset.part || mark.dataset.part === 'start') mention += 1;
+      const group = String(packed.entities[4 * mention + 3]);
+      if (mark.dataset.group !== group) mark.dataset.group = group;
+    }
+  }
+
+  /** The note under the legend when not all of the text is drawn. */
+  function showDrawn(text, packed, blocks) {
+    const drawnTo = blocks.length ? blocks[blocks.length - 1].end : 0;
+    drawNote.hidden = drawnTo >= text.length;
+    if (drawNote.hidden) return;
+    const shown = blocks.length ? blocks[blocks.length - 1].sentences[1] : 0;
+    const format = (n) => n.toLocaleString('en');
+    drawNote.textContent = `Showing the first ${format(drawnTo)} of ${format(text.length)} characters `
+      + `(${format(shown)} of ${format(packed.sentences.length / 2)} sentences). The counts, the entity list `
+      + 'and Copy/Download JSON cover the whole text.';
   }
 
   const hidden = new Set();
@@ -159,19 +470,39 @@
       });
       legend.append(button);
     }
+    // One tab stop; the arrow keys, Home and End move between the labels (a toolbar).
+    const buttons = [...legend.children];
+    const rove = (target) => {
+      for (const button of buttons) button.tabIndex = button === target ? 0 : -1;
+      target.focus();
+    };
+    buttons.forEach((button, i) => { button.tabIndex = i === 0 ? 0 : -1; });
+    legend.addEventListener('keydown', (event) => {
+      const at = buttons.indexOf(document.activeElement);
+      const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: -1 }[event.key];
+      if (at < 0 || to === undefined) return;
+      event.preventDefault();
+      rove(buttons.at(to % buttons.length));
+    });
   }
 
-  function updateLegend(analysis) {
-    const counts = {};
-    for (const entity of analysis.entities) counts[entity.label] = (counts[entity.label] || 0) + 1;
+  function updateLegend(packed) {
+    const counts = new Array(packed.labels.length).fill(0);
+    for (let j = 2; j < packed.entities.length; j += 4) counts[packed.entities[j]] += 1;
     for (const button of legend.children) {
-      button.querySelector('.count').textContent = String(counts[button.dataset.label] || 0);
+      button.querySelector('.count').textContent = String(counts[packed.labels.indexOf(button.dataset.label)]);
     }
   }
 
-  function renderPanel(analysis) {
+  let panelDrawn = null; // the groups the panel shows, as JSON
+
+  /** One row per distinct entity, the PANEL_ROWS most mentioned of each label; redrawn only when the groups change. */
+  function renderPanel(packed) {
+    const groups = JSON.stringify(packed.groups);
+    if (groups === panelDrawn) return;
+    panelDrawn = groups;
     const byLabel = new Map();
-    analysis.groups.forEach((group, index) => {
+    packed.groups.forEach((group, index) => {
       if (!byLabel.has(group.label)) byLabel.set(group.label, []);
       byLabel.get(group.label).push({ group, index });
     });
@@ -181,13 +512,17 @@
       const entries = byLabel.get(label);
       if (!entries) continue;
       entries.sort((a, b) => b.group.count - a.group.count || a.group.first - b.group.first);
-      const items = entries.map(({ group, index }) => {
+      const items = entries.slice(0, PANEL_ROWS).map(({ group, index }) => {
         const link = el('button', { type: 'button', class: 'entity-link', 'data-label': label, 'data-group': String(index) },
           el('span', { class: 'name' }, group.text),
           el('span', { class: 'count', 'aria-label': plural(group.count, 'mention', 'mentions') }, `×${group.count}`));
-        link.addEventListener('click', () => jumpTo(index, group));
+        link.addEventListener('click', () => jumpTo(index, group, link));
         return el('li', {}, link);
       });
+      if (entries.length > PANEL_ROWS) {
+        items.push(el('li', { class: 'more' }, `and ${entries.length - PANEL_ROWS} more, each mentioned `
+          + `${plural(entries[PANEL_ROWS].group.count, 'time', 'times')} or less (all in the JSON)`));
+      }
       const headingId = `entities-${label.toLowerCase()}`;
       sections.push(el('section', { 'aria-labelledby': headingId },
         el('h3', { id: headingId }, `${NAMES[label]} (${entries.length})`), el('ul', {}, ...items)));
@@ -196,8 +531,11 @@
     panel.replaceChildren(...sections);
   }
 
+  let jumpedFrom = null; // the panel row whose mention has focus, for Escape to return to
+
   /** Scrolls to the first mention of a distinct entity, flashes every mention, and focuses the first. */
-  function jumpTo(index, group) {
+  function jumpTo(index, group, link) {
+    jumpedFrom = link;
     const marks = [...output.querySelectorAll(`mark[data-group="${index}"]`)];
     if (marks.length === 0) return;
     const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -213,15 +551,115 @@
     say(`${group.text}: ${plural(group.count, 'mention', 'mentions')} highlighted.`);
   }
 
-  const json = () => `${JSON.stringify(current.analysis, null, 2)}\n`;
+  // ---- The card of a mark: what it is, where its mentions are, and its correction. ----
+
+  const card = byId('entity-card');
+  let cardMark = null;
+
+  /** The mention a drawn mark belongs to: its index in the packed analysis. */
+  function mentionOf(mark) {
+    const block = drawnBlocks.find((b) => b.element.contains(mark));
+    let mention = block.mentions[0] - 1;
+    for (const other of block.element.querySelectorAll('mark')) {
+      if (!other.dataset.part || other.dataset.part === 'start') mention += 1;
+      if (other === mark) return mention;
+    }
+    return mention;
+  }
+
+  /** The first mark of each drawn mention of group `group`, in text order. */
+  const marksOf = (group) => [...output.querySelectorAll(`mark[data-group="${group}"]`)]
+    .filter((mark) => !mark.dataset.part || mark.dataset.part === 'start');
+
+  function openCard(mark) {
+    if (mark.dataset.part === 'middle' || mark.dataset.part === 'end') {
+      mark = marksOf(mark.dataset.group).filter((m) => m.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING).pop();
+    }
+    const { packed, text } = drawing;
+    const mention = mentionOf(mark);
+    const [start, end, labelIndex, group] = packed.entities.subarray(4 * mention, 4 * mention + 4);
+    const label = packed.labels[labelIndex];
+    const { text: name, count } = packed.groups[group];
+    cardMark = mark;
+    const facts = [`${NAMES[label]} (${label})`, plural(count, 'mention', 'mentions')];
+    if (packed.confidence) facts.push(`confidence ${Math.round(packed.confidence[mention] * 100)}%`);
+    const show = el('button', { type: 'button', class: 'secondary' }, 'Show in the text');
+    show.addEventListener('click', () => {
+      input.focus();
+      input.setSelectionRange(start, end);
+    });
+    const next = el('button', { type: 'button', class: 'secondary' }, 'Next mention');
+    next.addEventListener('click', () => {
+      const marks = marksOf(group);
+      const following = marks[(marks.indexOf(mark) + 1) % marks.length];
+      focusMark(following);
+      openCard(following);
+      card.querySelector('button:nth-of-type(2)').focus();
+    });
+    const close = el('button', { type: 'button', class: 'secondary' }, 'Close');
+    close.addEventListener('click', closeCard);
+    const choice = el('select', { id: 'card-correction' },
+      ...Object.entries(NAMES).map(([value, title]) => el('option', { value }, title)),
+      el('option', { value: '' }, 'Not a name'));
+    choice.value = label;
+    const apply = el('button', { type: 'button' }, `Apply to every “${name}”`);
+    apply.addEventListener('click', () => {
+      closeCard();
+      correct(name, { name, label: choice.value || null });
+      say(`Corrected “${name}” to ${choice.value ? NAMES[choice.value].toLowerCase() : 'not a name'}.`);
+    });
+    const here = text.slice(start, end);
+    card.replaceChildren(
+      el('h3', { id: 'card-name' }, name),
+      el('p', {}, here === name ? facts.join(' · ') : `“${here}” here. ${facts.join(' · ')}`),
+      el('div', { class: 'card-actions' }, show, next, close),
+      el('div', { class: 'card-actions' }, el('label', { for: 'card-correction' }, 'Correct to'), choice, apply),
+    );
+    card.hidden = false;
+  }
+
+  function closeCard() {
+    card.hidden = true;
+    cardMark?.focus();
+  }
+
+  function focusMark(mark) {
+    mark.tabIndex = -1;
+    mark.scrollIntoView({ block: 'center' });
+    mark.focus({ preventScroll: true });
+  }
+
+  output.addEventListener('click', (event) => {
+    const mark = event.target.closest('mark.entity');
+    if (mark) {
+      openCard(mark);
+      card.querySelector('button').focus();
+    }
+  });
+  output.addEventListener('keydown', (event) => {
+    const mark = event.target.closest?.('mark.entity');
+    if (event.key === 'Enter' && mark) {
+      event.preventDefault();
+      openCard(mark);
+      card.querySelector('button').focus();
+    } else if (event.key === 'Escape' && mark && jumpedFrom?.isConnected) {
+      jumpedFrom.focus();
+    }
+  });
+  card.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') closeCard();
+  });
+
+  const json = () => engine.json(current.text);
 
   copyButton.addEventListener('click', async () => {
+    const text = await json();
     try {
-      await navigator.clipboard.writeText(json());
+      await navigator.clipboard.writeText(text);
     } catch {
       // No clipboard API (file://, older browsers): copy through a selected, off-screen textarea.
       const scratch = el('textarea', { 'aria-hidden': 'true', class: 'offscreen' });
-      scratch.value = json();
+      scratch.value = text;
       document.body.append(scratch);
       scratch.select();
       document.execCommand('copy');
@@ -230,13 +668,17 @@
     say('Copied the analysis as JSON.');
   });
 
-  downloadButton.addEventListener('click', () => {
-    const url = URL.createObjectURL(new Blob([json()], { type: 'application/json' }));
-    const link = el('a', { href: url, download: 'article-analysis.json', hidden: '' });
+  function download(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = el('a', { href: url, download: name, hidden: '' });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  downloadButton.addEventListener('click', async () => {
+    download(new Blob([await json()], { type: 'application/json' }), 'article-analysis.json');
   });
 
   input.addEventListener('input', () => {
@@ -245,10 +687,20 @@
     timer = setTimeout(update, DEBOUNCE_MS);
   });
 
+  addEventListener('pagehide', () => saveDraft(input.value));
+
+  clearButton.addEventListener('click', () => {
+    input.value = '';
+    input.focus();
+    input.dispatchEvent(new Event('input'));
+  });
+
   async function start() {
     if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
+    restoreDraft();
+    renderCorrections();
     try {
-      const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: 'analyzer_bg.wasm' };
+      const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
       const module = await loadAnalyzer(source);
       buildLegend();
       const worker = await startWorker(module);

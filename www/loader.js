@@ -1,4 +1,6 @@
-// The one way the page, its worker and the <article-analyzer> element load the analyzer.
+// The one way the page, its worker and the <article-analyzer> element load the analyzer, and the
+// compact form in which the page's worker hands the page an analysis (`packAnalysis`), with the
+// reader's corrections applied (`correctedAnalyzer`).
 // `cargo xtask dist` appends this file to wasm-bindgen's glue (the classic script that defines
 // `wasm_bindgen`) to make analyzer.js, the script that the site and its worker load, that the
 // single file inlines and that the element's script wraps.
@@ -32,4 +34,82 @@ async function loadAnalyzer({ module, base64, url }) {
       return WebAssembly.compile(await response.arrayBuffer());
     }
   }
+}
+
+/**
+ * The page's form of `analysis` (of `text`), cheap to send from its worker and to read: the
+ * sentences as `[start, end, ...]` and the mentions as `[start, end, label, group, ...]` (label an
+ * index of `labels`) in typed arrays that are transferred, not copied, `confidence` per mention
+ * when the analysis gives one, the distinct entities as they are, and whether the text reads as
+ * English (`language`, see `languageOf`). Even 10 MB of text arrives in one short task.
+ */
+function packAnalysis(text, analysis) {
+  const labels = wasm_bindgen.labels();
+  const sentences = new Uint32Array(analysis.sentences.length * 2);
+  analysis.sentences.forEach(({ start, end }, i) => {
+    sentences[2 * i] = start;
+    sentences[2 * i + 1] = end;
+  });
+  const entities = new Uint32Array(analysis.entities.length * 4);
+  const hasConfidence = typeof analysis.entities[0]?.confidence === 'number';
+  const confidence = hasConfidence ? new Float64Array(analysis.entities.length) : null;
+  analysis.entities.forEach((entity, i) => {
+    entities.set([entity.start, entity.end, labels.indexOf(entity.label), entity.group], 4 * i);
+    if (confidence) confidence[i] = entity.confidence;
+  });
+  return {
+    length: text.length, labels, sentences, entities, confidence, groups: analysis.groups,
+    language: languageOf(text),
+  };
+}
+
+/** The buffers of a packed analysis, to transfer with it. */
+function packedBuffers(packed) {
+  return [packed.sentences.buffer, packed.entities.buffer, packed.confidence?.buffer].filter(Boolean);
+}
+
+/** The English words that make up about a third of any English news text. */
+const COMMON_ENGLISH = new Set(('the of and to a in is that for on with as was by at it from he said be has '
+  + 'have are his an will were their its but not this had after which who they been would or she her we more '
+  + 'than about i you').split(' '));
+
+/**
+ * Whether `text` (its first 100,000 characters) reads as English, for the entity tagger: 'non-latin'
+ * when most of its letters are of another script, 'unknown-words' when among 30 words or more fewer
+ * than one in eight are common English words (English news: about one in three), else 'english'.
+ */
+function languageOf(text) {
+  const sample = text.slice(0, 100000);
+  const letters = sample.replace(/\P{L}+/gu, '').length;
+  if (letters >= 20 && sample.replace(/\P{Script=Latin}+/gu, '').length < letters / 2) return 'non-latin';
+  const words = sample.toLowerCase().match(/\p{L}+/gu) ?? [];
+  if (words.length < 30) return 'english';
+  const common = words.filter((word) => COMMON_ENGLISH.has(word)).length;
+  return common * 8 < words.length ? 'unknown-words' : 'english';
+}
+
+/**
+ * An analysis of text with a reader's corrections: each `{name, label, aliases}` is a custom entity
+ * (as the CLI's --entities: every mention of the name or an alias gets the label and groups under the
+ * name), and each `{name, label: null}` ("not a name") drops the mentions of the distinct entity
+ * called `name`. Returns `text => analysis`.
+ */
+function correctedAnalyzer(corrections) {
+  const custom = corrections.filter(({ label }) => label !== null)
+    .map(({ name, label, aliases = [] }) => ({ name, label, aliases }));
+  const analyzer = custom.length > 0 ? new wasm_bindgen.Analyzer(custom) : wasm_bindgen;
+  const notNames = new Set(corrections.filter(({ label }) => label === null).map(({ name }) => name));
+  return (text) => {
+    const analysis = analyzer.analyze(text);
+    if (notNames.size === 0) return analysis;
+    const groups = [];
+    const renumbered = analysis.groups.map((group) => {
+      if (notNames.has(group.text)) return -1;
+      groups.push(group);
+      return groups.length - 1;
+    });
+    const entities = analysis.entities.filter(({ group }) => renumbered[group] >= 0)
+      .map((entity) => ({ ...entity, group: renumbered[entity.group] }));
+    return { ...analysis, entities, groups };
+  };
 }

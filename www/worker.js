@@ -1,13 +1,17 @@
-// The analysis worker. It receives the compiled wasm module once ({module}), answers {ready}, then
-// analyses each {id, text} it is sent and answers {id, analysis} or {id, error}. On the static site
-// it runs from this file and loads analyzer.js (the glue and `loadAnalyzer`) beside it; in the
+// The analysis worker. It receives the compiled wasm module once ({module, glue}), answers {ready},
+// then answers each {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays
+// transferred) and each {id, text, corrections, json: true} with {id, json}, the JSON of the
+// analysis (for Copy and Download), or with {id, error}. `corrections` are the reader's (see
+// `correctedAnalyzer`). On the static site it runs from its own file and loads analyzer.js (the
+// glue, `loadAnalyzer`, `packAnalysis`, `correctedAnalyzer`) from the URL `glue`; in the
 // single-file build it is a blob made of the inlined analyzer.js followed by this file, so both are
 // already there.
-if (typeof wasm_bindgen === 'undefined') importScripts('analyzer.js');
+let corrected = { key: null, analyze: null };
 
 self.onmessage = async ({ data }) => {
   if (data.module) {
     try {
+      if (typeof wasm_bindgen === 'undefined') importScripts(data.glue);
       await loadAnalyzer({ module: data.module });
       self.postMessage({ ready: true });
     } catch (error) {
@@ -16,7 +20,15 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
-    self.postMessage({ id: data.id, analysis: wasm_bindgen.analyze(data.text) });
+    const key = JSON.stringify(data.corrections);
+    if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
+    const analysis = corrected.analyze(data.text);
+    if (data.json) {
+      self.postMessage({ id: data.id, json: `${JSON.stringify(analysis, null, 2)}\n` });
+    } else {
+      const packed = packAnalysis(data.text, analysis);
+      self.postMessage({ id: data.id, packed }, packedBuffers(packed));
+    }
   } catch (error) {
     self.postMessage({ id: data.id, error: String(error && error.message ? error.message : error) });
   }

@@ -39,7 +39,8 @@ const ADVERSARIAL_MEMORY_TEXTS: [(&str, &str); 3] =
     [("quotes-10mb", "\""), ("capitalised-10mb", "Aaa Bbb "), ("possessives-10mb", "OpenAI's Microsoft's ")];
 /// The most wasm memory per input byte for any text: a 10 MB paste of anything fits in 1 GB.
 const MAX_WASM_BYTES_PER_BYTE: f64 = 100.0;
-/// What the page downloads (index.html links, app.js fetches, the worker imports), as in dist/.
+/// What the page downloads (index.html links, app.js fetches, the worker imports), named as in www/
+/// (dist/ has the scripts and the wasm under hashed names, found by `web::site_file`).
 const PAGE_FILES: [&str; 8] = [
     "index.html",
     "favicon.svg",
@@ -345,7 +346,7 @@ struct Bundle {
 fn bundle_size(dist: &Path) -> Result<Bundle, String> {
     let mut bundle = Bundle { raw: 0, gzipped: 0, wasm_gzipped: 0 };
     for name in PAGE_FILES {
-        let path = dist.join(name);
+        let path = crate::web::site_file(dist, name)?;
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let gzipped = crate::gzip_size(&path)?;
         bundle.raw += bytes.len() as u64;

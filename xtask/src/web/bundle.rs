@@ -1,5 +1,6 @@
-//! `cargo xtask dist`: what a browser, a bundler or Node needs, in `dist/`: the static site, the
-//! single file (article-analyzer.html, everything inlined under a CSP of hashes), the custom element
+//! `cargo xtask dist`: what a browser, a bundler or Node needs, in `dist/`: the static site (its
+//! scripts and wasm under content-hashed names, so that a browser may keep them), the single file
+//! (article-analyzer.html, everything inlined under a CSP of hashes), the custom element
 //! (article-analyzer-element.js), pkg/ (ES module) and node/ (CommonJS), and their sizes.
 
 use std::collections::BTreeMap;
@@ -50,13 +51,14 @@ struct Site {
 
 impl Site {
     /// Files copied from www/ as they are (index.html is templated).
-    const COPIED: [&'static str; 7] =
-        ["app.js", "worker.js", "style.css", "marks.css", "favicon.svg", "embed.html", "index.html"];
+    const COPIED: [&'static str; 5] = ["style.css", "marks.css", "favicon.svg", "embed.html", "index.html"];
 
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");
         let mut www = BTreeMap::new();
-        for name in Site::COPIED.into_iter().chain(["sample.txt", "element.js", "element.css"]) {
+        for name in
+            Site::COPIED.into_iter().chain(["app.js", "worker.js", "sample.txt", "element.js", "element.css"])
+        {
             www.insert(name, read(&www_dir.join(name))?);
         }
         let glue = format!("{}\n{}", read(&classic.join("analyzer.js"))?, read(&www_dir.join("loader.js"))?);
@@ -67,12 +69,24 @@ impl Site {
 
     fn write(&self, dist: &Path) -> Result<(), String> {
         let index = self.index()?;
+        let mut site_index = index.clone();
+        let hashed: [(&str, &[u8], &[&str]); 4] = [
+            ("analyzer.js", self.glue.as_bytes(), &["src=\"analyzer.js\"", "data-glue=\"analyzer.js\""]),
+            ("app.js", self.www["app.js"].as_bytes(), &["src=\"app.js\""]),
+            ("worker.js", self.www["worker.js"].as_bytes(), &["data-worker=\"worker.js\""]),
+            ("analyzer_bg.wasm", &self.wasm, &["href=\"analyzer_bg.wasm\""]),
+        ];
+        for (name, bytes, references) in hashed {
+            let file = hashed_name(name, bytes);
+            for reference in references {
+                site_index = replace_once(&site_index, reference, &reference.replace(name, &file))?;
+            }
+            write(&dist.join(file), bytes)?;
+        }
         for name in Site::COPIED {
-            let text = if name == "index.html" { &index } else { &self.www[name] };
+            let text = if name == "index.html" { &site_index } else { &self.www[name] };
             write(&dist.join(name), text.as_bytes())?;
         }
-        write(&dist.join("analyzer.js"), self.glue.as_bytes())?;
-        write(&dist.join("analyzer_bg.wasm"), &self.wasm)?;
         write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
         write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())
     }
@@ -103,6 +117,7 @@ impl Site {
             let tag = format!("<link rel=\"stylesheet\" href=\"{sheet}\">");
             html = replace_once(&html, &tag, &format!("<style>{content}</style>"))?;
         }
+        html = replace_once(&html, PRELOAD, "")?;
         let glue = format!("<script id=\"analyzer-glue\">{glue}</script>");
         html = replace_once(&html, "<script src=\"analyzer.js\"></script>", &glue)?;
         let app = format!(
@@ -111,7 +126,7 @@ impl Site {
             base64(&self.wasm),
             inline(&self.www["worker.js"], "script")?,
         );
-        replace_once(&html, "<script src=\"app.js\"></script>", &app)
+        replace_once(&html, APP_SCRIPT, &app)
     }
 
     /// `<article-analyzer>` as one classic script: glue, wasm and styles inside a closure.
@@ -129,6 +144,42 @@ impl Site {
             self.www["element.js"]
         ))
     }
+}
+
+/// index.html's preload of the wasm, which the single file (the wasm inlined) leaves out.
+const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the styles and scripts; app.js compiles it as it streams. -->\n\
+    <link rel=\"preload\" href=\"analyzer_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n";
+
+/// index.html's app script, with the URLs of the worker and of the glue it loads.
+const APP_SCRIPT: &str =
+    "<script src=\"app.js\" data-worker=\"worker.js\" data-glue=\"analyzer.js\"></script>";
+
+/// `name` (`stem.ext`) as the site serves it: `stem.HASH.ext`, HASH the first 10 hexadecimal digits
+/// of the SHA-256 of `bytes`, so that a changed file gets a new name and an unchanged one keeps it.
+fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let (stem, ext) = name.split_once('.').expect("a file name with an extension");
+    let hash: String = sha256::sha256(bytes)[..5].iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("{stem}.{hash}.{ext}")
+}
+
+/// Whether `file` is a name that [`hashed_name`] makes: `stem.HASH.ext`, HASH 10 hexadecimal digits.
+pub fn is_hashed_name(file: &str) -> bool {
+    let mut parts = file.split('.');
+    let (Some(stem), Some(hash), Some(ext), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !stem.is_empty() && !ext.is_empty() && hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The path in `dist` of the site's file `name` (`stem.ext`), under its hashed name when it has one.
+pub fn site_file(dist: &Path, name: &str) -> Result<std::path::PathBuf, String> {
+    let (stem, ext) = name.split_once('.').expect("a file name with an extension");
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+    let hashed = entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).find(|file| {
+        is_hashed_name(file) && file.starts_with(&format!("{stem}.")) && file.ends_with(&format!(".{ext}"))
+    });
+    Ok(dist.join(hashed.unwrap_or_else(|| name.to_string())))
 }
 
 /// The package.json files of dist/pkg (ES module for bundlers and browsers) and dist/node (CommonJS).
@@ -181,7 +232,7 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
         "pkg/article_analyzer_bg.wasm",
     ];
     for name in site.iter().chain(files.iter()) {
-        let path = dist.join(name);
+        let path = site_file(dist, name)?;
         let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
         let gzipped = crate::gzip_size(&path)?;
         if site.contains(name) {
@@ -295,6 +346,28 @@ mod tests {
     }
 
     #[test]
+    fn hashed_names_follow_the_content_and_are_found_again() {
+        // SHA-256("abc") = ba7816bf8f01cfea...
+        assert_eq!(hashed_name("app.js", b"abc"), "app.ba7816bf8f.js");
+        assert_eq!(hashed_name("analyzer_bg.wasm", b"abc"), "analyzer_bg.ba7816bf8f.wasm");
+        let dist = std::env::temp_dir().join(format!("xtask-hashed-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).unwrap();
+        for file in ["app.ba7816bf8f.js", "analyzer.js.map", "style.css"] {
+            std::fs::write(dist.join(file), b"").unwrap();
+        }
+        assert_eq!(site_file(&dist, "app.js").unwrap(), dist.join("app.ba7816bf8f.js"));
+        assert_eq!(site_file(&dist, "style.css").unwrap(), dist.join("style.css"));
+        assert_eq!(site_file(&dist, "analyzer.js").unwrap(), dist.join("analyzer.js"));
+        assert!(is_hashed_name("analyzer_bg.0123456789.wasm"));
+        for plain in
+            ["app.js", "app.012345678.js", "app.0123456789.js.map", "app.012345678g.js", ".0123456789.js"]
+        {
+            assert!(!is_hashed_name(plain), "{plain}");
+        }
+        std::fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
     fn inlining_refuses_text_that_would_close_its_element() {
         assert!(inline("let a = '</SCRIPT>';", "script").is_err());
         assert_eq!(inline("a < b && c > d", "script").as_deref(), Ok("\na < b && c > d"));
@@ -317,10 +390,12 @@ mod tests {
 
     #[test]
     fn the_single_file_csp_hashes_every_inline_script_and_style_it_holds() {
-        let index = "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
-            <link rel=\"icon\" href=\"favicon.svg\"><link rel=\"stylesheet\" href=\"marks.css\">\
-            <link rel=\"stylesheet\" href=\"style.css\"></head><body>\
-            <script src=\"analyzer.js\"></script>\n<script src=\"app.js\"></script></body>";
+        let index = format!(
+            "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
+             <link rel=\"icon\" href=\"favicon.svg\"><link rel=\"stylesheet\" href=\"marks.css\">\
+             <link rel=\"stylesheet\" href=\"style.css\">\n{PRELOAD}</head><body>\
+             <script src=\"analyzer.js\"></script>\n{APP_SCRIPT}</body>"
+        );
         let www = [
             ("favicon.svg", "<svg/>"),
             ("marks.css", "mark { color: red; }\r\n"),
@@ -333,7 +408,8 @@ mod tests {
             glue: "let wasm_bindgen;\n".into(),
             wasm: b"\0asm".to_vec(),
         };
-        let html = site.single_file(index).unwrap();
+        let html = site.single_file(&index).unwrap();
+        assert!(!html.contains("preload"), "the single file fetches nothing");
         let (csp, _) = html.split_once("\">").unwrap();
         let mut executable = 0;
         for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {

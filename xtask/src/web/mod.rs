@@ -10,7 +10,7 @@ mod sha256;
 mod static_server;
 mod tools;
 
-pub use bundle::dist;
+pub use bundle::{dist, site_file};
 pub use serve::{serve, test};
 
 /// The target of the browser build.

@@ -38,7 +38,7 @@ fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
         Ok(request_line) => request_line,
         Err(refused) => {
             let (status, message) = refused.answer();
-            respond(&mut stream, status, "text/plain; charset=utf-8", message, true)?;
+            respond(&mut stream, status, "text/plain; charset=utf-8", NO_CACHE, message, true)?;
             stream.shutdown(Shutdown::Write)?;
             io::copy(&mut reader.take(DRAIN_BYTES), &mut io::sink())?;
             return Ok(());
@@ -46,15 +46,29 @@ fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
     };
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, content_type, body) = if method != "GET" && method != "HEAD" {
-        ("405 Method Not Allowed", "text/plain; charset=utf-8", b"method not allowed\n".to_vec())
+    let (status, content_type, cache, body) = if method != "GET" && method != "HEAD" {
+        ("405 Method Not Allowed", "text/plain; charset=utf-8", NO_CACHE, b"method not allowed\n".to_vec())
     } else {
         match resolve(root, target).and_then(|path| std::fs::read(&path).ok().map(|body| (path, body))) {
-            Some((path, body)) => ("200 OK", mime_type(&path), body),
-            None => ("404 Not Found", "text/plain; charset=utf-8", b"not found\n".to_vec()),
+            Some((path, body)) => ("200 OK", mime_type(&path), cache_control(&path), body),
+            None => ("404 Not Found", "text/plain; charset=utf-8", NO_CACHE, b"not found\n".to_vec()),
         }
     };
-    respond(&mut stream, status, content_type, &body, method != "HEAD")
+    respond(&mut stream, status, content_type, cache, &body, method != "HEAD")
+}
+
+/// `Cache-Control` of what may change under its name: the browser asks again each time.
+const NO_CACHE: &str = "no-cache";
+
+/// `Cache-Control` of a file: one under a content-hashed name (`app.0123456789.js`) never changes, so
+/// a returning reader's browser keeps it for a year without asking; any other is [`NO_CACHE`].
+fn cache_control(path: &Path) -> &'static str {
+    let hashed = path.file_name().and_then(|name| name.to_str()).is_some_and(super::bundle::is_hashed_name);
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        NO_CACHE
+    }
 }
 
 /// Writes an answer; the body only if `with_body` (not for HEAD).
@@ -62,12 +76,13 @@ fn respond(
     writer: &mut impl Write,
     status: &str,
     content_type: &str,
+    cache: &str,
     body: &[u8],
     with_body: bool,
 ) -> io::Result<()> {
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+         Cache-Control: {cache}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
     writer.write_all(head.as_bytes())?;
@@ -214,6 +229,18 @@ mod tests {
         assert_eq!(mime_type(Path::new("app.js")), "text/javascript; charset=utf-8");
         assert_eq!(mime_type(Path::new("favicon.svg")), "image/svg+xml");
         assert_eq!(mime_type(Path::new("LICENSE")), "application/octet-stream");
+    }
+
+    #[test]
+    fn lets_browsers_keep_content_hashed_files_only() {
+        assert_eq!(
+            cache_control(Path::new("dist/analyzer_bg.0123456789.wasm")),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control(Path::new("dist/app.abcdef0123.js")), "public, max-age=31536000, immutable");
+        for changing in ["dist/index.html", "dist/style.css", "dist/pkg/article_analyzer_bg.wasm"] {
+            assert_eq!(cache_control(Path::new(changing)), NO_CACHE, "{changing}");
+        }
     }
 
     /// A client that never stops sending: `start`, then `line` over and over. Counts what is read.
