@@ -55,6 +55,13 @@
 //! 10. A code of capitals and digits just before a MISC name belongs to it: "T20 World Cup", "G7
 //!     Summit", "U-19 World Cup". Not a size ("500CC GRAND PRIX"), nor a code before a company,
 //!     which in a table is a rating or a rate ("A1 S&P", "W145 Samsung").
+//!
+//! Last, after rules 4 and 5:
+//!
+//! 11. An acronym in brackets just after a name, whose letters the name spells in order from its
+//!     first letter, stands for that name: "the Northwind Health Agency (NHA)", "Movimento Verde
+//!     Unito (MVU)". It is a mention with the name's label and confidence, and so is every other
+//!     mention of it in the document, whatever the model took it for.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -75,6 +82,20 @@ const COMMON_ACRONYMS: [&str; 18] = [
     "AI", "IP", "CEO", "CFO", "COO", "CTO", "GDP", "IPO", "API", "GPU", "CPU", "PC", "TV", "DNA", "HR",
     "ETF", "SUV", "VPN",
 ];
+
+/// Whether `acronym` (two to eight capitals and digits, two capitals at least) stands for `name`:
+/// the name begins with its first letter and holds the rest of its characters in order.
+fn is_acronym_of(acronym: &str, name: &str) -> bool {
+    let shaped = (2..=8).contains(&acronym.len())
+        && acronym.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && acronym.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
+    let mut letters = acronym.chars();
+    if !shaped || name.chars().next() != letters.next() || name.split_whitespace().count() < 2 {
+        return false;
+    }
+    let mut rest = name.chars().skip(1);
+    letters.all(|wanted| rest.any(|c| c.to_ascii_uppercase() == wanted))
+}
 
 /// Words that, just before a name, say it is an organization ("startup X").
 const ORG_BEFORE: [&str; 13] = [
@@ -244,6 +265,7 @@ pub fn apply(document: &Document, model: Vec<Scored>) -> Vec<(Entity, Range<usiz
     doc.consistent(&mut mentions);
     doc.short_forms(&mut mentions);
     mentions.sort_by_key(|m| m.tokens.start);
+    doc.acronyms(&mut mentions, &mut names);
     // Most mentions keep their model span: they take its text rather than a copy (one allocation
     // less per mention), found by one walk, as both lists are in text order.
     let mut model = model.into_iter().map(|scored| scored.entity).peekable();
@@ -368,6 +390,36 @@ impl<'a> Doc<'a> {
         is_title(word.strip_suffix('.').unwrap_or(word))
             || TITLE_WORDS.contains(&word)
             || OFFICES.contains(&word)
+    }
+
+    /// Rule 11: acronyms in brackets after names, given `mentions` in text order; keeps the order.
+    fn acronyms(&self, mentions: &mut Vec<Mention>, names: &mut Names<'a>) {
+        let mut defined: HashMap<&str, (Label, f32), WordHashes> = HashMap::default();
+        let mut added = Vec::new();
+        for (i, mention) in mentions.iter().enumerate() {
+            let at = mention.tokens.end;
+            let acronym = self.word(at + 1);
+            let bracketed = self.word(at) == "(" && self.word(at + 2) == ")";
+            if !bracketed
+                || !is_acronym_of(acronym, self.name_span(&mention.tokens, mention.label).slice(self.text))
+            {
+                continue;
+            }
+            defined.insert(acronym, (mention.label, mention.confidence));
+            if mentions.get(i + 1).is_none_or(|next| next.tokens.start != at + 1) {
+                added.push(self.mention(at + 1..at + 2, mention.label, names));
+            }
+        }
+        if defined.is_empty() {
+            return;
+        }
+        mentions.extend(added);
+        mentions.sort_by_key(|m| m.tokens.start);
+        for mention in mentions.iter_mut().filter(|m| m.tokens.len() == 1) {
+            if let Some(&(label, confidence)) = defined.get(self.word(mention.tokens.start)) {
+                (mention.label, mention.confidence) = (label, confidence);
+            }
+        }
     }
 
     /// Rule 6: `tokens` of a PERSON name without the titles that open them, when a name is left.
@@ -1057,6 +1109,23 @@ mod tests {
         let model = [sure, ("Andy Warhol", Label::Person, [0.15, 0.1, 0.0, 0.0]), sure, model[3]];
         let labels: Vec<Label> = scored(text, &model).into_iter().map(|e| e.label).collect();
         assert_eq!(labels, [Label::Org, Label::Person, Label::Org, Label::Loc]);
+    }
+
+    #[test]
+    fn an_acronym_in_brackets_after_a_name_stands_for_it() {
+        let text = "The Northwind Health Agency (NHA) warned. A test (ABC) ran.";
+        let model = [("Northwind Health Agency", Label::Org)];
+        assert_eq!(
+            refined(text, &model),
+            pairs(&[("Northwind Health Agency", Label::Org), ("NHA", Label::Org)])
+        );
+        let text = "Movimento Verde Unito (MVU) met. MVU said so.";
+        let model = [("Movimento Verde Unito", Label::Org), ("MVU", Label::Loc), ("MVU", Label::Person)];
+        let expected = [("Movimento Verde Unito", Label::Org), ("MVU", Label::Org), ("MVU", Label::Org)];
+        assert_eq!(refined(text, &model), pairs(&expected));
+        assert!(is_acronym_of("M5S", "Movimento 5 Stelle") && is_acronym_of("JSC", "Johnson Space Center"));
+        assert!(!is_acronym_of("NASA", "Kestrel Holdings") && !is_acronym_of("N", "Northwind Agency"));
+        assert!(!is_acronym_of("KH", "Kestrel"), "one word has no acronym");
     }
 
     #[test]
