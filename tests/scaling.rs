@@ -82,11 +82,11 @@ struct Cost {
     peak_bytes: usize,
 }
 
-/// The cost of `work`, the faster of two runs.
+/// The cost of `work`, the fastest of three runs: a loaded machine slows some runs, rarely all.
 fn cost(work: impl Fn()) -> Cost {
     work(); // warm up: the model loads once, buffers settle
     let mut best = Cost { time: Duration::MAX, peak_bytes: usize::MAX };
-    for _ in 0..2 {
+    for _ in 0..3 {
         let before = CURRENT.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let started = thread_cpu_time();

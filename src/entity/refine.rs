@@ -58,7 +58,7 @@
 //!
 //! Last, after rules 4 and 5:
 //!
-//! 11. An acronym in brackets just after a name, whose letters the name spells in order from its
+//! 11. An acronym in brackets (round or square) just after a name, whose letters the name spells in order from its
 //!     first letter, stands for that name: "the Northwind Health Agency (NHA)", "Movimento Verde
 //!     Unito (MVU)". It is a mention with the name's label and confidence, and so is every other
 //!     mention of it in the document, whatever the model took it for.
@@ -399,7 +399,7 @@ impl<'a> Doc<'a> {
         for (i, mention) in mentions.iter().enumerate() {
             let at = mention.tokens.end;
             let acronym = self.word(at + 1);
-            let bracketed = self.word(at) == "(" && self.word(at + 2) == ")";
+            let bracketed = matches!((self.word(at), self.word(at + 2)), ("(", ")") | ("[", "]"));
             if !bracketed
                 || !is_acronym_of(acronym, self.name_span(&mention.tokens, mention.label).slice(self.text))
             {
@@ -1119,7 +1119,7 @@ mod tests {
             refined(text, &model),
             pairs(&[("Northwind Health Agency", Label::Org), ("NHA", Label::Org)])
         );
-        let text = "Movimento Verde Unito (MVU) met. MVU said so.";
+        let text = "Movimento Verde Unito [MVU] met. MVU said so.";
         let model = [("Movimento Verde Unito", Label::Org), ("MVU", Label::Loc), ("MVU", Label::Person)];
         let expected = [("Movimento Verde Unito", Label::Org), ("MVU", Label::Org), ("MVU", Label::Org)];
         assert_eq!(refined(text, &model), pairs(&expected));
