@@ -9,8 +9,13 @@ use super::features::WordHashes;
 use super::{Entity, EntityGroup, Label};
 
 /// Groups mentions into distinct entities, in order of first mention, and sets each mention's
-/// [`group`](Entity::group): mentions with the same label and [canonical text](canonical_text) are
-/// one entity ("OpenAI" and "OpenAI's", "Microsoft's" and "Microsoft’s").
+/// [`group`](Entity::group). Mentions with the same label are one entity when their
+/// [canonical texts](canonical_text) are the same but for case ("OpenAI" and "OpenAI's",
+/// "Microsoft's" and "Microsoft’s", "OSLO" and "Oslo"), or when one is a short form of the other
+/// that the text gives no other reading of: a person's last names ("Nadella" for "Satya Nadella"),
+/// an organization's first words ("Nordvik" for "Nordvik Shipping"), each the short form of one
+/// longer name only. Places and other names have no short forms: "Hong Kong" is not "Hong Kong
+/// Island". An entity's text is its longest name, in the first spelling that is not all capitals.
 ///
 /// ```
 /// use article_analyzer::{entity, Entity, Label, Span};
@@ -27,35 +32,126 @@ pub fn group(entities: &mut [Entity]) -> Vec<EntityGroup> {
     group_by(entities, |entity| canonical_text(&entity.text))
 }
 
-/// Groups mentions by label and the text `canonical` gives each, in a map hashed by
-/// [`WordHashes`] (std's SipHash costs more than the look-up of a short name), and sets each
+/// The longest name, in words, whose short forms are looked for: a name of more words is no
+/// person's or organization's full name, and reading all its shorter forms would cost the square
+/// of its length.
+const MAX_FULL_NAME_WORDS: usize = 8;
+
+/// One spelling of an entity: the mentions with one label and one canonical text but for case.
+struct Spelling {
+    /// The text shown: the first spelling that is not all capitals, or else the first.
+    text: String,
+    /// The canonical text, lowercased, which identifies it.
+    key: String,
+    label: Label,
+    count: usize,
+    first: usize,
+}
+
+/// Groups mentions like [`group`], by label and the text `canonical` gives each (hash maps hashed
+/// by [`WordHashes`]: std's SipHash costs more than the look-up of a short name), and sets each
 /// mention's group.
 pub(super) fn group_by(
     entities: &mut [Entity],
     canonical: impl for<'a> Fn(&'a Entity) -> Cow<'a, str>,
 ) -> Vec<EntityGroup> {
-    let mut groups: Vec<EntityGroup> = Vec::new();
-    let mut index: HashMap<(Cow<str>, Label), usize, WordHashes> = HashMap::default();
-    let mut group_of = Vec::with_capacity(entities.len());
+    let mut spellings: Vec<Spelling> = Vec::new();
+    let mut index: HashMap<(String, Label), usize, WordHashes> = HashMap::default();
+    let mut spelling_of = Vec::with_capacity(entities.len());
     for entity in entities.iter() {
         let text = canonical(entity);
-        let group = match index.entry((text, entity.label)) {
-            Entry::Occupied(slot) => *slot.get(),
+        let key = text.to_lowercase();
+        let spelling = match index.entry((key, entity.label)) {
+            Entry::Occupied(slot) => {
+                let spelling = &mut spellings[*slot.get()];
+                if !has_lowercase(&spelling.text) && has_lowercase(&text) {
+                    spelling.text = text.into_owned();
+                }
+                *slot.get()
+            }
             Entry::Vacant(slot) => {
-                let text = slot.key().0.to_string();
-                slot.insert(groups.len());
-                groups.push(EntityGroup { text, label: entity.label, count: 0, first: entity.span.start });
-                groups.len() - 1
+                let key = slot.key().0.clone();
+                slot.insert(spellings.len());
+                let (label, first) = (entity.label, entity.span.start);
+                spellings.push(Spelling { text: text.into_owned(), key, label, count: 0, first });
+                spellings.len() - 1
             }
         };
-        groups[group].count += 1;
-        group_of.push(group);
+        spellings[spelling].count += 1;
+        spelling_of.push(spelling);
     }
     drop(index);
-    for (entity, group) in entities.iter_mut().zip(group_of) {
-        entity.group = group;
+    let full_name = full_names(&spellings);
+    // The entities, in order of first mention: each full name with its short forms. Spellings are
+    // numbered in order of first mention, so an entity's first spelling is its smallest number.
+    let mut first = vec![(usize::MAX, usize::MAX); spellings.len()];
+    for (s, spelling) in spellings.iter().enumerate() {
+        let full = full_name[s];
+        first[full] = (first[full].0.min(s), first[full].1.min(spelling.first));
+    }
+    let mut order: Vec<usize> = (0..spellings.len()).filter(|&s| full_name[s] == s).collect();
+    order.sort_by_key(|&s| first[s].0);
+    let mut group_of = vec![0; spellings.len()];
+    let mut groups: Vec<EntityGroup> = Vec::with_capacity(order.len());
+    for &s in &order {
+        group_of[s] = groups.len();
+        let spelling = &spellings[s];
+        groups.push(EntityGroup {
+            text: spelling.text.clone(),
+            label: spelling.label,
+            count: 0,
+            first: first[s].1,
+        });
+    }
+    for (s, spelling) in spellings.iter().enumerate() {
+        group_of[s] = group_of[full_name[s]];
+        groups[group_of[s]].count += spelling.count;
+    }
+    for (entity, spelling) in entities.iter_mut().zip(spelling_of) {
+        entity.group = group_of[spelling];
     }
     groups
+}
+
+/// For each spelling, the spelling of the full name it is a short form of (itself if none): the
+/// longest name that ends with its words (a person) or begins with them (an organization), when all
+/// names that do are one full name and its own short forms.
+fn full_names(spellings: &[Spelling]) -> Vec<usize> {
+    let words: Vec<Vec<&str>> = spellings.iter().map(|s| s.key.split(' ').collect()).collect();
+    // Longest names first, so that a name's own full name is known before its short forms look.
+    let mut by_length: Vec<usize> = (0..spellings.len()).collect();
+    by_length.sort_by_key(|&s| std::cmp::Reverse(words[s].len()));
+    let mut full_name: Vec<usize> = (0..spellings.len()).collect();
+    // A short form (label and words) -> the full name of the longer names it is part of, or none
+    // when they are more than one.
+    let mut short_forms: HashMap<(Label, &[&str]), Option<usize>, WordHashes> = HashMap::default();
+    for &s in &by_length {
+        let (label, name) = (spellings[s].label, words[s].as_slice());
+        if let Some(&Some(full)) = short_forms.get(&(label, name)) {
+            full_name[s] = full;
+        }
+        if name.len() > MAX_FULL_NAME_WORDS {
+            continue;
+        }
+        let full = full_name[s];
+        for k in 1..name.len() {
+            let short = match label {
+                Label::Person => &name[k..],
+                Label::Org => &name[..k],
+                _ => continue,
+            };
+            short_forms
+                .entry((label, short))
+                .and_modify(|known| *known = known.filter(|&f| f == full))
+                .or_insert(Some(full));
+        }
+    }
+    full_name
+}
+
+/// Whether `text` has a lowercase letter: "Oslo", not "OSLO".
+fn has_lowercase(text: &str) -> bool {
+    text.chars().any(char::is_lowercase)
 }
 
 /// The text that identifies an entity across mentions: curly apostrophes made straight, a
@@ -143,5 +239,49 @@ mod tests {
                 ("OpenAI".to_string(), Label::Person, 1, 0),
             ]
         );
+    }
+
+    #[test]
+    fn case_variants_and_short_forms_are_one_entity() {
+        let text = "NADELLA: Satya Nadella of Nordvik Shipping met Nadella of NORDVIK, Nordvik and OSLO. \
+                    Oslo. Hong Kong Island. Hong Kong. John Smith, Jane Smith and Smith.";
+        let mut entities = vec![
+            at(text, "NADELLA", Label::Person),
+            at(text, "Satya Nadella", Label::Person),
+            at(text, "Nordvik Shipping", Label::Org),
+            at(text, "Nadella of", Label::Person),
+            at(text, "NORDVIK", Label::Org),
+            at(text, "Nordvik and", Label::Org),
+            at(text, "OSLO", Label::Loc),
+            at(text, "Oslo", Label::Loc),
+            at(text, "Hong Kong Island", Label::Loc),
+            at(text, "Hong Kong.", Label::Loc),
+            at(text, "John Smith", Label::Person),
+            at(text, "Jane Smith", Label::Person),
+            at(text, "Smith.", Label::Person),
+        ];
+        for entity in &mut entities {
+            entity.text = entity
+                .text
+                .trim_end_matches([' ', '.'])
+                .trim_end_matches(" of")
+                .trim_end_matches(" and")
+                .into();
+        }
+        let groups: Vec<(String, usize)> =
+            group(&mut entities).into_iter().map(|g| (g.text, g.count)).collect();
+        let expected = [
+            ("Satya Nadella", 3),
+            ("Nordvik Shipping", 3),
+            ("Oslo", 2),
+            ("Hong Kong Island", 1),
+            ("Hong Kong", 1),
+            ("John Smith", 1),
+            ("Jane Smith", 1),
+            ("Smith", 1),
+        ];
+        assert_eq!(groups, expected.map(|(t, n)| (t.to_string(), n)));
+        assert_eq!(entities[0].group, entities[1].group);
+        assert_eq!(entities[0].group, 0, "a group is first where its first mention is");
     }
 }
