@@ -164,24 +164,44 @@ fn wnut_kind(label: &str) -> Option<usize> {
     })
 }
 
-/// GMB's sentences (`Sentence: N,word,POS,tag` rows), each a document. Its labels: per, org and geo
-/// as PER, ORG and LOC; a gpe is LOC when a proper noun ("Iraq") and MISC when an adjective
-/// ("Iraqi"), as CoNLL-2003 marks nationalities; events, artefacts and natural phenomena are MISC;
-/// times are not names.
-fn gmb_documents(data: &Path) -> Result<Vec<Document>, String> {
+/// One row of GMB's `ner_dataset.csv` (`Sentence: N,word,POS,tag`, the sentence number on a
+/// sentence's first row only).
+pub struct GmbRow {
+    /// Whether the row opens a sentence.
+    pub sentence_start: bool,
+    /// The word, unquoted.
+    pub word: String,
+    /// Its part-of-speech tag.
+    pub pos: String,
+    /// Its IOB tag (`B-geo`, `I-per`, `O`, ...).
+    pub tag: String,
+}
+
+/// The rows of GMB's `ner_dataset.csv`, read from its zip file in `data` (for the gazetteer and for
+/// [`load`]).
+pub fn gmb_rows(data: &Path) -> Result<Vec<GmbRow>, String> {
     let csv = command("unzip", ["-p"]).arg(data.join("gmb/ner_dataset.csv.zip")).output()?;
-    let mut rows = String::new();
-    for line in csv.lines().skip(1) {
+    let row = |line: &str| {
         let mut fields = line.rsplitn(3, ',');
-        let (Some(tag), Some(pos), Some(rest)) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        let Some((sentence, word)) = rest.split_once(',') else { continue };
+        let (tag, pos, rest) = (fields.next()?, fields.next()?, fields.next()?);
+        let (sentence, word) = rest.split_once(',')?;
         let word = word
             .strip_prefix('"')
             .and_then(|w| w.strip_suffix('"'))
             .map_or(word.to_string(), |w| w.replace("\"\"", "\""));
-        if !sentence.is_empty() && !rows.is_empty() {
+        let (pos, tag) = (pos.to_string(), tag.to_string());
+        Some(GmbRow { sentence_start: !sentence.is_empty(), word, pos, tag })
+    };
+    Ok(csv.lines().skip(1).filter_map(row).collect())
+}
+
+/// GMB's sentences, each a document. Its labels: per, org and geo as PER, ORG and LOC; a gpe is LOC
+/// when a proper noun ("Iraq") and MISC when an adjective ("Iraqi"), as CoNLL-2003 marks
+/// nationalities; events, artefacts and natural phenomena are MISC; times are not names.
+fn gmb_documents(data: &Path) -> Result<Vec<Document>, String> {
+    let mut rows = String::new();
+    for GmbRow { sentence_start, word, pos, tag } in gmb_rows(data)? {
+        if sentence_start && !rows.is_empty() {
             rows.push('\n');
         }
         let tag = match tag.split_once('-') {

@@ -18,7 +18,6 @@ use crate::args::Args;
 use crate::conll::{self, prepare, Document, Prepared};
 use crate::corpora::{self, Corpus};
 use crate::eval::score_model;
-use crate::process::command;
 
 /// The corpora trained on unless `--corpora` says otherwise: "conll" is CoNLL-2003, the others are
 /// [`corpora::NAMES`]; a corpus named twice is trained on twice.
@@ -458,23 +457,8 @@ const WNUT_KINDS: [&str; 6] = ["person", "location", "corporation", "product", "
 /// `lists` (see [`crate::lists`]).
 fn build_gazetteer(data: &Path, lists: &Path) -> Result<Gazetteer, String> {
     let mut names: BTreeMap<Vec<String>, u16> = BTreeMap::new();
-    let gmb = data.join("gmb/ner_dataset.csv.zip");
-    let csv = command("unzip", ["-p"]).arg(&gmb).output()?;
-    let gmb_rows: Vec<Row> = csv
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut fields = line.rsplitn(3, ',');
-            let tag = fields.next()?;
-            let _pos = fields.next()?;
-            let word = fields.next()?.split_once(',')?.1;
-            let word = word
-                .strip_prefix('"')
-                .and_then(|w| w.strip_suffix('"'))
-                .map_or(word.to_string(), |w| w.replace("\"\"", "\""));
-            Some((line.starts_with("Sentence"), word, tag.to_string()))
-        })
-        .collect();
+    let gmb_rows: Vec<Row> =
+        corpora::gmb_rows(data)?.into_iter().map(|r| (r.sentence_start, r.word, r.tag)).collect();
     collect_names(&gmb_rows, &GMB_KINDS, 0, &mut names);
     println!("gazetteer: {} names from GMB (ODbL)", names.len());
     let before = names.len();
