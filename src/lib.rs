@@ -57,20 +57,26 @@ impl Analysis {
     ///
     /// `text` must be the text this analysis was made from.
     pub fn to_utf16(&self, text: &str) -> Analysis {
+        self.clone().into_utf16(text)
+    }
+
+    /// Converts every offset from bytes of `text` to UTF-16 code units in place: like
+    /// [`Analysis::to_utf16`] without a copy of every mention's text, which on a long article is
+    /// tens of megabytes.
+    ///
+    /// `text` must be the text this analysis was made from.
+    pub fn into_utf16(mut self, text: &str) -> Analysis {
         let index = span::Utf16Index::new(text);
-        Analysis {
-            sentences: self.sentences.iter().map(|s| index.span(*s)).collect(),
-            entities: self
-                .entities
-                .iter()
-                .map(|e| Entity { span: index.span(e.span), ..e.clone() })
-                .collect(),
-            groups: self
-                .groups
-                .iter()
-                .map(|g| EntityGroup { first: index.offset(g.first), ..g.clone() })
-                .collect(),
+        for sentence in &mut self.sentences {
+            *sentence = index.span(*sentence);
         }
+        for entity in &mut self.entities {
+            entity.span = index.span(entity.span);
+        }
+        for group in &mut self.groups {
+            group.first = index.offset(group.first);
+        }
+        self
     }
 }
 

@@ -131,7 +131,7 @@ impl WasmAnalyzer {
     /// The analysis of `text` as JavaScript receives it: UTF-16 offsets, entity texts as JavaScript
     /// slices the text.
     fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
-        let analysis = self.inner.analyze(&text.rust).to_utf16(&text.rust);
+        let analysis = self.inner.analyze(&text.rust).into_utf16(&text.rust);
         let value = to_js(&analysis)?;
         text.restore_entity_texts(&analysis, &value)?;
         Ok(value)
@@ -139,7 +139,7 @@ impl WasmAnalyzer {
 
     /// Analyses `text` and renders it into `target`.
     fn render_text(&self, target: &Target, text: &JsText) -> Result<(), JsValue> {
-        render_into(target, text, &self.inner.analyze(&text.rust).to_utf16(&text.rust))
+        render_into(target, text, &self.inner.analyze(&text.rust).into_utf16(&text.rust))
     }
 }
 

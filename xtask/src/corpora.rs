@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use article_analyzer::entity::model::Model;
 use article_analyzer::entity::training::TYPES;
 use article_analyzer::span::Span;
+use article_analyzer::Entity;
 
 use crate::conll::{self, Document, DocumentEnd};
-use crate::eval::{tag_with_model, Counts};
+use crate::eval::Counts;
 use crate::process::command;
 
 /// The corpora `--corpora` may name, in the order they are read.
@@ -35,15 +35,20 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// The model's scores on the held-out documents, counting only the annotated types.
-    pub fn score(&self, model: &Model) -> Counts {
+    /// The scores of `tag` (the model alone or the full pipeline) on the held-out documents,
+    /// counting only the annotated types.
+    pub fn score(&self, tag: impl Fn(&Document) -> Vec<Entity>) -> Counts {
         let mut counts = Counts::default();
         for document in &self.held_out {
-            let mut predicted = tag_with_model(model, document);
-            predicted.retain(|e| TYPES.iter().position(|&l| l == e.label).is_some_and(|k| self.annotated[k]));
-            counts.add(document, &predicted);
+            counts.add(document, &self.annotated_only(tag(document)));
         }
         counts
+    }
+
+    /// The entities of `predicted` whose type the corpus annotates.
+    pub fn annotated_only(&self, mut predicted: Vec<Entity>) -> Vec<Entity> {
+        predicted.retain(|e| TYPES.iter().position(|&l| l == e.label).is_some_and(|k| self.annotated[k]));
+        predicted
     }
 }
 

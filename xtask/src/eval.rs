@@ -10,6 +10,7 @@ use article_analyzer::{Analyzer, Entity};
 
 use crate::args::Args;
 use crate::conll::{self, Document, TYPE_NAMES};
+use crate::corpora;
 
 /// Exact-match counts per type.
 #[derive(Clone, Copy, Debug, Default)]
@@ -96,10 +97,12 @@ fn read_model(path: &std::path::Path) -> Result<Model, String> {
     Model::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// `cargo xtask eval [--data DIR] [--model FILE] [--errors]`: the model's scores and speed on
-/// CoNLL-2003 dev and test, or (`--errors`) its errors on dev.
+/// `cargo xtask eval [--data DIR] [--model FILE] [--errors] [--errors-in CORPUS]`: the model's
+/// scores and speed on CoNLL-2003 dev and test and the full pipeline's on the other corpora's
+/// held-out parts, or the model's errors on dev (`--errors`), or the full pipeline's on a corpus'
+/// held-out part (`--errors-in`).
 pub fn run(args: &[String]) -> Result<(), String> {
-    let args = Args::new("eval", args, &["--data DIR", "--model FILE", "--errors"])?;
+    let args = Args::new("eval", args, &["--data DIR", "--model FILE", "--errors", "--errors-in CORPUS"])?;
     let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
     let model_path = args.path("--model");
     let show_errors = args.switch("--errors");
@@ -118,10 +121,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
          run `cargo xtask train --train-only --out FILE` and `cargo xtask eval --model FILE`"
     );
     if show_errors {
-        errors(&model, &conll::read(&data.join("conll2003/dev.txt"))?);
+        errors(&conll::read(&data.join("conll2003/dev.txt"))?, |document| tag_with_model(&model, document));
         return Ok(());
     }
     let analyzer = Analyzer::with_model(model.clone());
+    if let Some(name) = args.value("--errors-in") {
+        let corpus = corpora::load(&data, name)?;
+        errors(&corpus.held_out, |document| corpus.annotated_only(analyzer.analyze(&document.text).entities));
+        return Ok(());
+    }
     for (name, file) in [("dev", "dev.txt"), ("test", "test.txt")] {
         let documents = conll::read(&data.join("conll2003").join(file))?;
         let tokens: usize = documents.iter().map(|d| tokenize(&d.text).len()).sum();
@@ -145,16 +153,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
             tokens as f64 / pipeline_seconds
         );
     }
+    println!("held-out parts of the other corpora (not held out from the shipped model), full pipeline:");
+    for name in corpora::NAMES {
+        let corpus = corpora::load(&data, name)?;
+        let (p, r, f) = corpus.score(|document| analyzer.analyze(&document.text).entities).prf(None);
+        println!("  {name:<8} P {p:.2} R {r:.2} F1 {f:.2}");
+    }
     Ok(())
 }
 
-/// Prints a breakdown of the model's errors on `documents` (development aid).
-pub fn errors(model: &Model, documents: &[Document]) {
+/// Prints a breakdown of the errors of `tag` (the model alone or the full pipeline) on `documents`
+/// (development aid).
+pub fn errors(documents: &[Document], tag: impl Fn(&Document) -> Vec<Entity>) {
     let (mut wrong_label, mut boundary, mut missed, mut spurious, mut unreachable) = (0, 0, 0, 0, 0);
     let mut confusion = [[0usize; 4]; 4];
     for document in documents {
         let tokens = tokenize(&document.text);
-        let predicted: Vec<(usize, usize, usize)> = tag_with_model(model, document)
+        let predicted: Vec<(usize, usize, usize)> = tag(document)
             .iter()
             .filter_map(|e| Some((e.span.start, e.span.end, TYPES.iter().position(|&l| l == e.label)?)))
             .collect();

@@ -17,7 +17,7 @@ use article_analyzer::entity::training::{
 use crate::args::Args;
 use crate::conll::{self, prepare, Document, Prepared};
 use crate::corpora::{self, Corpus};
-use crate::eval::score_model;
+use crate::eval::{score_model, tag_with_model};
 
 /// The corpora trained on unless `--corpora` says otherwise: "conll" is CoNLL-2003, the others are
 /// [`corpora::NAMES`]; a corpus named twice is trained on twice.
@@ -118,7 +118,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if train_only {
         let model = Model::from_bytes(&bytes).map_err(|e| e.to_string())?;
         for corpus in &corpora {
-            let (p, r, f) = corpus.score(&model).prf(None);
+            let (p, r, f) = corpus.score(|document| tag_with_model(&model, document)).prf(None);
             println!("held-out {}: P {p:.2} R {r:.2} F1 {f:.2}", corpus.name);
         }
     }
@@ -600,10 +600,8 @@ mod tests {
         let document =
             &conll::parse("Quorvin NNP B-NP B-PER\nvisited VBD B-VP O\nZeltania NNP B-NP B-LOC\n. . O O\n")
                 [0];
-        let found: Vec<(String, &str)> = crate::eval::tag_with_model(&model, document)
-            .into_iter()
-            .map(|e| (e.text, e.label.as_str()))
-            .collect();
+        let found: Vec<(String, &str)> =
+            tag_with_model(&model, document).into_iter().map(|e| (e.text, e.label.as_str())).collect();
         assert_eq!(found, [("Quorvin".to_string(), "PERSON"), ("Zeltania".to_string(), "LOC")]);
     }
 
