@@ -114,8 +114,12 @@
     return trustedTypes.createPolicy('article-analyzer', { createScriptURL: allow }).createScriptURL(url);
   }
 
-  /** Starts the analysis worker with the compiled module; resolves to null if workers are unavailable. */
-  function startWorker(module) {
+  /**
+   * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
+   * downloads, and hands it the compiled module when `loaded` (a promise of it) resolves. Resolves
+   * to the worker once it is ready, or to null if workers are unavailable or it fails.
+   */
+  function startWorker(loaded) {
     return new Promise((resolve) => {
       let worker;
       try {
@@ -129,7 +133,7 @@
         resolve(null);
         return;
       }
-      const timer = setTimeout(() => fail(), 10000);
+      let timer = 0;
       const fail = () => {
         clearTimeout(timer);
         worker.terminate();
@@ -142,7 +146,11 @@
         clearTimeout(timer);
         resolve(worker);
       };
-      worker.postMessage({ module, glue: GLUE_URL });
+      worker.postMessage({ glue: GLUE_URL });
+      loaded.then((module) => {
+        timer = setTimeout(fail, 10000);
+        worker.postMessage({ module });
+      }, fail);
     });
   }
 
@@ -834,9 +842,14 @@
     renderCorrections();
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
-      const module = await loadAnalyzer(source);
+      const loaded = loadAnalyzer(source);
+      const starting = startWorker(loaded);
+      await loaded;
       buildLegend();
-      const worker = await startWorker(module);
+      // While the worker gets ready: the first drawing's one-time costs (the wasm's lazily compiled
+      // rendering code), off the path of the first highlight.
+      wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', { sentences: [{ start: 0, end: 5 }], entities: [], groups: [] });
+      const worker = await starting;
       engine = worker ? workerEngine(worker) : mainThreadEngine;
       document.documentElement.dataset.engine = engine.name;
       await update();

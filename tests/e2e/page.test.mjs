@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -700,6 +700,126 @@ test('a text held out of the textarea: kept as the draft, replaced by the next p
   assert.equal(await page.evaluate(() => document.getElementById('article-input').value.length), long[1] + 6);
   assert.equal(await held.isVisible(), false);
   assertNoProblems(record);
+});
+
+/**
+ * The memory (Linux: proportional set size, from /proc) of the renderer processes of a browser
+ * launched with the argument `tag`, in MB: its pages' and their workers', not the browser's own UI.
+ */
+function rendererMemory(tag) {
+  const processes = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // Chromium rewrites its children's command lines as one string: search it, do not split it.
+      processes.set(Number(pid), { parent, command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const root = [...processes].find(([, p]) => p.command.includes(tag))[0];
+  const under = (pid) => {
+    for (let p = pid; p; p = processes.get(p)?.parent) if (p === root) return true;
+    return false;
+  };
+  let kilobytes = 0;
+  for (const [pid, p] of processes) {
+    if (!under(pid) || !p.command.includes('--type=renderer') || p.command.includes('--top-chrome-webui')) continue;
+    kilobytes += Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)[1]);
+  }
+  return kilobytes / 1024;
+}
+
+test('renderer memory after a 10 MB paste, against a bare textarea (a benchmark, reported, not asserted)', async (t) => {
+  if (!existsSync('/proc/self/smaps_rollup')) {
+    t.skip('needs Linux /proc');
+    return;
+  }
+  const chunk = articleOf(2000);
+  const figures = {};
+  for (const which of ['bare textarea', 'page']) {
+    // A browser of its own, so that its renderers hold this page only.
+    const tag = `--e2e-memory-run=${process.pid}-${which.replace(' ', '-')}`;
+    const own = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', tag] });
+    try {
+      const context = await own.newContext();
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+      const page = await context.newPage();
+      // The bare textarea is served from the page's origin, for the clipboard's permission.
+      await page.route('**/bare-textarea.html', (route) => route.fulfill({
+        contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>bare</title><textarea id="article-input"></textarea>',
+      }));
+      await page.goto(which === 'page' ? BASE : new URL('bare-textarea.html', BASE).href);
+      if (which === 'page') await page.waitForFunction(() => document.documentElement.dataset.drawn);
+      const before = rendererMemory(tag);
+      const since = await drawnNow(page);
+      const start = Date.now();
+      await pasteThroughClipboard(page, [chunk, 10000000]);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+      const frame = Date.now() - start;
+      if (which === 'page') await drawnAfter(page, since);
+      await page.waitForTimeout(3000);
+      figures[which] = { before, after: rendererMemory(tag), frame };
+    } finally {
+      await own.close();
+    }
+  }
+  const [bare, page] = [figures['bare textarea'], figures.page];
+  t.diagnostic(`renderer memory (PSS), 10 MB pasted: bare textarea ${bare.after.toFixed(0)} MB (${bare.before.toFixed(0)} `
+    + `before), page ${page.after.toFixed(0)} MB (${page.before.toFixed(0)} before, analysed and drawn): `
+    + `${(page.after / bare.after).toFixed(2)}x; paste to next frame: bare ${bare.frame} ms, page ${page.frame} ms`);
+});
+
+/** Lighthouse's mobile profile: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips, the CPU 4x slower. */
+async function throttle(page) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Network.enable');
+  await session.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
+  });
+  await session.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+}
+
+/** When the wasm's last byte came and when the first highlight was drawn, in ms from the navigation's start. */
+const loadTimes = (page) => page.evaluate(() => {
+  const wasm = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.wasm'));
+  const update = performance.getEntriesByName('analyzer:update')[0];
+  return {
+    wasmStart: wasm.startTime, wasmEnd: wasm.responseEnd, wasmBytes: wasm.transferSize,
+    asked: update.startTime, worker: update.detail.answered, analysis: update.detail.analyse, drawn: update.detail.drawn,
+    highlight: update.startTime + update.duration,
+  };
+});
+
+/** Where the time of a first highlight went. */
+const highlightParts = (times) => `(analysis asked at ${times.asked.toFixed(0)} ms, the worker's answer ${times.worker.toFixed(0)} ms `
+  + `later, of which the analysis ${times.analysis.toFixed(0)} ms, then drawn in ${times.drawn.toFixed(0)} ms)`;
+
+test('first highlight and repeat visit on Lighthouse\'s mobile profile (a benchmark, reported, not asserted)', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, isMobile: true });
+  try {
+    const first = await context.newPage();
+    await throttle(first);
+    await first.goto(BASE);
+    await first.waitForFunction(() => document.documentElement.dataset.drawn, null, { timeout: 120000 });
+    const cold = await loadTimes(first);
+    assert.ok(cold.wasmBytes > 0, 'the first visit downloads the wasm');
+    await first.close();
+    // A returning reader: the same browser profile, its HTTP cache (and V8's code cache) kept.
+    const again = await context.newPage();
+    await throttle(again);
+    await again.goto(BASE);
+    await again.waitForFunction(() => document.documentElement.dataset.drawn, null, { timeout: 120000 });
+    const warm = await loadTimes(again);
+    t.diagnostic(`first visit: wasm requested at ${cold.wasmStart.toFixed(0)} ms, its last byte at `
+      + `${cold.wasmEnd.toFixed(0)} ms (${(cold.wasmBytes / 1024).toFixed(0)} KB over the wire), first highlight at `
+      + `${cold.highlight.toFixed(0)} ms: ${(cold.highlight - cold.wasmEnd).toFixed(0)} ms after the last wasm byte `
+      + `${highlightParts(cold)}; repeat visit: first highlight at ${warm.highlight.toFixed(0)} ms `
+      + `${highlightParts(warm)}, wasm ${warm.wasmBytes === 0 ? 'from the cache' : `${warm.wasmBytes} bytes over the wire`}`);
+  } finally {
+    await context.close();
+  }
 });
 
 // ---- Fast first highlight, the draft, text that is not English (issue 13). ---------------------------
