@@ -116,10 +116,10 @@
 
   /**
    * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
-   * downloads, and hands it the compiled module when `loaded` (a promise of it) resolves. Resolves
+   * downloads, and hands it the compiled module when `compiled` (a promise of it) resolves. Resolves
    * to the worker once it is ready, or to null if workers are unavailable or it fails.
    */
-  function startWorker(loaded) {
+  function startWorker(compiled) {
     return new Promise((resolve) => {
       let worker;
       try {
@@ -147,7 +147,7 @@
         resolve(worker);
       };
       worker.postMessage({ glue: GLUE_URL });
-      loaded.then((module) => {
+      compiled.then((module) => {
         timer = setTimeout(fail, 10000);
         worker.postMessage({ module });
       }, fail);
@@ -847,14 +847,23 @@
     renderCorrections();
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
-      const loaded = loadAnalyzer(source);
-      const starting = startWorker(loaded);
+      let handOver;
+      const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
+      // The worker gets the module as soon as it is compiled, and instantiates it while this page does.
+      const loaded = loadAnalyzer(source, (module) => {
+        performance.mark('analyzer:compiled');
+        handOver.resolve(module);
+      });
+      loaded.catch(handOver.reject);
+      const starting = startWorker(compiled);
       await loaded;
+      performance.mark('analyzer:instantiated');
       buildLegend();
       // While the worker gets ready: the first drawing's one-time costs (the wasm's lazily compiled
       // rendering code), off the path of the first highlight.
       wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', { sentences: [{ start: 0, end: 5 }], entities: [], groups: [] });
       const worker = await starting;
+      performance.mark('analyzer:worker-ready');
       engine = worker ? workerEngine(worker) : mainThreadEngine;
       document.documentElement.dataset.engine = engine.name;
       await update();

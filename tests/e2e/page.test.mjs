@@ -130,6 +130,13 @@ async function analysed(page) {
   return page.evaluate(`(${readRendered})(document.getElementById('article-output'))`);
 }
 
+/** A fresh page of BASE (see `open`) that has shown its first analysis. */
+async function openAnalysed(options = {}, prepare = undefined) {
+  const record = await open(BASE, options, prepare);
+  await analysed(record.page);
+  return record;
+}
+
 /** Replaces the textarea's text the way a paste does (one `input` event, no `change`). */
 async function paste(page, text) {
   await page.locator('#article-input').fill(text);
@@ -455,6 +462,17 @@ async function drawnAfter(page, since) {
 
 const drawnNow = (page) => page.evaluate(() => document.documentElement.dataset.drawn ?? '0');
 
+/** Sets the textarea's text as a script would (one `input` event, as of a paste) and waits until it is drawn. */
+async function setAndDraw(page, text) {
+  const since = await drawnNow(page);
+  await page.evaluate((value) => {
+    const input = document.getElementById('article-input');
+    input.value = value;
+    input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
+  }, text);
+  await drawnAfter(page, since);
+}
+
 /**
  * A key typed in the middle of the article, `times` times: for each, milliseconds from the key
  * (its keydown's time stamp) to the output drawn again (the end of the page's `analyzer:update`
@@ -490,13 +508,7 @@ test('typing into a 50,000-word article: no long task over the budget, only chan
   const { page } = record;
   await analysed(page);
   const text = articleOf(50000);
-  let since = await drawnNow(page);
-  await page.evaluate((value) => {
-    const input = document.getElementById('article-input');
-    input.value = value;
-    input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-  }, text);
-  await drawnAfter(page, since);
+  await setAndDraw(page, text);
   const rendered = await analysed(page);
   assertRendered(rendered, text, cli(text));
   const pasteTasks = await page.evaluate(() => window.longTasks.splice(0));
@@ -510,7 +522,7 @@ test('typing into a 50,000-word article: no long task over the budget, only chan
       for (const mutation of mutations) window.blocksAdded += mutation.addedNodes.length;
     }).observe(output, { childList: true });
   });
-  since = await drawnNow(page);
+  const since = await drawnNow(page);
   await page.evaluate(() => {
     const input = document.getElementById('article-input');
     input.focus();
@@ -534,13 +546,7 @@ test('key -> updated output at 5,000 and 50,000 words (a benchmark, reported, no
   const { page } = record;
   await analysed(page);
   for (const words of [5000, 50000]) {
-    const since = await drawnNow(page);
-    await page.evaluate((value) => {
-      const input = document.getElementById('article-input');
-      input.value = value;
-      input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-    }, articleOf(words));
-    await drawnAfter(page, since);
+    await setAndDraw(page, articleOf(words));
     await page.evaluate(() => performance.clearMeasures('analyzer:update'));
     const times = await keyToOutput(page, 9);
     // Where the time after the debounce goes: the page's performance entries of each update.
@@ -591,9 +597,8 @@ const HELD_NOTE = /^This text has [\d,]+ characters, too many to edit here .* th
 
 for (const megabytes of [1, 10]) {
   test(`a ${megabytes} MB paste stays out of the textarea: no crash, no long task over the budget, a note of what is drawn`, async (t) => {
-    const record = await open(BASE, {}, watchFrames);
+    const record = await openAnalysed({}, watchFrames);
     const { page } = record;
-    await analysed(page);
     const since = await drawnNow(page);
     const chunk = articleOf(2000);
     const length = megabytes * 1000000;
@@ -654,9 +659,8 @@ for (const megabytes of [1, 10]) {
 }
 
 test('a text held out of the textarea: kept as the draft, replaced by the next paste, or put in the box on request', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const chunk = articleOf(2000);
   const long = [chunk, 450000];
   let since = await drawnNow(page);
@@ -785,15 +789,18 @@ async function throttle(page) {
 const loadTimes = (page) => page.evaluate(() => {
   const wasm = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.wasm'));
   const update = performance.getEntriesByName('analyzer:update')[0];
+  const mark = (name) => performance.getEntriesByName(`analyzer:${name}`)[0].startTime;
   return {
     wasmStart: wasm.startTime, wasmEnd: wasm.responseEnd, wasmBytes: wasm.transferSize,
+    compiled: mark('compiled'), workerReady: mark('worker-ready'),
     asked: update.startTime, worker: update.detail.answered, analysis: update.detail.analyse, drawn: update.detail.drawn,
     highlight: update.startTime + update.duration,
   };
 });
 
 /** Where the time of a first highlight went. */
-const highlightParts = (times) => `(analysis asked at ${times.asked.toFixed(0)} ms, the worker's answer ${times.worker.toFixed(0)} ms `
+const highlightParts = (times) => `(wasm compiled at ${times.compiled.toFixed(0)} ms, the worker ready at `
+  + `${times.workerReady.toFixed(0)} ms, analysis asked at ${times.asked.toFixed(0)} ms, the worker's answer ${times.worker.toFixed(0)} ms `
   + `later, of which the analysis ${times.analysis.toFixed(0)} ms, then drawn in ${times.drawn.toFixed(0)} ms)`;
 
 test('first highlight and repeat visit on Lighthouse\'s mobile profile (a benchmark, reported, not asserted)', async (t) => {
@@ -825,9 +832,8 @@ test('first highlight and repeat visit on Lighthouse\'s mobile profile (a benchm
 // ---- Fast first highlight, the draft, text that is not English (issue 13). ---------------------------
 
 test('the wasm is preloaded with the HTML under a hashed name, fetched once and compiled once', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const wasm = html.match(/<link rel="preload" href="(analyzer_bg\.[0-9a-f]{10}\.wasm)" as="fetch" type="application\/wasm" crossorigin>/);
   assert.ok(wasm, 'index.html preloads the hashed wasm');
@@ -843,9 +849,8 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
 });
 
 test('the draft survives a reload, and Clear empties it', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const draft = 'Acme Corp. hired Jane Doe in Paris. She starts on Monday.';
   await paste(page, draft);
   await page.reload();
@@ -863,9 +868,8 @@ test('the draft survives a reload, and Clear empties it', async () => {
 });
 
 test('text that is not English gets a note that the tags are for English, and still its sentences', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const note = page.locator('#language-note');
   assert.equal(await note.isVisible(), false, 'no note for the English sample');
   const texts = {
@@ -889,9 +893,8 @@ test('text that is not English gets a note that the tags are for English, and st
 // ---- The card of a mark and corrections (issue 13). ---------------------------------------------------
 
 test('by keyboard: panel row, Enter on the mark opens its card, show it in the text, next mention, Escape back to the mark and the row', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const text = await page.inputValue('#article-input');
   const analysis = cli(text);
   const busiest = analysis.groups.reduce((a, b) => (b.count > a.count ? b : a));
@@ -979,9 +982,8 @@ test('a correction applies to every mention, survives a reload, exports as --ent
 });
 
 test('the legend is one tab stop, its labels reached with the arrow keys', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const focused = () => page.evaluate(() => document.activeElement.dataset.label ?? document.activeElement.id);
   await page.locator('#legend button').first().focus();
   await page.keyboard.press('ArrowRight');
@@ -1001,9 +1003,8 @@ test('the legend is one tab stop, its labels reached with the arrow keys', async
 });
 
 test('a screen reader hears a mark as its text and its label in words; the tags are at least 11 px', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const snapshot = await page.locator('#article-output .sentence').first().ariaSnapshot();
   assert.match(snapshot, /- mark: Nordvik Shipping, organisation\n/);
   assert.match(snapshot, /- mark: \$1\.2 billion, money\n/);
@@ -1077,9 +1078,8 @@ function labelContrasts(labels, measure) {
 
 test('label tags, the legend (on and off) and sentence numbers meet WCAG AA (4.5:1) in both colour schemes', async () => {
   for (const colorScheme of ['light', 'dark']) {
-    const record = await open(BASE, { colorScheme });
+    const record = await openAnalysed({ colorScheme });
     const { page } = record;
-    await analysed(page);
     await page.locator('#article-output .sentence').first().hover();
     const ratios = await page.evaluate(`(${labelContrasts})(${JSON.stringify(LABELS)}, ${contrastOf})`);
     assert.equal(ratios.length, LABELS.length * 6 + 1);
@@ -1093,19 +1093,12 @@ test('label tags, the legend (on and off) and sentence numbers meet WCAG AA (4.5
 const overlaps = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 test('a sentence number of any width, shown on hover, never covers the text', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   // 12,000 short sentences: numbers of 1 to 5 digits, on lines of every kind.
   const pieces = ['Acme rose 5% on Monday.', 'Prices fell.', 'Oslo voted.', 'It rained all day in the north, and the trains stopped.'];
   const text = Array.from({ length: 12000 }, (_, i) => pieces[i % 4] + (i % 9 === 8 ? '\n' : ' ')).join('');
-  const since = await drawnNow(page);
-  await page.evaluate((value) => {
-    const input = document.getElementById('article-input');
-    input.value = value;
-    input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-  }, text);
-  await drawnAfter(page, since);
+  await setAndDraw(page, text);
   for (const number of [1, 2, 9, 10, 4, 99, 100, 1003, 10003, 11998]) {
     const span = page.locator(`#article-output .sentence[data-sentence="${number}"]`);
     await span.scrollIntoViewIfNeeded();
@@ -1138,9 +1131,8 @@ test('a sentence number of any width, shown on hover, never covers the text', as
 });
 
 test('on a phone a link above the textarea leads to the output, which two columns show beside it', async () => {
-  const record = await open(BASE, { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  const record = await openAnalysed({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
   const { page } = record;
-  await analysed(page);
   const link = page.locator('.to-output');
   const inView = (selector) => page.locator(selector).evaluate((element) => {
     const box = element.getBoundingClientRect();
@@ -1161,9 +1153,8 @@ test('on a phone a link above the textarea leads to the output, which two column
 });
 
 test('the status is announced once the output settles, not at each key', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   await page.waitForTimeout(1200); // the first analysis' announcement
   const live = await page.evaluate(() => [...document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')]
     .map((element) => element.id));
