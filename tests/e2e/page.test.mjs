@@ -1101,13 +1101,17 @@ test('a sentence number of any width, shown on hover, never covers the text', as
   await setAndDraw(page, text);
   for (const number of [1, 2, 9, 10, 4, 99, 100, 1003, 10003, 11998]) {
     const span = page.locator(`#article-output .sentence[data-sentence="${number}"]`);
-    await span.scrollIntoViewIfNeeded();
-    // On its first line: the box of a sentence that wraps spans others' lines too.
-    const first = await span.evaluate((sentence) => {
-      const line = sentence.getClientRects()[0];
-      return { x: line.left + 2, y: (line.top + line.bottom) / 2 };
-    });
-    await page.mouse.move(first.x, first.y);
+    // On its first line (the box of a sentence that wraps spans others' lines too), once the
+    // output has stopped scrolling.
+    for (let attempt = 0; attempt < 5 && !(await span.evaluate((sentence) => sentence.matches(':hover'))); attempt++) {
+      await span.evaluate((sentence) => sentence.scrollIntoView({ block: 'center' }));
+      await page.waitForTimeout(100);
+      const first = await span.evaluate((sentence) => {
+        const line = sentence.getClientRects()[0];
+        return { x: line.left + 2, y: (line.top + line.bottom) / 2 };
+      });
+      await page.mouse.move(first.x, first.y);
+    }
     const found = await span.evaluate((sentence) => {
       const tag = getComputedStyle(sentence, '::before');
       const block = sentence.closest('.block');
