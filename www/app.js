@@ -11,7 +11,10 @@
 // and only the blocks whose text or analysis changed are drawn again, in slices of a few
 // milliseconds between which the page answers; blocks off screen skip layout
 // (content-visibility). Past DRAW_LIMIT characters the rest is not drawn, and a note says so; the
-// analysis, the panel and the export still cover the whole text.
+// analysis, the panel and the export still cover the whole text. A text longer than EDIT_LIMIT never
+// goes into the textarea, whose own layout of it would freeze the page for seconds (Chromium lays
+// out all of a textarea's text): the page holds it, the textarea shows its start, read-only, and a
+// note says so.
 'use strict';
 
 (() => {
@@ -24,6 +27,7 @@
   const drawNote = byId('draw-note');
   const languageNote = byId('language-note');
   const clearButton = byId('clear-input');
+  const heldNote = byId('held-note');
   const copyButton = byId('copy-json');
   const downloadButton = byId('download-json');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
@@ -33,6 +37,13 @@
   const WASM_URL = document.querySelector('link[rel="preload"][as="fetch"]')?.getAttribute('href');
 
   const DEBOUNCE_MS = 150;
+  /**
+   * The longest text the textarea holds (about 70,000 words). Chromium lays out the whole text of a
+   * textarea when it is set: about 1 s a megabyte on 2 shared cores, so a longer paste stays out of it.
+   */
+  const EDIT_LIMIT = 400000;
+  /** What the textarea shows, read-only, of a longer text: its first characters. */
+  const VIEW_LENGTH = 5000;
   /** Characters drawn at most (about 80,000 words); the rest is analysed and exported, not drawn. */
   const DRAW_LIMIT = 500000;
   /** The longest block drawn: a longer run of sentences without a place to cut ends the drawing there. */
@@ -58,9 +69,34 @@
 
   const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
+  /** How long the output must stay as it is before its status is announced: once after typing, not per key. */
+  const ANNOUNCE_MS = 1000;
+  const announcement = byId('announcement');
+  let announceTimer = 0;
+
+  /** Shows `message` in the status line and has a screen reader announce it now. */
   function say(message, isError = false) {
+    show(message, isError);
+    announce(message);
+  }
+
+  /** Shows `message` in the status line, which is not a live region: nothing is announced. */
+  function show(message, isError = false) {
+    clearTimeout(announceTimer);
     status.textContent = message;
     status.classList.toggle('error', isError);
+  }
+
+  /** The live region: a screen reader announces what it is given, once (the same message again is not news). */
+  function announce(message) {
+    clearTimeout(announceTimer);
+    if (announcement.textContent !== message) announcement.textContent = message;
+  }
+
+  /** Shows the status of a new output now, and announces it once the output has stayed for ANNOUNCE_MS. */
+  function settle(message) {
+    show(message);
+    announceTimer = setTimeout(() => announce(message), ANNOUNCE_MS);
   }
 
   /**
@@ -78,8 +114,12 @@
     return trustedTypes.createPolicy('article-analyzer', { createScriptURL: allow }).createScriptURL(url);
   }
 
-  /** Starts the analysis worker with the compiled module; resolves to null if workers are unavailable. */
-  function startWorker(module) {
+  /**
+   * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
+   * downloads, and hands it the compiled module when `compiled` (a promise of it) resolves. Resolves
+   * to the worker once it is ready, or to null if workers are unavailable or it fails.
+   */
+  function startWorker(compiled) {
     return new Promise((resolve) => {
       let worker;
       try {
@@ -93,7 +133,7 @@
         resolve(null);
         return;
       }
-      const timer = setTimeout(() => fail(), 10000);
+      let timer = 0;
       const fail = () => {
         clearTimeout(timer);
         worker.terminate();
@@ -106,7 +146,11 @@
         clearTimeout(timer);
         resolve(worker);
       };
-      worker.postMessage({ module, glue: GLUE_URL });
+      worker.postMessage({ glue: GLUE_URL });
+      compiled.then((module) => {
+        timer = setTimeout(fail, 10000);
+        worker.postMessage({ module });
+      }, fail);
     });
   }
 
@@ -227,6 +271,74 @@
     });
   }
 
+  // ---- The text: in the textarea, or held by the page when it is longer than EDIT_LIMIT. ----
+
+  /** The whole text while it is too long for the textarea (which then shows its start, read-only), else null. */
+  let held = null;
+  /** Whether the reader chose to edit a text longer than EDIT_LIMIT in the textarea all the same. */
+  let longInBox = false;
+
+  /** The text to analyse, draw, export and keep as the draft. */
+  const textOf = () => held ?? input.value;
+
+  /** Puts `text` in the textarea, or, past EDIT_LIMIT, holds it and shows its start read-only, with a note. */
+  function setText(text) {
+    longInBox = false;
+    held = text.length > EDIT_LIMIT ? text : null;
+    input.readOnly = held !== null;
+    heldNote.hidden = held === null;
+    if (held === null) {
+      input.value = text;
+      return;
+    }
+    let shown = VIEW_LENGTH;
+    if (/[\uDC00-\uDFFF]/.test(text[shown] ?? '')) shown -= 1; // never half of a surrogate pair
+    input.value = text.slice(0, shown);
+    const format = (n) => n.toLocaleString('en');
+    const edit = el('button', { type: 'button', class: 'secondary' }, 'Edit it here anyway');
+    edit.addEventListener('click', () => {
+      show('Putting the whole text in the box…');
+      // After a frame, so that the status shows before the textarea's long layout.
+      requestAnimationFrame(() => setTimeout(() => {
+        const whole = held;
+        held = null;
+        input.readOnly = false;
+        heldNote.hidden = true;
+        input.value = whole;
+        longInBox = true;
+        input.focus();
+        show(statusOf(current?.packed));
+      }));
+    });
+    heldNote.replaceChildren(`This text has ${format(text.length)} characters, too many to edit here without freezing `
+      + `the page for seconds: the box shows the first ${format(shown)}, read-only. All of it is analysed, `
+      + 'counted and exported. Paste to replace it, Clear to start again, or ', edit, ' (slow).');
+  }
+
+  /**
+   * What a paste or a drop of `inserted` makes of the text: it replaces the selection, or, while the
+   * page holds the text, all of it.
+   */
+  function withInserted(inserted) {
+    if (held !== null) return inserted;
+    const { value, selectionStart, selectionEnd } = input;
+    return value.slice(0, selectionStart) + inserted + value.slice(selectionEnd);
+  }
+
+  /** A paste or drop that would make the text longer than EDIT_LIMIT never reaches the textarea. */
+  function takeInsertion(event, data) {
+    const inserted = data?.getData('text/plain');
+    if (!inserted) return;
+    const text = withInserted(inserted);
+    if (held === null && (text.length <= EDIT_LIMIT || longInBox)) return; // the textarea's own paste
+    event.preventDefault();
+    setText(text);
+    edited();
+  }
+
+  input.addEventListener('paste', (event) => takeInsertion(event, event.clipboardData));
+  input.addEventListener('drop', (event) => takeInsertion(event, event.dataTransfer));
+
   let engine = null;
   let current = null; // { text, packed } last drawn
   let drawing = null; // { text, packed } that drawnBlocks (what the output holds) are of
@@ -235,28 +347,46 @@
   let timer = 0;
 
   async function update() {
-    const text = input.value;
+    const text = textOf();
     const mine = ++generation;
     let packed;
+    const asked = performance.now();
+    let answered;
+    let blocksDrawn;
     try {
       packed = await engine.analyze(text);
       if (mine !== generation) return; // a newer edit is already on its way
+      answered = performance.now();
       if (!(await draw(text, packed, mine))) return;
+      blocksDrawn = performance.now();
     } catch (error) {
       if (mine === generation) say(`Analysis failed: ${error.message}`, true);
       return;
     }
     current = { text, packed };
     if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
-    const mentions = packed.entities.length / 4;
-    say(`${plural(packed.sentences.length / 2, 'sentence', 'sentences')}, ${plural(mentions,
-      'entity mention', 'entity mentions')}, ${plural(packed.groups.length, 'distinct entity', 'distinct entities')}.`);
+    settle(statusOf(packed));
     showLanguage(packed.language);
     updateLegend(packed);
     renderPanel(packed);
     copyButton.disabled = false;
     downloadButton.disabled = false;
     document.documentElement.dataset.drawn = String(mine);
+    // Where the time of an update went, for benchmarks (the e2e tests read these entries).
+    performance.measure('analyzer:update', {
+      start: asked,
+      detail: {
+        characters: text.length, answered: answered - asked, ...packed.took, blocks: blocksDrawn - answered,
+        drawn: performance.now() - answered,
+      },
+    });
+  }
+
+  /** The status line of an analysis: what it counts. */
+  function statusOf(packed) {
+    if (!packed) return '';
+    return `${plural(packed.sentences.length / 2, 'sentence', 'sentences')}, ${plural(packed.entities.length / 4,
+      'entity mention', 'entity mentions')}, ${plural(packed.groups.length, 'distinct entity', 'distinct entities')}.`;
   }
 
   /**
@@ -278,7 +408,7 @@
   function restoreDraft() {
     try {
       const draft = sessionStorage.getItem(DRAFT_KEY);
-      if (draft !== null) input.value = draft;
+      if (draft !== null) setText(draft);
     } catch {
       // No storage: the textarea keeps what the page came with.
     }
@@ -585,6 +715,10 @@
     if (packed.confidence) facts.push(`confidence ${Math.round(packed.confidence[mention] * 100)}%`);
     const show = el('button', { type: 'button', class: 'secondary' }, 'Show in the text');
     show.addEventListener('click', () => {
+      if (end > input.value.length) {
+        say(`This mention is past the first ${input.value.length.toLocaleString('en')} characters, all that the box shows of this text.`);
+        return;
+      }
       input.focus();
       input.setSelectionRange(start, end);
     });
@@ -681,18 +815,30 @@
     download(new Blob([await json()], { type: 'application/json' }), 'article-analysis.json');
   });
 
-  input.addEventListener('input', () => {
+  /** Analyses the text again once the typing pauses. */
+  function edited() {
     if (!engine) return; // the first analysis reads the latest text anyway
+    clearTimeout(announceTimer);
     clearTimeout(timer);
     timer = setTimeout(update, DEBOUNCE_MS);
+  }
+
+  input.addEventListener('input', (event) => {
+    // A long text set another way than by a paste or drop the page saw (a script, an extension):
+    // out of the textarea before its layout, which comes after this event. (Not checked for a typed
+    // key: reading the value of a long textarea takes milliseconds.)
+    if (!/^(insertText|insertLineBreak|delete)/.test(event.inputType ?? '') && !longInBox && input.value.length > EDIT_LIMIT) {
+      setText(input.value);
+    }
+    edited();
   });
 
-  addEventListener('pagehide', () => saveDraft(input.value));
+  addEventListener('pagehide', () => saveDraft(textOf()));
 
   clearButton.addEventListener('click', () => {
-    input.value = '';
+    setText('');
     input.focus();
-    input.dispatchEvent(new Event('input'));
+    edited();
   });
 
   async function start() {
@@ -701,9 +847,23 @@
     renderCorrections();
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
-      const module = await loadAnalyzer(source);
+      let handOver;
+      const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
+      // The worker gets the module as soon as it is compiled, and instantiates it while this page does.
+      const loaded = loadAnalyzer(source, (module) => {
+        performance.mark('analyzer:compiled');
+        handOver.resolve(module);
+      });
+      loaded.catch(handOver.reject);
+      const starting = startWorker(compiled);
+      await loaded;
+      performance.mark('analyzer:instantiated');
       buildLegend();
-      const worker = await startWorker(module);
+      // While the worker gets ready: the first drawing's one-time costs (the wasm's lazily compiled
+      // rendering code), off the path of the first highlight.
+      wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', { sentences: [{ start: 0, end: 5 }], entities: [], groups: [] });
+      const worker = await starting;
+      performance.mark('analyzer:worker-ready');
       engine = worker ? workerEngine(worker) : mainThreadEngine;
       document.documentElement.dataset.engine = engine.name;
       await update();

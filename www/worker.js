@@ -1,4 +1,5 @@
-// The analysis worker. It receives the compiled wasm module once ({module, glue}), answers {ready},
+// The analysis worker. It receives first the URL of the glue ({glue}), which it loads while the page
+// downloads the wasm, then the compiled wasm module once ({module}), and answers {ready},
 // then answers each {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays
 // transferred) and each {id, text, corrections, json: true} with {id, json}, the JSON of the
 // analysis (for Copy and Download), or with {id, error}. `corrections` are the reader's (see
@@ -9,9 +10,16 @@
 let corrected = { key: null, analyze: null };
 
 self.onmessage = async ({ data }) => {
-  if (data.module) {
+  if ('glue' in data) {
     try {
       if (typeof wasm_bindgen === 'undefined') importScripts(data.glue);
+    } catch (error) {
+      self.postMessage({ ready: false, error: String(error) });
+    }
+    return;
+  }
+  if (data.module) {
+    try {
       await loadAnalyzer({ module: data.module });
       self.postMessage({ ready: true });
     } catch (error) {
@@ -22,11 +30,15 @@ self.onmessage = async ({ data }) => {
   try {
     const key = JSON.stringify(data.corrections);
     if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
+    const start = performance.now();
     const analysis = corrected.analyze(data.text);
     if (data.json) {
       self.postMessage({ id: data.id, json: `${JSON.stringify(analysis, null, 2)}\n` });
     } else {
+      const analysed = performance.now();
       const packed = packAnalysis(data.text, analysis);
+      // How long the analysis and the packing took, for the page's performance entries.
+      packed.took = { analyse: analysed - start, pack: performance.now() - analysed };
       self.postMessage({ id: data.id, packed }, packedBuffers(packed));
     }
   } catch (error) {

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +32,7 @@ const HOSTILE = 'Breaking: <img src=x onerror="window.__pwned=\'img\'"> was past
 
 /** The CLI's analysis of `text` (the reference the page must match). */
 function cli(text) {
-  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8' }));
+  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8', maxBuffer: 1 << 30 }));
 }
 
 /** What the CLI's analysis looks like on a page: sentence texts and [label, text] per mention. */
@@ -128,6 +128,13 @@ async function analysed(page) {
       && (input.value.trim() === '' || output.querySelector('.sentence'));
   });
   return page.evaluate(`(${readRendered})(document.getElementById('article-output'))`);
+}
+
+/** A fresh page of BASE (see `open`) that has shown its first analysis. */
+async function openAnalysed(options = {}, prepare = undefined) {
+  const record = await open(BASE, options, prepare);
+  await analysed(record.page);
+  return record;
 }
 
 /** Replaces the textarea's text the way a paste does (one `input` event, no `change`). */
@@ -455,20 +462,40 @@ async function drawnAfter(page, since) {
 
 const drawnNow = (page) => page.evaluate(() => document.documentElement.dataset.drawn ?? '0');
 
-/** Milliseconds from a key typed in the middle of the article to the output drawn again, `times` times. */
+/** Sets the textarea's text as a script would (one `input` event, as of a paste) and waits until it is drawn. */
+async function setAndDraw(page, text) {
+  const since = await drawnNow(page);
+  await page.evaluate((value) => {
+    const input = document.getElementById('article-input');
+    input.value = value;
+    input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
+  }, text);
+  await drawnAfter(page, since);
+}
+
+/**
+ * A key typed in the middle of the article, `times` times: for each, milliseconds from the key
+ * (its keydown's time stamp) to the output drawn again (the end of the page's `analyzer:update`
+ * entry), and from the end of the debounce (150 ms after the textarea's input event) to it.
+ */
 async function keyToOutput(page, times) {
   const results = [];
   for (let i = 0; i < times; i++) {
-    const since = await drawnNow(page);
-    const start = await page.evaluate(() => {
+    const since = await page.evaluate(() => {
       const input = document.getElementById('article-input');
       input.focus();
       input.setSelectionRange(input.value.length >> 1, input.value.length >> 1);
-      return performance.now();
+      input.addEventListener('keydown', (event) => { window.keyAt = event.timeStamp; }, { once: true });
+      input.addEventListener('input', () => { window.inputAt = performance.now(); }, { once: true });
+      return document.documentElement.dataset.drawn ?? '0';
     });
     await page.keyboard.type('x');
     await drawnAfter(page, since);
-    results.push(await page.evaluate((s) => performance.now() - s, start));
+    results.push(await page.evaluate(() => {
+      const update = performance.getEntriesByName('analyzer:update').at(-1);
+      const end = update.startTime + update.duration;
+      return { key: end - window.keyAt, afterDebounce: end - window.inputAt - 150 };
+    }));
   }
   return results;
 }
@@ -481,13 +508,7 @@ test('typing into a 50,000-word article: no long task over the budget, only chan
   const { page } = record;
   await analysed(page);
   const text = articleOf(50000);
-  let since = await drawnNow(page);
-  await page.evaluate((value) => {
-    const input = document.getElementById('article-input');
-    input.value = value;
-    input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-  }, text);
-  await drawnAfter(page, since);
+  await setAndDraw(page, text);
   const rendered = await analysed(page);
   assertRendered(rendered, text, cli(text));
   const pasteTasks = await page.evaluate(() => window.longTasks.splice(0));
@@ -501,7 +522,7 @@ test('typing into a 50,000-word article: no long task over the budget, only chan
       for (const mutation of mutations) window.blocksAdded += mutation.addedNodes.length;
     }).observe(output, { childList: true });
   });
-  since = await drawnNow(page);
+  const since = await drawnNow(page);
   await page.evaluate(() => {
     const input = document.getElementById('article-input');
     input.focus();
@@ -525,72 +546,294 @@ test('key -> updated output at 5,000 and 50,000 words (a benchmark, reported, no
   const { page } = record;
   await analysed(page);
   for (const words of [5000, 50000]) {
-    const since = await drawnNow(page);
-    await page.evaluate((value) => {
-      const input = document.getElementById('article-input');
-      input.value = value;
-      input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-    }, articleOf(words));
-    await drawnAfter(page, since);
-    const times = await keyToOutput(page, 7);
-    t.diagnostic(`${words} words: key -> output median ${median(times).toFixed(0)} ms, `
-      + `max ${Math.max(...times).toFixed(0)} ms (150 ms debounce included)`);
+    await setAndDraw(page, articleOf(words));
+    await page.evaluate(() => performance.clearMeasures('analyzer:update'));
+    const times = await keyToOutput(page, 9);
+    // Where the time after the debounce goes: the page's performance entries of each update.
+    const updates = await page.evaluate(() => performance.getEntriesByName('analyzer:update').map((entry) => entry.detail));
+    const part = (name) => median(updates.map((update) => update[name])).toFixed(0);
+    const key = times.map((time) => time.key);
+    const afterDebounce = times.map((time) => time.afterDebounce);
+    t.diagnostic(`${words} words: key -> output median ${median(key).toFixed(0)} ms (max ${Math.max(...key).toFixed(0)}), `
+      + `after the debounce median ${median(afterDebounce).toFixed(0)} ms (max ${Math.max(...afterDebounce).toFixed(0)}): `
+      + `worker ${part('answered')} ms (analysis ${part('analyse')}, packing ${part('pack')}), drawing ${part('drawn')} ms`);
   }
   assertNoProblems(record);
 });
 
+/**
+ * Pastes `text` into the textarea as a reader does: through the clipboard, Ctrl+A then Ctrl+V.
+ * The text is made in the page (`[piece, length]`: `piece` repeated to `length` characters) so that
+ * megabytes do not cross the DevTools protocol. Resolves to the time of the paste (performance.now()).
+ */
+async function pasteThroughClipboard(page, [piece, length]) {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+  await page.evaluate(async ([p, n]) => navigator.clipboard.writeText(p.repeat(Math.ceil(n / p.length)).slice(0, n)), [piece, length]);
+  const start = await page.evaluate(() => {
+    document.getElementById('article-input').focus();
+    return performance.now();
+  });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Control+V');
+  return start;
+}
+
+/** Records the page's long animation frames (with their style and layout time) in window.longFrames. */
+async function watchFrames(page) {
+  await watchLongTasks(page);
+  await page.addInitScript(() => {
+    window.longFrames = [];
+    addEventListener('paste', () => { window.pasteAt = performance.now(); }, true);
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const layout = entry.styleAndLayoutStart ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0;
+        window.longFrames.push({ start: entry.startTime, duration: entry.duration, layout });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  });
+}
+
+const HELD_NOTE = /^This text has [\d,]+ characters, too many to edit here .* the box shows the first 5,000, read-only\./;
+
 for (const megabytes of [1, 10]) {
-  test(`a ${megabytes} MB paste: no crash, no long task over the budget, a note of what is drawn`, async (t) => {
-    const record = await open(BASE, {}, watchLongTasks);
+  test(`a ${megabytes} MB paste stays out of the textarea: no crash, no long task over the budget, a note of what is drawn`, async (t) => {
+    const record = await openAnalysed({}, watchFrames);
     const { page } = record;
-    await analysed(page);
     const since = await drawnNow(page);
     const chunk = articleOf(2000);
-    // Made in the page, so that 10 MB do not cross the DevTools protocol; set as a paste sets it.
-    const timing = await page.evaluate(([piece, bytes]) => {
-      const input = document.getElementById('article-input');
-      const value = piece.repeat(Math.ceil(bytes / piece.length)).slice(0, bytes);
-      const start = performance.now();
-      input.value = value;
-      input.dispatchEvent(new InputEvent('input', { inputType: 'insertFromPaste' }));
-      return { start, pasted: performance.now() - start, length: value.length };
-    }, [chunk, megabytes * 1000000]);
+    const length = megabytes * 1000000;
+    const start = await pasteThroughClipboard(page, [chunk, length]);
     await drawnAfter(page, since);
-    const drawnMs = await page.evaluate((s) => performance.now() - s, timing.start);
-    // The textarea's own work on the new text (its layout, a second or more for 10 MB in Chromium,
-    // the same for a bare textarea) is the paste's task; the page's tasks come after it.
-    const tasks = await page.evaluate(() => window.longTasks.splice(0));
-    const paste = tasks.filter((task) => task.start <= timing.start + timing.pasted + 1);
-    const page_ = tasks.filter((task) => !paste.includes(task));
+    const drawnMs = await page.evaluate((s) => performance.now() - s, start);
+    // Every task and frame from the paste on: the paste's own, which reads the clipboard (a tenth
+    // of a second or more for 10 MB, the same for a bare textarea, which then lays the text out for
+    // seconds), and the page's.
+    const { pasteTask, tasks } = await page.evaluate((s) => {
+      const all = window.longTasks.splice(0).filter((task) => task.start >= s);
+      const own = (task) => task.start <= window.pasteAt && window.pasteAt <= task.start + task.duration;
+      return { pasteTask: all.filter(own), tasks: all.filter((task) => !own(task)) };
+    }, start);
+    const frames = await page.evaluate((s) => window.longFrames.splice(0).filter((frame) => frame.start >= s), start);
     // And after it: scrolling the output and typing stay quick.
     await page.locator('#article-output').evaluate((output) => { output.scrollTop = output.scrollHeight / 2; });
     await page.waitForTimeout(300);
     const after = await page.evaluate(() => window.longTasks.splice(0));
     const note = page.locator('#draw-note');
     assert.ok(await note.isVisible(), 'the note says what is drawn');
-    const noteText = await note.textContent();
-    assert.match(noteText, /^Showing the first [\d,]+ of [\d,]+ characters/);
+    assert.match(await note.textContent(), /^Showing the first [\d,]+ of [\d,]+ characters/);
+    // The textarea holds the start of the text, read-only, and a note says why; the page holds it all.
+    const box = await page.evaluate(() => {
+      const input = document.getElementById('article-input');
+      return { length: input.value.length, readOnly: input.readOnly };
+    });
+    assert.deepEqual(box, { length: 5000, readOnly: true });
+    assert.match(await page.textContent('#held-note'), HELD_NOTE);
+    assert.ok((await page.textContent('#held-note')).includes(length.toLocaleString('en')));
     const status = await page.textContent('#status');
+    const layout = Math.max(0, ...frames.map((frame) => frame.layout));
     const stats = await page.evaluate(() => ({
       blocks: document.querySelectorAll('#article-output .block').length,
       memory: performance.memory?.usedJSHeapSize,
     }));
-    t.diagnostic(`${megabytes} MB (${timing.length} characters): paste task ${longest(paste).toFixed(0)} ms, `
-      + `drawn after ${drawnMs.toFixed(0)} ms, longest task of the page ${longest(page_).toFixed(0)} ms, `
-      + `after ${longest(after).toFixed(0)} ms; ${stats.blocks} blocks; JS heap ${(stats.memory / 1e6).toFixed(0)} MB; ${status}`);
-    assert.ok(longest(page_) < LONG_TASK_BUDGET_MS, JSON.stringify(page_));
+    t.diagnostic(`${megabytes} MB (${length} characters) pasted: drawn after ${drawnMs.toFixed(0)} ms, paste task `
+      + `${longest(pasteTask).toFixed(0)} ms, longest task of the page `
+      + `${longest(tasks).toFixed(0)} ms, longest frame ${longest(frames).toFixed(0)} ms (style and layout at most `
+      + `${layout.toFixed(0)} ms), after ${longest(after).toFixed(0)} ms; ${stats.blocks} blocks; `
+      + `JS heap ${(stats.memory / 1e6).toFixed(0)} MB; ${status}`);
+    assert.ok(longest(pasteTask) < 1000, `the paste reads the clipboard and nothing more (${JSON.stringify(pasteTask)})`);
+    assert.ok(longest(tasks) < LONG_TASK_BUDGET_MS, JSON.stringify(tasks));
+    assert.ok(layout < LONG_TASK_BUDGET_MS, `no frame lays out the pasted text (${JSON.stringify(frames)})`);
     assert.ok(longest(after) < LONG_TASK_BUDGET_MS, JSON.stringify(after));
     assert.ok(/^[\d,]+ sentences/.test(status), status);
+    if (megabytes === 1) {
+      // Nothing is lost: the counts and Copy JSON are those of the whole text.
+      const text = chunk.repeat(Math.ceil(length / chunk.length)).slice(0, length);
+      const analysis = cli(text);
+      assert.ok(status.startsWith(`${analysis.sentences.length} sentences, ${analysis.entities.length} entity mentions`), status);
+      await page.click('#copy-json');
+      await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
+      assert.deepEqual(JSON.parse(await page.evaluate(() => navigator.clipboard.readText())), analysis);
+    }
     assertNoProblems(record);
   });
 }
 
+test('a text held out of the textarea: kept as the draft, replaced by the next paste, or put in the box on request', async () => {
+  const record = await openAnalysed();
+  const { page } = record;
+  const chunk = articleOf(2000);
+  const long = [chunk, 450000];
+  let since = await drawnNow(page);
+  await pasteThroughClipboard(page, long);
+  await drawnAfter(page, since);
+  const statusOfLong = await page.textContent('#status');
+  const held = page.locator('#held-note');
+  assert.ok(await held.isVisible());
+
+  // A reload restores the whole text from the draft, held again.
+  await page.reload();
+  await page.waitForFunction(() => document.documentElement.dataset.drawn);
+  assert.ok(await held.isVisible(), 'held again after a reload');
+  assert.equal(await page.textContent('#status'), statusOfLong, 'the whole text, analysed again');
+  assert.equal(await page.evaluate(() => document.getElementById('article-input').readOnly), true);
+
+  // A paste replaces the held text, whatever the selection, and the textarea is editable again.
+  since = await drawnNow(page);
+  await pasteThroughClipboard(page, ['Acme Corp. hired Jane Doe in Paris. ', 72]);
+  await drawnAfter(page, since);
+  assert.equal(await held.isVisible(), false);
+  assert.equal(await page.evaluate(() => document.getElementById('article-input').readOnly), false);
+  const rendered = await analysed(page);
+  assert.equal(rendered.text, 'Acme Corp. hired Jane Doe in Paris. Acme Corp. hired Jane Doe in Paris. ');
+
+  // "Edit it here anyway" puts the whole text in the box, and then a paste stays a paste.
+  since = await drawnNow(page);
+  await pasteThroughClipboard(page, long);
+  await drawnAfter(page, since);
+  await held.locator('button', { hasText: 'Edit it here anyway' }).click();
+  await page.waitForFunction((n) => document.getElementById('article-input').value.length === n, long[1]);
+  assert.equal(await held.isVisible(), false);
+  await page.evaluate(async () => {
+    await navigator.clipboard.writeText('Oslo. ');
+    document.getElementById('article-input').setSelectionRange(0, 0);
+  });
+  since = await drawnNow(page);
+  await page.keyboard.press('Control+V');
+  await drawnAfter(page, since);
+  assert.equal(await page.evaluate(() => document.getElementById('article-input').value.slice(0, 10)), `Oslo. ${chunk.slice(0, 4)}`);
+  assert.equal(await page.evaluate(() => document.getElementById('article-input').value.length), long[1] + 6);
+  assert.equal(await held.isVisible(), false);
+  assertNoProblems(record);
+});
+
+/**
+ * The memory (Linux: proportional set size, from /proc) of the renderer processes of a browser
+ * launched with the argument `tag`, in MB: its pages' and their workers', not the browser's own UI.
+ */
+function rendererMemory(tag) {
+  const processes = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      // Chromium rewrites its children's command lines as one string: search it, do not split it.
+      processes.set(Number(pid), { parent, command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const root = [...processes].find(([, p]) => p.command.includes(tag))[0];
+  const under = (pid) => {
+    for (let p = pid; p; p = processes.get(p)?.parent) if (p === root) return true;
+    return false;
+  };
+  let kilobytes = 0;
+  for (const [pid, p] of processes) {
+    if (!under(pid) || !p.command.includes('--type=renderer') || p.command.includes('--top-chrome-webui')) continue;
+    kilobytes += Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)[1]);
+  }
+  return kilobytes / 1024;
+}
+
+test('renderer memory after a 10 MB paste, against a bare textarea (a benchmark, reported, not asserted)', async (t) => {
+  if (!existsSync('/proc/self/smaps_rollup')) {
+    t.skip('needs Linux /proc');
+    return;
+  }
+  const chunk = articleOf(2000);
+  const figures = {};
+  for (const which of ['bare textarea', 'page']) {
+    // A browser of its own, so that its renderers hold this page only.
+    const tag = `--e2e-memory-run=${process.pid}-${which.replace(' ', '-')}`;
+    const own = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', tag] });
+    try {
+      const context = await own.newContext();
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+      const page = await context.newPage();
+      // The bare textarea is served from the page's origin, for the clipboard's permission.
+      await page.route('**/bare-textarea.html', (route) => route.fulfill({
+        contentType: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>bare</title><textarea id="article-input"></textarea>',
+      }));
+      await page.goto(which === 'page' ? BASE : new URL('bare-textarea.html', BASE).href);
+      if (which === 'page') await page.waitForFunction(() => document.documentElement.dataset.drawn);
+      const before = rendererMemory(tag);
+      const since = await drawnNow(page);
+      const start = Date.now();
+      await pasteThroughClipboard(page, [chunk, 10000000]);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+      const frame = Date.now() - start;
+      if (which === 'page') await drawnAfter(page, since);
+      await page.waitForTimeout(3000);
+      figures[which] = { before, after: rendererMemory(tag), frame };
+    } finally {
+      await own.close();
+    }
+  }
+  const [bare, page] = [figures['bare textarea'], figures.page];
+  t.diagnostic(`renderer memory (PSS), 10 MB pasted: bare textarea ${bare.after.toFixed(0)} MB (${bare.before.toFixed(0)} `
+    + `before), page ${page.after.toFixed(0)} MB (${page.before.toFixed(0)} before, analysed and drawn): `
+    + `${(page.after / bare.after).toFixed(2)}x; paste to next frame: bare ${bare.frame} ms, page ${page.frame} ms`);
+});
+
+/** Lighthouse's mobile profile: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips, the CPU 4x slower. */
+async function throttle(page) {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Network.enable');
+  await session.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
+  });
+  await session.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+}
+
+/** When the wasm's last byte came and when the first highlight was drawn, in ms from the navigation's start. */
+const loadTimes = (page) => page.evaluate(() => {
+  const wasm = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.wasm'));
+  const update = performance.getEntriesByName('analyzer:update')[0];
+  const mark = (name) => performance.getEntriesByName(`analyzer:${name}`)[0].startTime;
+  return {
+    wasmStart: wasm.startTime, wasmEnd: wasm.responseEnd, wasmBytes: wasm.transferSize,
+    compiled: mark('compiled'), workerReady: mark('worker-ready'),
+    asked: update.startTime, worker: update.detail.answered, analysis: update.detail.analyse, drawn: update.detail.drawn,
+    highlight: update.startTime + update.duration,
+  };
+});
+
+/** Where the time of a first highlight went. */
+const highlightParts = (times) => `(wasm compiled at ${times.compiled.toFixed(0)} ms, the worker ready at `
+  + `${times.workerReady.toFixed(0)} ms, analysis asked at ${times.asked.toFixed(0)} ms, the worker's answer ${times.worker.toFixed(0)} ms `
+  + `later, of which the analysis ${times.analysis.toFixed(0)} ms, then drawn in ${times.drawn.toFixed(0)} ms)`;
+
+test('first highlight and repeat visit on Lighthouse\'s mobile profile (a benchmark, reported, not asserted)', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, isMobile: true });
+  try {
+    const first = await context.newPage();
+    await throttle(first);
+    await first.goto(BASE);
+    await first.waitForFunction(() => document.documentElement.dataset.drawn, null, { timeout: 120000 });
+    const cold = await loadTimes(first);
+    assert.ok(cold.wasmBytes > 0, 'the first visit downloads the wasm');
+    await first.close();
+    // A returning reader: the same browser profile, its HTTP cache (and V8's code cache) kept.
+    const again = await context.newPage();
+    await throttle(again);
+    await again.goto(BASE);
+    await again.waitForFunction(() => document.documentElement.dataset.drawn, null, { timeout: 120000 });
+    const warm = await loadTimes(again);
+    t.diagnostic(`first visit: wasm requested at ${cold.wasmStart.toFixed(0)} ms, its last byte at `
+      + `${cold.wasmEnd.toFixed(0)} ms (${(cold.wasmBytes / 1024).toFixed(0)} KB over the wire), first highlight at `
+      + `${cold.highlight.toFixed(0)} ms: ${(cold.highlight - cold.wasmEnd).toFixed(0)} ms after the last wasm byte `
+      + `${highlightParts(cold)}; repeat visit: first highlight at ${warm.highlight.toFixed(0)} ms `
+      + `${highlightParts(warm)}, wasm ${warm.wasmBytes === 0 ? 'from the cache' : `${warm.wasmBytes} bytes over the wire`}`);
+  } finally {
+    await context.close();
+  }
+});
+
 // ---- Fast first highlight, the draft, text that is not English (issue 13). ---------------------------
 
 test('the wasm is preloaded with the HTML under a hashed name, fetched once and compiled once', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const wasm = html.match(/<link rel="preload" href="(analyzer_bg\.[0-9a-f]{10}\.wasm)" as="fetch" type="application\/wasm" crossorigin>/);
   assert.ok(wasm, 'index.html preloads the hashed wasm');
@@ -606,9 +849,8 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
 });
 
 test('the draft survives a reload, and Clear empties it', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const draft = 'Acme Corp. hired Jane Doe in Paris. She starts on Monday.';
   await paste(page, draft);
   await page.reload();
@@ -626,9 +868,8 @@ test('the draft survives a reload, and Clear empties it', async () => {
 });
 
 test('text that is not English gets a note that the tags are for English, and still its sentences', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const note = page.locator('#language-note');
   assert.equal(await note.isVisible(), false, 'no note for the English sample');
   const texts = {
@@ -652,9 +893,8 @@ test('text that is not English gets a note that the tags are for English, and st
 // ---- The card of a mark and corrections (issue 13). ---------------------------------------------------
 
 test('by keyboard: panel row, Enter on the mark opens its card, show it in the text, next mention, Escape back to the mark and the row', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const text = await page.inputValue('#article-input');
   const analysis = cli(text);
   const busiest = analysis.groups.reduce((a, b) => (b.count > a.count ? b : a));
@@ -742,9 +982,8 @@ test('a correction applies to every mention, survives a reload, exports as --ent
 });
 
 test('the legend is one tab stop, its labels reached with the arrow keys', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const focused = () => page.evaluate(() => document.activeElement.dataset.label ?? document.activeElement.id);
   await page.locator('#legend button').first().focus();
   await page.keyboard.press('ArrowRight');
@@ -764,9 +1003,8 @@ test('the legend is one tab stop, its labels reached with the arrow keys', async
 });
 
 test('a screen reader hears a mark as its text and its label in words; the tags are at least 11 px', async () => {
-  const record = await open(BASE);
+  const record = await openAnalysed();
   const { page } = record;
-  await analysed(page);
   const snapshot = await page.locator('#article-output .sentence').first().ariaSnapshot();
   assert.match(snapshot, /- mark: Nordvik Shipping, organisation\n/);
   assert.match(snapshot, /- mark: \$1\.2 billion, money\n/);
@@ -774,5 +1012,174 @@ test('a screen reader hears a mark as its text and its label in words; the tags 
   const tagSizes = await page.evaluate(() => [...document.querySelectorAll('#article-output mark.entity')]
     .map((mark) => parseFloat(getComputedStyle(mark, '::after').fontSize)));
   assert.ok(Math.min(...tagSizes) >= 11, `label tags are at least 11 px (${Math.min(...tagSizes)})`);
+  assertNoProblems(record);
+});
+
+// ---- Accessible in fact (issue 13): contrast, sentence numbers, the way to the output, one announcement. ----
+
+/**
+ * The WCAG contrast ratio of `element`'s text (or of its pseudo-element `pseudo`'s) against what is
+ * painted under it, from computed styles: the background colours of it and its ancestors and their
+ * opacity, composited as the browser does (an element's opacity fades its whole subtree). Evaluated
+ * in the page.
+ */
+function contrastOf(element, pseudo) {
+  const parse = (colour) => {
+    const [r, g, b, a = 1] = colour.match(/rgba?\(([^)]+)\)/)[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const over = (top, under) => ({
+    r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a),
+  });
+  const fade = (under, top, opacity) => over({ ...top, a: opacity }, under);
+  const styles = [];
+  for (let node = element; node; node = node.parentElement) styles.unshift(getComputedStyle(node));
+  if (pseudo) styles.push(getComputedStyle(element, pseudo));
+  const layers = styles.map((s) => ({ background: parse(s.backgroundColor), colour: parse(s.color), opacity: Number(s.opacity) }));
+  // What layers i.. paint over `under`, with the text of the last or without it.
+  const paint = (i, under, withText) => {
+    const background = over(layers[i].background, under);
+    const last = i === layers.length - 1;
+    const inner = last ? (withText ? over(layers[i].colour, background) : background) : paint(i + 1, background, withText);
+    return fade(under, inner, layers[i].opacity);
+  };
+  const luminance = ({ r, g, b }) => {
+    const linear = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const white = { r: 255, g: 255, b: 255 };
+  const [lighter, darker] = [luminance(paint(0, white, true)), luminance(paint(0, white, false))].sort((x, y) => y - x);
+  return (lighter + 0.05) / (darker + 0.05);
+}
+
+/** [what, contrast ratio] of each label's tag and mark, of the legend's labels on and off, and of a sentence number. */
+function labelContrasts(labels, measure) {
+  const found = [];
+  // A mark of each label: the first mark of the output, relabelled (the CSS is what is measured).
+  const mark = document.querySelector('#article-output mark.entity');
+  const original = mark.dataset.label;
+  for (const label of labels) {
+    mark.dataset.label = label;
+    found.push([`${label} tag`, measure(mark, '::after')], [`${label} mark text`, measure(mark)]);
+  }
+  mark.dataset.label = original;
+  for (const button of document.querySelectorAll('#legend button')) {
+    for (const pressed of ['true', 'false']) {
+      button.setAttribute('aria-pressed', pressed);
+      const state = pressed === 'true' ? 'on' : 'off';
+      found.push([`legend ${button.dataset.label} ${state}`, measure(button)],
+        [`legend ${button.dataset.label} ${state} count`, measure(button.querySelector('.count'))]);
+    }
+    button.setAttribute('aria-pressed', 'true');
+  }
+  found.push(['sentence number', measure(document.querySelector('#article-output .sentence'), '::before')]);
+  return found;
+}
+
+test('label tags, the legend (on and off) and sentence numbers meet WCAG AA (4.5:1) in both colour schemes', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const record = await openAnalysed({ colorScheme });
+    const { page } = record;
+    await page.locator('#article-output .sentence').first().hover();
+    const ratios = await page.evaluate(`(${labelContrasts})(${JSON.stringify(LABELS)}, ${contrastOf})`);
+    assert.equal(ratios.length, LABELS.length * 6 + 1);
+    const failing = ratios.filter(([, ratio]) => !(ratio >= 4.5)).map(([what, ratio]) => `${what} ${ratio.toFixed(2)}`);
+    assert.deepEqual(failing, [], `${colorScheme}: below 4.5:1`);
+    assertNoProblems(record);
+  }
+});
+
+/** Rectangles as [left, top, right, bottom]; whether two overlap. */
+const overlaps = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+
+test('a sentence number of any width, shown on hover, never covers the text', async () => {
+  const record = await openAnalysed();
+  const { page } = record;
+  // 12,000 short sentences: numbers of 1 to 5 digits, on lines of every kind.
+  const pieces = ['Acme rose 5% on Monday.', 'Prices fell.', 'Oslo voted.', 'It rained all day in the north, and the trains stopped.'];
+  const text = Array.from({ length: 12000 }, (_, i) => pieces[i % 4] + (i % 9 === 8 ? '\n' : ' ')).join('');
+  await setAndDraw(page, text);
+  for (const number of [1, 2, 9, 10, 4, 99, 100, 1003, 10003, 11998]) {
+    const span = page.locator(`#article-output .sentence[data-sentence="${number}"]`);
+    // On its first line (the box of a sentence that wraps spans others' lines too), once the
+    // output has stopped scrolling.
+    for (let attempt = 0; attempt < 5 && !(await span.evaluate((sentence) => sentence.matches(':hover'))); attempt++) {
+      await span.evaluate((sentence) => sentence.scrollIntoView({ block: 'center' }));
+      await page.waitForTimeout(100);
+      const first = await span.evaluate((sentence) => {
+        const line = sentence.getClientRects()[0];
+        return { x: line.left + 2, y: (line.top + line.bottom) / 2 };
+      });
+      await page.mouse.move(first.x, first.y);
+    }
+    const found = await span.evaluate((sentence) => {
+      const tag = getComputedStyle(sentence, '::before');
+      const block = sentence.closest('.block');
+      const box = block.getBoundingClientRect();
+      const left = box.left + parseFloat(tag.left);
+      const top = box.top + parseFloat(tag.top);
+      const rect = [left, top, left + parseFloat(tag.width), top + parseFloat(tag.height)];
+      const range = document.createRange();
+      range.selectNodeContents(block);
+      const texts = [...range.getClientRects()].map((r) => [r.left, r.top, r.right, r.bottom]);
+      const line = sentence.getClientRects()[0];
+      return { content: tag.content, rect, texts, block: [box.left, box.top, box.right, box.bottom], line: [line.top, line.bottom] };
+    });
+    assert.equal(found.content, `"${number}" / ""`, `the number of sentence ${number} shows on hover, silent for screen readers`);
+    const covered = found.texts.filter((r) => overlaps(found.rect, r));
+    assert.deepEqual(covered, [], `sentence ${number}'s number ${JSON.stringify(found.rect)} covers no text`);
+    assert.ok(found.rect[0] >= found.block[0], `sentence ${number}'s number is whole, in the gutter`);
+    assert.ok(found.rect[1] < found.line[1] && found.rect[3] > found.line[0], `sentence ${number}'s number is beside its first line`);
+  }
+  assertNoProblems(record);
+});
+
+test('on a phone a link above the textarea leads to the output, which two columns show beside it', async () => {
+  const record = await openAnalysed({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  const { page } = record;
+  const link = page.locator('.to-output');
+  const inView = (selector) => page.locator(selector).evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= innerHeight;
+  });
+  assert.ok(await link.isVisible() && await inView('.to-output'), 'the link is on the first screen');
+  const outputTop = () => page.evaluate(() => document.getElementById('article-output').getBoundingClientRect().top);
+  assert.ok(await outputTop() > 667, 'the highlighted article starts below the first screen');
+  await link.tap();
+  await page.waitForFunction(() => {
+    const box = document.getElementById('output-heading').getBoundingClientRect();
+    return box.top >= 0 && box.top < innerHeight / 4;
+  });
+  assert.ok(await outputTop() < 667 / 2, 'the link brings the highlighted article on screen');
+  await page.setViewportSize({ width: 1024, height: 800 });
+  assert.equal(await link.isVisible(), false, 'no link where the output is beside the text');
+  assertNoProblems(record);
+});
+
+test('the status is announced once the output settles, not at each key', async () => {
+  const record = await openAnalysed();
+  const { page } = record;
+  await page.waitForTimeout(1200); // the first analysis' announcement
+  const live = await page.evaluate(() => [...document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')]
+    .map((element) => element.id));
+  assert.deepEqual(live, ['announcement'], 'one live region');
+  await page.evaluate(() => {
+    window.announced = [];
+    window.shown = 0;
+    new MutationObserver(() => window.announced.push(document.getElementById('announcement').textContent))
+      .observe(document.getElementById('announcement'), { childList: true, characterData: true, subtree: true });
+    new MutationObserver(() => { window.shown += 1; })
+      .observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+  });
+  await page.locator('#article-input').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' Oslo and Paris met Maria Berg.', { delay: 250 });
+  await analysed(page);
+  await page.waitForTimeout(1500);
+  const { announced, shown, status } = await page.evaluate(() => ({
+    announced: window.announced, shown: window.shown, status: document.getElementById('status').textContent,
+  }));
+  assert.ok(shown > 3, `the visible status followed the typing (${shown} changes)`);
+  assert.deepEqual(announced, [status], 'announced once, the settled status');
   assertNoProblems(record);
 });
