@@ -6,7 +6,7 @@
 //
 // `cargo xtask dist` wraps this file, analyzer.js (the wasm glue and `loadAnalyzer`), the wasm
 // (base64) and the styles into one classic script; inside that wrapper `wasm_bindgen`,
-// `loadAnalyzer`, WASM_BASE64 and ELEMENT_CSS are in scope and nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
+// `loadAnalyzer`, `readText` (www/text-reader.js), WASM_BASE64 and ELEMENT_CSS are in scope and nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
 // exposes the last result as `.analysis` and fires an `analyzed` event with it as `detail`.
 
 const ready = loadAnalyzer({ base64: WASM_BASE64 });
@@ -40,9 +40,14 @@ class ArticleAnalyzerElement extends HTMLElement {
     root.append(this.#output);
   }
 
-  /** The text analysed: the `text` attribute if present, else the element's own text content. */
+  /**
+   * The text analysed: the `text` attribute if present, else the element's own content: plain text as
+   * it is, HTML as a reader sees it (`readText`: blocks and table cells are paragraphs, <br> a line
+   * break, scripts, styles and hidden elements left out), so "talks stall</p><p>SEATTLE" never
+   * runs together.
+   */
   get text() {
-    return this.getAttribute('text') ?? this.textContent;
+    return this.getAttribute('text') ?? (this.children.length ? readText(this, { styles: false }).text : this.textContent);
   }
 
   set text(value) {

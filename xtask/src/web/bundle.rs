@@ -51,7 +51,16 @@ struct Site {
 
 impl Site {
     /// Files copied from www/ as they are (index.html is templated).
-    const COPIED: [&'static str; 5] = ["style.css", "marks.css", "favicon.svg", "embed.html", "index.html"];
+    const COPIED: [&'static str; 8] = [
+        "style.css",
+        "marks.css",
+        "favicon.svg",
+        "embed.html",
+        "index.html",
+        "highlight.js",
+        "text-reader.js",
+        "highlight.css",
+    ];
 
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");
@@ -141,7 +150,8 @@ impl Site {
             crate_version()?,
             self.glue,
             base64(&self.wasm),
-            self.www["element.js"]
+            // The element reads its HTML with the reader of `highlight`, inlined without its export.
+            self.www["text-reader.js"].replace("\nexport ", "\n") + &self.www["element.js"]
         ))
     }
 }
