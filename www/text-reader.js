@@ -60,12 +60,14 @@ export function readText(root, { styles = root.isConnected } = {}) {
         if (data) put(node, 0, data.length);
         return;
       }
-      for (const match of data.matchAll(/[ \t\n\r\f]+|[^ \t\n\r\f]+/g)) {
-        const from = match.index;
-        const to = from + match[0].length;
-        if (!/[ \t\n\r\f]/.test(match[0][0])) put(node, from, to);
-        else if (text && breaks === 0 && !space) space = [node, from, to];
+      // Text between these runs is verbatim (a single space between two characters included).
+      let at = 0;
+      for (const match of data.matchAll(/[ \t\n\r\f]{2,}|[\t\n\r\f]|^ | $/g)) {
+        if (match.index > at) put(node, at, match.index);
+        at = match.index + match[0].length;
+        if (text && breaks === 0 && !space) space = [node, match.index, at];
       }
+      if (at < data.length) put(node, at, data.length);
       return;
     }
     if (node.nodeType !== 1 && node.nodeType !== 11) return;
