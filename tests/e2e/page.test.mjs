@@ -839,6 +839,8 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
   assert.ok(wasm, 'index.html preloads the hashed wasm');
   assert.match(html, /<script src="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
   assert.match(html, /<script src="app\.[0-9a-f]{10}\.js" data-worker="worker\.[0-9a-f]{10}\.js" data-glue="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
+  assert.match(html, /<link rel="stylesheet" href="marks\.[0-9a-f]{10}\.css">\s*<link rel="stylesheet" href="style\.[0-9a-f]{10}\.css">/);
+  assert.match(html, /<link rel="icon" href="favicon\.[0-9a-f]{10}\.svg" type="image\/svg\+xml">/);
   const wasmRequests = record.requests.filter((url) => url.endsWith('.wasm'));
   assert.deepEqual(wasmRequests, [new URL(wasm[1], BASE).href], 'one request for the wasm: the preload, which the page reuses');
   const initiator = await page.evaluate(() => performance.getEntriesByType('resource')
@@ -846,6 +848,48 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
   assert.equal(initiator, 'link');
   assertNoProblems(record);
   assertSameOrigin(record);
+});
+
+test('every file the page loads but the HTML is hashed and kept a year; a repeat visit fetches only the HTML; the wasm comes gzipped', async () => {
+  const context = await browser.newContext();
+  try {
+    const first = await context.newPage();
+    const responses = [];
+    first.on('response', (response) => responses.push(response));
+    await first.goto(BASE);
+    await analysed(first);
+    const files = await Promise.all(responses.filter((response) => response.url().startsWith(ORIGIN))
+      .map(async (response) => ({ url: response.url(), headers: await response.allHeaders() })));
+    const page = files.find(({ url }) => url === BASE);
+    assert.equal(page.headers['cache-control'], 'no-cache', 'the HTML is asked for again at each visit');
+    const assets = files.filter(({ url }) => url !== BASE);
+    for (const name of ['analyzer_bg', 'analyzer', 'app', 'worker', 'marks', 'style']) {
+      assert.ok(assets.some(({ url }) => new URL(url).pathname.startsWith(`/${name}.`)), `${name} is loaded`);
+    }
+    for (const { url, headers } of assets) {
+      assert.match(new URL(url).pathname, /^\/[a-z_]+\.[0-9a-f]{10}\.(js|css|wasm|svg)$/, 'a content-hashed name');
+      assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable', url);
+    }
+    const wasm = assets.find(({ url }) => url.endsWith('.wasm'));
+    assert.equal(wasm.headers['content-encoding'], 'gzip');
+    const sizes = await first.evaluate(() => performance.getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('.wasm')).map((entry) => [entry.encodedBodySize, entry.decodedBodySize]));
+    assert.equal(sizes.length, 1);
+    assert.ok(sizes[0][0] < sizes[0][1] * 0.8, `the wasm travels compressed: ${sizes[0]}`);
+    await first.close();
+
+    // A returning reader: the same profile, its HTTP cache kept.
+    const again = await context.newPage();
+    await again.goto(BASE);
+    await analysed(again);
+    const fetched = await again.evaluate(() => performance.getEntriesByType('resource')
+      .filter((entry) => entry.transferSize > 0).map((entry) => entry.name));
+    assert.deepEqual(fetched, [], 'every file but the HTML comes from the cache, without a request');
+    const navigation = await again.evaluate(() => performance.getEntriesByType('navigation')[0].transferSize);
+    assert.ok(navigation > 0, 'the HTML itself is fetched again');
+  } finally {
+    await context.close();
+  }
 });
 
 test('the draft survives a reload, and Clear empties it', async () => {
