@@ -84,9 +84,9 @@ impl Site {
             (
                 "analyzer.js",
                 self.glue.as_bytes(),
-                [&["src=\"analyzer.js\"", "data-glue=\"analyzer.js\""], &[]],
+                [&["href=\"analyzer.js\"", "src=\"analyzer.js\"", "data-glue=\"analyzer.js\""], &[]],
             ),
-            ("app.js", self.www["app.js"].as_bytes(), [&["src=\"app.js\""], &[]]),
+            ("app.js", self.www["app.js"].as_bytes(), [&["href=\"app.js\"", "src=\"app.js\""], &[]]),
             ("worker.js", self.www["worker.js"].as_bytes(), [&["data-worker=\"worker.js\""], &[]]),
             ("analyzer_bg.wasm", &self.wasm, [&["href=\"analyzer_bg.wasm\""], &[]]),
             ("marks.css", self.www["marks.css"].as_bytes(), [&["href=\"marks.css\""], &[]]),
@@ -175,9 +175,12 @@ impl Site {
 /// Where a page names a file (`src="app.js"`), one slice per page of [`Site::PAGES`].
 type References<'a> = &'a [&'a str];
 
-/// index.html's preload of the wasm, which the single file (the wasm inlined) leaves out.
-const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the styles and scripts; app.js compiles it as it streams. -->\n\
-    <link rel=\"preload\" href=\"analyzer_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n";
+/// index.html's preloads of the wasm and the scripts, which the single file (all inlined) leaves out.
+const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the styles and scripts; app.js compiles it as it streams.\n     \
+    The scripts too: Chromium fetched them, at the end of the body, late (once the wasm had come from the cache). -->\n\
+    <link rel=\"preload\" href=\"analyzer_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+    <link rel=\"preload\" href=\"analyzer.js\" as=\"script\">\n\
+    <link rel=\"preload\" href=\"app.js\" as=\"script\">\n";
 
 /// index.html's app script, with the URLs of the worker and of the glue it loads.
 const APP_SCRIPT: &str =
