@@ -117,7 +117,8 @@
   /**
    * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
    * downloads, and hands it the compiled module when `compiled` (a promise of it) resolves. Resolves
-   * to the worker once it is ready, or to null if workers are unavailable or it fails.
+   * to the worker as soon as it has the module (it instantiates it while this page does; requests
+   * sent meanwhile wait in the worker), or to null if workers are unavailable or it fails first.
    */
   function startWorker(compiled) {
     return new Promise((resolve) => {
@@ -133,32 +134,50 @@
         resolve(null);
         return;
       }
-      let timer = 0;
       const fail = () => {
-        clearTimeout(timer);
         worker.terminate();
         resolve(null);
       };
       // A Content-Security-Policy without blob: workers, for instance, shows up as an error event.
       worker.onerror = fail;
       worker.onmessage = ({ data }) => {
-        if (!data.ready) return fail();
-        clearTimeout(timer);
-        resolve(worker);
+        if (!data.ready) fail(); // the glue did not load
       };
       worker.postMessage({ glue: GLUE_URL });
       compiled.then((module) => {
-        timer = setTimeout(fail, 10000);
         worker.postMessage({ module });
+        resolve(worker);
       }, fail);
     });
   }
 
-  /** Analyses in the worker, answers matched to requests by id. If the worker dies, the main thread takes over. */
+  /**
+   * Analyses in the worker, answers matched to requests by id. If the worker fails to get ready
+   * (within 10 s) or dies, the main thread takes over.
+   */
   function workerEngine(worker) {
     const pending = new Map();
     let nextId = 0;
+    let stopped = false;
+    const stop = () => {
+      clearTimeout(readyTimer);
+      if (stopped) return;
+      stopped = true;
+      worker.terminate();
+      engine = mainThreadEngine;
+      document.documentElement.dataset.engine = engine.name;
+      for (const request of pending.values()) request.reject(new Error('the analysis worker stopped'));
+      pending.clear();
+      update();
+    };
+    const readyTimer = setTimeout(stop, 10000);
     worker.onmessage = ({ data }) => {
+      if ('ready' in data) {
+        clearTimeout(readyTimer);
+        if (!data.ready) stop();
+        else performance.mark('analyzer:worker-ready');
+        return;
+      }
       const request = pending.get(data.id);
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
@@ -166,12 +185,7 @@
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      worker.terminate();
-      engine = mainThreadEngine;
-      document.documentElement.dataset.engine = engine.name;
-      for (const request of pending.values()) request.reject(new Error('the analysis worker stopped'));
-      pending.clear();
-      update();
+      stop();
     };
     const ask = (text, json) => new Promise((resolve, reject) => {
       nextId += 1;
@@ -181,10 +195,19 @@
     return { name: 'worker', analyze: (text) => ask(text, false), json: (text) => ask(text, true) };
   }
 
+  /** Resolves once this page has instantiated the analyzer (drawing and the main-thread engine use it). */
+  let instantiated = new Promise(() => {});
+
   const mainThreadEngine = {
     name: 'main-thread',
-    analyze: async (text) => packAnalysis(text, correctedAnalyzer(corrections)(text)),
-    json: async (text) => `${JSON.stringify(correctedAnalyzer(corrections)(text), null, 2)}\n`,
+    analyze: async (text) => {
+      await instantiated;
+      return packAnalysis(text, correctedAnalyzer(corrections)(text));
+    },
+    json: async (text) => {
+      await instantiated;
+      return `${JSON.stringify(correctedAnalyzer(corrections)(text), null, 2)}\n`;
+    },
   };
 
   // ---- Corrections: a reader's labels for names, kept in localStorage, shared as --entities JSON. ----
@@ -355,6 +378,7 @@
     let blocksDrawn;
     try {
       packed = await engine.analyze(text);
+      await instantiated; // the first analysis may come before this page's instance
       if (mine !== generation) return; // a newer edit is already on its way
       answered = performance.now();
       if (!(await draw(text, packed, mine))) return;
@@ -842,31 +866,40 @@
   });
 
   async function start() {
-    if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
-    restoreDraft();
-    renderCorrections();
+    performance.mark('analyzer:start');
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
       let handOver;
       const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
-      // The worker gets the module as soon as it is compiled, and instantiates it while this page does.
+      // The worker first: a worker takes long to start on a slow phone, and it loads its glue while the
+      // wasm downloads. It gets the module as soon as it is compiled, with the first analysis right
+      // behind it: it instantiates the module and analyses (loading the model) while this page
+      // instantiates it.
+      const starting = startWorker(compiled);
       const loaded = loadAnalyzer(source, (module) => {
         performance.mark('analyzer:compiled');
         handOver.resolve(module);
       });
       loaded.catch(handOver.reject);
-      const starting = startWorker(compiled);
+      instantiated = loaded;
+      if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
+      restoreDraft();
+      renderCorrections();
+      const worker = await starting;
+      engine = worker ? workerEngine(worker) : mainThreadEngine;
+      document.documentElement.dataset.engine = engine.name;
+      const first = update();
       await loaded;
       performance.mark('analyzer:instantiated');
       buildLegend();
-      // While the worker gets ready: the first drawing's one-time costs (the wasm's lazily compiled
-      // rendering code), off the path of the first highlight.
-      wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', { sentences: [{ start: 0, end: 5 }], entities: [], groups: [] });
-      const worker = await starting;
-      performance.mark('analyzer:worker-ready');
-      engine = worker ? workerEngine(worker) : mainThreadEngine;
-      document.documentElement.dataset.engine = engine.name;
-      await update();
+      // While the worker analyses: the first drawing's one-time costs (the wasm's lazily compiled
+      // rendering code, a mark's included), off the path of the first highlight.
+      wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', {
+        sentences: [{ start: 0, end: 5 }],
+        entities: [{ start: 0, end: 4, label: 'LOC', text: 'Oslo', group: 0, confidence: 0.9 }],
+        groups: [{ text: 'Oslo', label: 'LOC', count: 1, first: 0 }],
+      });
+      await first;
     } catch (error) {
       say(`The analyzer could not start: ${error.message}`, true);
     }

@@ -1,13 +1,16 @@
 // The analysis worker. It receives first the URL of the glue ({glue}), which it loads while the page
-// downloads the wasm, then the compiled wasm module once ({module}), and answers {ready},
-// then answers each {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays
-// transferred) and each {id, text, corrections, json: true} with {id, json}, the JSON of the
-// analysis (for Copy and Download), or with {id, error}. `corrections` are the reader's (see
-// `correctedAnalyzer`). On the static site it runs from its own file and loads analyzer.js (the
-// glue, `loadAnalyzer`, `packAnalysis`, `correctedAnalyzer`) from the URL `glue`; in the
-// single-file build it is a blob made of the inlined analyzer.js followed by this file, so both are
-// already there.
+// downloads the wasm, then the compiled wasm module once ({module}), and answers {ready} once it has
+// instantiated it (requests that come meanwhile wait for that). It answers each
+// {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays transferred) and each
+// {id, text, corrections, json: true} with {id, json}, the JSON of the analysis (for Copy and
+// Download), or with {id, error}. `corrections` are the reader's (see `correctedAnalyzer`). On the
+// static site it runs from its own file and loads analyzer.js (the glue, `loadAnalyzer`,
+// `packAnalysis`, `correctedAnalyzer`) from the URL `glue`; in the single-file build it is a blob
+// made of the inlined analyzer.js followed by this file, so both are already there.
 let corrected = { key: null, analyze: null };
+/** The instantiation of the module, which every analysis waits for. */
+let loaded = Promise.reject(new Error('the analyzer has no module yet'));
+loaded.catch(() => {});
 
 self.onmessage = async ({ data }) => {
   if ('glue' in data) {
@@ -19,8 +22,9 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (data.module) {
+    loaded = loadAnalyzer({ module: data.module });
     try {
-      await loadAnalyzer({ module: data.module });
+      await loaded;
       self.postMessage({ ready: true });
     } catch (error) {
       self.postMessage({ ready: false, error: String(error) });
@@ -28,6 +32,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   try {
+    await loaded;
     const key = JSON.stringify(data.corrections);
     if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
     const start = performance.now();

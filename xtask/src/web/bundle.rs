@@ -50,24 +50,27 @@ struct Site {
 }
 
 impl Site {
-    /// Files copied from www/ as they are (index.html is templated).
-    const COPIED: [&'static str; 8] = [
-        "style.css",
-        "marks.css",
-        "favicon.svg",
-        "embed.html",
-        "index.html",
-        "highlight.js",
-        "text-reader.js",
-        "highlight.css",
-    ];
+    /// The HTML entry points, which keep their names (a reader types or links them) and are
+    /// templated with the hashed names of what they load.
+    const PAGES: [&'static str; 2] = ["index.html", "embed.html"];
+
+    /// The modules of `highlight()`, copied under their own names: an integrator's code imports
+    /// them by name (see docs/editor.md).
+    const EDITOR_MODULES: [&'static str; 3] = ["highlight.js", "text-reader.js", "highlight.css"];
 
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");
         let mut www = BTreeMap::new();
-        for name in
-            Site::COPIED.into_iter().chain(["app.js", "worker.js", "sample.txt", "element.js", "element.css"])
-        {
+        for name in Site::PAGES.into_iter().chain(Site::EDITOR_MODULES).chain([
+            "style.css",
+            "marks.css",
+            "favicon.svg",
+            "app.js",
+            "worker.js",
+            "sample.txt",
+            "element.js",
+            "element.css",
+        ]) {
             www.insert(name, read(&www_dir.join(name))?);
         }
         let glue = format!("{}\n{}", read(&classic.join("analyzer.js"))?, read(&www_dir.join("loader.js"))?);
@@ -78,26 +81,48 @@ impl Site {
 
     fn write(&self, dist: &Path) -> Result<(), String> {
         let index = self.index()?;
-        let mut site_index = index.clone();
-        let hashed: [(&str, &[u8], &[&str]); 4] = [
-            ("analyzer.js", self.glue.as_bytes(), &["src=\"analyzer.js\"", "data-glue=\"analyzer.js\""]),
-            ("app.js", self.www["app.js"].as_bytes(), &["src=\"app.js\""]),
-            ("worker.js", self.www["worker.js"].as_bytes(), &["data-worker=\"worker.js\""]),
-            ("analyzer_bg.wasm", &self.wasm, &["href=\"analyzer_bg.wasm\""]),
+        let mut pages = [index.clone(), self.www["embed.html"].clone()];
+        // Every file a page loads, under its hashed name, and where the pages (index.html, embed.html)
+        // name it: a browser may keep all of them, and asks again only for the pages.
+        let hashed: [(&str, &[u8], [References; 2]); 7] = [
+            (
+                "analyzer.js",
+                self.glue.as_bytes(),
+                [&["href=\"analyzer.js\"", "src=\"analyzer.js\"", "data-glue=\"analyzer.js\""], &[]],
+            ),
+            ("app.js", self.www["app.js"].as_bytes(), [&["href=\"app.js\"", "src=\"app.js\""], &[]]),
+            ("worker.js", self.www["worker.js"].as_bytes(), [&["data-worker=\"worker.js\""], &[]]),
+            ("analyzer_bg.wasm", &self.wasm, [&["href=\"analyzer_bg.wasm\""], &[]]),
+            ("marks.css", self.www["marks.css"].as_bytes(), [&["href=\"marks.css\""], &[]]),
+            ("style.css", self.www["style.css"].as_bytes(), [&["href=\"style.css\""]; 2]),
+            ("favicon.svg", self.www["favicon.svg"].as_bytes(), [&["href=\"favicon.svg\""]; 2]),
         ];
+        let mut compressible = Vec::new();
         for (name, bytes, references) in hashed {
             let file = hashed_name(name, bytes);
-            for reference in references {
-                site_index = replace_once(&site_index, reference, &reference.replace(name, &file))?;
+            for (page, references) in pages.iter_mut().zip(references) {
+                for reference in references {
+                    *page = replace_once(page, reference, &reference.replace(name, &file))?;
+                }
             }
-            write(&dist.join(file), bytes)?;
+            write(&dist.join(&file), bytes)?;
+            compressible.push(file);
         }
-        for name in Site::COPIED {
-            let text = if name == "index.html" { &site_index } else { &self.www[name] };
-            write(&dist.join(name), text.as_bytes())?;
+        for (name, page) in Site::PAGES.into_iter().zip(&pages) {
+            write(&dist.join(name), page.as_bytes())?;
+            compressible.push(name.to_string());
+        }
+        for name in Site::EDITOR_MODULES {
+            write(&dist.join(name), self.www[name].as_bytes())?;
+            compressible.push(name.to_string());
         }
         write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
-        write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())
+        write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())?;
+        compressible.extend(["article-analyzer.html".into(), "article-analyzer-element.js".into()]);
+        for file in compressible {
+            write_gzipped(&dist.join(file))?;
+        }
+        Ok(())
     }
 
     /// index.html with the sample article in its textarea.
@@ -156,9 +181,15 @@ impl Site {
     }
 }
 
-/// index.html's preload of the wasm, which the single file (the wasm inlined) leaves out.
-const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the styles and scripts; app.js compiles it as it streams. -->\n\
-    <link rel=\"preload\" href=\"analyzer_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n";
+/// Where a page names a file (`src="app.js"`), one slice per page of [`Site::PAGES`].
+type References<'a> = &'a [&'a str];
+
+/// index.html's preloads of the wasm and the scripts, which the single file (all inlined) leaves out.
+const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the styles and scripts; app.js compiles it as it streams.\n     \
+    The scripts too: Chromium fetched them, at the end of the body, late (once the wasm had come from the cache). -->\n\
+    <link rel=\"preload\" href=\"analyzer_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+    <link rel=\"preload\" href=\"analyzer.js\" as=\"script\">\n\
+    <link rel=\"preload\" href=\"app.js\" as=\"script\">\n";
 
 /// index.html's app script, with the URLs of the worker and of the glue it loads.
 const APP_SCRIPT: &str =
@@ -244,7 +275,11 @@ fn report_sizes(dist: &Path) -> Result<(), String> {
     for name in site.iter().chain(files.iter()) {
         let path = site_file(dist, name)?;
         let raw = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-        let gzipped = crate::gzip_size(&path)?;
+        let gz = gz_path(&path);
+        let gzipped = match std::fs::metadata(&gz) {
+            Ok(metadata) => metadata.len(),
+            Err(_) => crate::gzip_size(&path)?,
+        };
         if site.contains(name) {
             site_total = (site_total.0 + raw, site_total.1 + gzipped);
         } else {
@@ -326,6 +361,20 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// `path.gz` beside `path`: its content compressed by `gzip -9 -n`, which `cargo xtask serve` sends
+/// to a browser that accepts gzip, as a production server would compress it.
+fn write_gzipped(path: &Path) -> Result<(), String> {
+    let compressed = command("gzip", ["-9", "-n", "-c"]).arg(path).output_bytes()?;
+    write(&gz_path(path), &compressed)
+}
+
+/// Where [`write_gzipped`] puts the compressed copy of `path`.
+pub fn gz_path(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".gz");
+    name.into()
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

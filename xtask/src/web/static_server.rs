@@ -1,6 +1,7 @@
 //! A small static file server for `dist/` (std only): GET and HEAD, one request per connection,
 //! MIME types the browser needs (`application/wasm` for streaming compilation), no directory listing,
-//! nothing outside the root. What it reads of a request is bounded: a line longer than
+//! nothing outside the root. A file with a gzipped copy beside it (`name.gz`, made by `cargo xtask
+//! dist`) is sent compressed to a client that accepts gzip, as a production server would. What it reads of a request is bounded: a line longer than
 //! [`MAX_LINE_BYTES`] or more than [`MAX_HEADERS`] headers is refused without reading further.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -34,11 +35,13 @@ pub fn run(listener: TcpListener, root: PathBuf) {
 fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let request_line = match read_request(&mut reader)? {
-        Ok(request_line) => request_line,
+    let Request { line: request_line, gzip } = match read_request(&mut reader)? {
+        Ok(request) => request,
         Err(refused) => {
             let (status, message) = refused.answer();
-            respond(&mut stream, status, "text/plain; charset=utf-8", NO_CACHE, message, true)?;
+            let answer =
+                Answer { status, content_type: "text/plain; charset=utf-8", cache: NO_CACHE, gzipped: false };
+            respond(&mut stream, &answer, message, true)?;
             stream.shutdown(Shutdown::Write)?;
             io::copy(&mut reader.take(DRAIN_BYTES), &mut io::sink())?;
             return Ok(());
@@ -46,15 +49,51 @@ fn handle(mut stream: TcpStream, root: &Path) -> io::Result<()> {
     };
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, content_type, cache, body) = if method != "GET" && method != "HEAD" {
-        ("405 Method Not Allowed", "text/plain; charset=utf-8", NO_CACHE, b"method not allowed\n".to_vec())
+    let plain = |status| Answer {
+        status,
+        content_type: "text/plain; charset=utf-8",
+        cache: NO_CACHE,
+        gzipped: false,
+    };
+    let (answer, body) = if method != "GET" && method != "HEAD" {
+        (plain("405 Method Not Allowed"), b"method not allowed\n".to_vec())
     } else {
-        match resolve(root, target).and_then(|path| std::fs::read(&path).ok().map(|body| (path, body))) {
-            Some((path, body)) => ("200 OK", mime_type(&path), cache_control(&path), body),
-            None => ("404 Not Found", "text/plain; charset=utf-8", NO_CACHE, b"not found\n".to_vec()),
+        match resolve(root, target)
+            .and_then(|path| read_file(&path, gzip).map(|(body, gzipped)| (path, body, gzipped)))
+        {
+            Some((path, body, gzipped)) => {
+                let answer = Answer {
+                    status: "200 OK",
+                    content_type: mime_type(&path),
+                    cache: cache_control(&path),
+                    gzipped,
+                };
+                (answer, body)
+            }
+            None => (plain("404 Not Found"), b"not found\n".to_vec()),
         }
     };
-    respond(&mut stream, status, content_type, cache, &body, method != "HEAD")
+    respond(&mut stream, &answer, &body, method != "HEAD")
+}
+
+/// The content of `path`, or of its gzipped copy (`path.gz`) when the client accepts gzip and the
+/// copy exists; with whether it is the gzipped one.
+fn read_file(path: &Path, accepts_gzip: bool) -> Option<(Vec<u8>, bool)> {
+    if accepts_gzip {
+        if let Ok(compressed) = std::fs::read(super::bundle::gz_path(path)) {
+            return Some((compressed, true));
+        }
+    }
+    std::fs::read(path).ok().map(|body| (body, false))
+}
+
+/// The head of an answer.
+struct Answer {
+    status: &'static str,
+    content_type: &'static str,
+    cache: &'static str,
+    /// Whether the body is gzipped (`Content-Encoding: gzip`).
+    gzipped: bool,
 }
 
 /// `Cache-Control` of what may change under its name: the browser asks again each time.
@@ -71,17 +110,13 @@ fn cache_control(path: &Path) -> &'static str {
     }
 }
 
-/// Writes an answer; the body only if `with_body` (not for HEAD).
-fn respond(
-    writer: &mut impl Write,
-    status: &str,
-    content_type: &str,
-    cache: &str,
-    body: &[u8],
-    with_body: bool,
-) -> io::Result<()> {
+/// Writes an answer; the body only if `with_body` (not for HEAD). Every answer of a file that may be
+/// sent gzipped or not says so (`Vary`), so that a cache between keeps the two apart.
+fn respond(writer: &mut impl Write, answer: &Answer, body: &[u8], with_body: bool) -> io::Result<()> {
+    let Answer { status, content_type, cache, gzipped } = answer;
+    let encoding = if *gzipped { "Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n" } else { "" };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{encoding}\
          Cache-Control: {cache}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
         body.len()
     );
@@ -114,10 +149,19 @@ impl Refused {
     }
 }
 
-/// Reads a request's line and skips its headers (nothing in them changes the answer), reading no
-/// more than [`MAX_LINE_BYTES`] per line and [`MAX_HEADERS`] lines of headers. Returns the request
-/// line, or why the request is refused.
-fn read_request(reader: &mut impl BufRead) -> io::Result<Result<String, Refused>> {
+/// What of a request changes the answer.
+#[derive(Debug, PartialEq)]
+struct Request {
+    /// The request line, without its line ending.
+    line: String,
+    /// Whether `Accept-Encoding` accepts gzip.
+    gzip: bool,
+}
+
+/// Reads a request's line and its headers, of which only `Accept-Encoding` changes the answer,
+/// reading no more than [`MAX_LINE_BYTES`] per line and [`MAX_HEADERS`] lines of headers. Returns
+/// the request, or why it is refused.
+fn read_request(reader: &mut impl BufRead) -> io::Result<Result<Request, Refused>> {
     let Some(request_line) = read_line(reader)? else {
         return Ok(Err(Refused::LongRequestLine));
     };
@@ -127,15 +171,37 @@ fn read_request(reader: &mut impl BufRead) -> io::Result<Result<String, Refused>
     else {
         return Ok(Err(Refused::Malformed));
     };
+    let mut gzip = false;
     for _ in 0..=MAX_HEADERS {
         match read_line(reader)? {
             // A blank line ends the headers; so does the end of the input, as before HTTP/1.1.
-            Some(header) if header.trim_ascii().is_empty() => return Ok(Ok(request_line)),
-            Some(_) => {}
+            Some(header) if header.trim_ascii().is_empty() => {
+                return Ok(Ok(Request { line: request_line, gzip }))
+            }
+            Some(header) => gzip |= accepts_gzip(&header),
             None => break,
         }
     }
     Ok(Err(Refused::LargeHeaders))
+}
+
+/// Whether `header` is an `Accept-Encoding` that accepts gzip: lists `gzip` (or `*`) without `q=0`.
+fn accepts_gzip(header: &[u8]) -> bool {
+    let Some((name, value)) = std::str::from_utf8(header).ok().and_then(|header| header.split_once(':'))
+    else {
+        return false;
+    };
+    name.trim().eq_ignore_ascii_case("accept-encoding")
+        && value.split(',').any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|parameter| {
+                parameter.split_once('=').is_some_and(|(key, q)| {
+                    key.trim().eq_ignore_ascii_case("q") && q.trim().parse::<f32>().is_ok_and(|q| q == 0.0)
+                })
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
 }
 
 /// The next line with its `\n` (or what is left before the end of the input), or `None` if it is
@@ -238,7 +304,12 @@ mod tests {
             "public, max-age=31536000, immutable"
         );
         assert_eq!(cache_control(Path::new("dist/app.abcdef0123.js")), "public, max-age=31536000, immutable");
-        for changing in ["dist/index.html", "dist/style.css", "dist/pkg/article_analyzer_bg.wasm"] {
+        assert_eq!(
+            cache_control(Path::new("dist/style.0123456789.css")),
+            "public, max-age=31536000, immutable"
+        );
+        for changing in ["dist/index.html", "dist/article-analyzer.html", "dist/pkg/article_analyzer_bg.wasm"]
+        {
             assert_eq!(cache_control(Path::new(changing)), NO_CACHE, "{changing}");
         }
     }
@@ -285,11 +356,34 @@ mod tests {
     fn reads_requests_within_the_limits() {
         let header = format!("X-Long: {}\r\n", "a".repeat(MAX_LINE_BYTES - 10));
         let request = format!("GET /a HTTP/1.1\r\n{}\r\n", header.repeat(MAX_HEADERS));
-        assert_eq!(read_request(&mut request.as_bytes()).unwrap(), Ok("GET /a HTTP/1.1".into()));
-        assert_eq!(read_request(&mut &b"GET / HTTP/1.0\n"[..]).unwrap(), Ok("GET / HTTP/1.0".into()));
+        let get = |line: &str, gzip| Ok(Request { line: line.into(), gzip });
+        assert_eq!(read_request(&mut request.as_bytes()).unwrap(), get("GET /a HTTP/1.1", false));
+        assert_eq!(read_request(&mut &b"GET / HTTP/1.0\n"[..]).unwrap(), get("GET / HTTP/1.0", false));
+        let gzipped = b"GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, deflate, br, zstd\r\n\r\n";
+        assert_eq!(read_request(&mut &gzipped[..]).unwrap(), get("GET / HTTP/1.1", true));
         for malformed in [&b""[..], b"GET /", b"\xff / HTTP/1.1\r\n\r\n"] {
             assert_eq!(read_request(&mut &malformed[..]).unwrap(), Err(Refused::Malformed));
         }
+    }
+
+    #[test]
+    fn accepts_gzip_when_the_client_lists_it_without_q_0() {
+        for yes in [
+            "Accept-Encoding: gzip, deflate, br, zstd\r\n",
+            "accept-encoding:br;q=1.0, GZIP;q=0.5",
+            "Accept-Encoding: *",
+        ] {
+            assert!(accepts_gzip(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "Accept-Encoding: identity",
+            "Accept-Encoding: br, gzip;q=0",
+            "Accept-Encoding: gzipx",
+            "X-Gzip: gzip",
+        ] {
+            assert!(!accepts_gzip(no.as_bytes()), "{no}");
+        }
+        assert!(!accepts_gzip(b"Accept-Encoding: \xffgzip"));
     }
 
     /// Sends `request` to the server at `address` and returns the whole answer.
@@ -310,6 +404,17 @@ mod tests {
         std::thread::spawn(move || run(listener, served));
         let ok = exchange(address, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
         assert!(ok.starts_with("HTTP/1.1 200 OK\r\n") && ok.ends_with("\r\n\r\n<!doctype html>"), "{ok}");
+        assert!(!ok.contains("Content-Encoding"), "{ok}");
+        // With a gzipped copy beside the file, a client that accepts gzip gets the copy.
+        std::fs::write(root.join("index.html.gz"), b"GZ").unwrap();
+        let gzipped = exchange(address, b"GET / HTTP/1.1\r\nAccept-Encoding: gzip\r\n\r\n");
+        assert!(gzipped.contains("\r\nContent-Encoding: gzip\r\nVary: Accept-Encoding\r\n"), "{gzipped}");
+        assert!(
+            gzipped.contains("Content-Type: text/html; charset=utf-8\r\n") && gzipped.ends_with("\r\n\r\nGZ"),
+            "{gzipped}"
+        );
+        let plain = exchange(address, b"GET / HTTP/1.1\r\nAccept-Encoding: br\r\n\r\n");
+        assert!(plain.ends_with("\r\n\r\n<!doctype html>"), "{plain}");
         let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(4 * MAX_LINE_BYTES));
         let refused = exchange(address, long_target.as_bytes());
         assert!(refused.starts_with("HTTP/1.1 414 URI Too Long\r\n"), "{refused}");
