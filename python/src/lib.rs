@@ -232,19 +232,36 @@ impl<'py> Text<'py> {
             .map_err(|_| wrong_type(function, &format!("{name} must be a str"), value))?;
         let (rust, lossy) = match string.to_cow() {
             Ok(text) => (text.into_owned(), false),
-            // Only a lone surrogate makes a str unencodable as UTF-8. UTF-16 with "surrogatepass"
-            // keeps it as one unit, which `from_utf16_lossy` turns into one U+FFFD.
+            // Only a surrogate code point (which Python keeps alone even beside its other half)
+            // makes a str unencodable as UTF-8; see `replace_surrogates`.
             Err(_) => {
                 let encoded =
-                    string.call_method1(intern!(value.py(), "encode"), ("utf-16-le", "surrogatepass"))?;
-                let bytes = encoded.cast::<PyBytes>()?.as_bytes();
-                let units: Vec<u16> =
-                    bytes.chunks_exact(2).map(|pair| u16::from_le_bytes([pair[0], pair[1]])).collect();
-                (String::from_utf16_lossy(&units), true)
+                    string.call_method1(intern!(value.py(), "encode"), ("utf-8", "surrogatepass"))?;
+                (replace_surrogates(encoded.cast::<PyBytes>()?.as_bytes()), true)
             }
         };
         Ok(Text { py: string.clone(), rust, lossy })
     }
+}
+
+/// `bytes`, UTF-8 except that surrogate code points are encoded like other characters (Python's
+/// "surrogatepass"), as a string with U+FFFD for each surrogate: one code point and one UTF-16 unit
+/// for one, as a `str` and UTF-16 count them, so that offsets agree. (Two surrogates that would
+/// pair in UTF-16 stay two code points in a `str`, so each gets its own U+FFFD.)
+fn replace_surrogates(bytes: &[u8]) -> String {
+    let mut text = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        // A surrogate, U+D800 to U+DFFF, is 0xED then 0xA0..=0xBF then a continuation byte.
+        if bytes[at] == 0xED && bytes.get(at + 1).is_some_and(|b| (0xA0..=0xBF).contains(b)) {
+            text.extend_from_slice("\u{fffd}".as_bytes());
+            at += 3;
+        } else {
+            text.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(text).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// A `TypeError` for `function`: `what`, and the type of `value` it got.
@@ -485,6 +502,14 @@ fn custom_entity_to_python<'py>(py: Python<'py>, entity: &CustomEntity) -> PyRes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_surrogate_becomes_one_replacement_character() {
+        // "a", U+D800, U+DC00 (two code points in a Python str, not a pair), "é", U+DFFF.
+        let bytes = b"a\xed\xa0\x80\xed\xb0\x80\xc3\xa9\xed\xbf\xbf";
+        assert_eq!(replace_surrogates(bytes), "a\u{fffd}\u{fffd}é\u{fffd}");
+        assert_eq!(replace_surrogates("plain 😀".as_bytes()), "plain 😀");
+    }
 
     #[test]
     fn code_points_differ_from_utf16_units_after_each_astral_character() {
