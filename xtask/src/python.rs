@@ -25,7 +25,7 @@ pub fn wheel(args: &[String]) -> Result<(), String> {
     }
     let data = args.path("--data").unwrap_or_else(|| crate::repo_root().join("../shared/data"));
     let archive = conll_archive(&data)?;
-    let cli = build_cli()?;
+    let cli = build_cli(true)?;
     venv.install(&wheel)?;
     command(
         &venv.python,
@@ -39,7 +39,7 @@ pub fn test() -> Result<(), String> {
     let venv = Venv::ready()?;
     let wheel = venv.build_wheel()?;
     venv.install(&wheel)?;
-    let cli = build_cli()?;
+    let cli = build_cli(false)?;
     command(&venv.python, ["-m", "pytest", "-p", "no:cacheprovider", "-q", "python/tests"])
         .env("ARTICLE_ANALYZER_CLI", cli)
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -123,10 +123,12 @@ fn wheels(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Builds the release CLI, which the tests compare with and the bench runs per article.
-fn build_cli() -> Result<PathBuf, String> {
-    command("cargo", ["build", "--release", "--bin", "article-analyzer"]).run()?;
-    Ok(target_dir().join("release/article-analyzer"))
+/// Builds the CLI and returns its path: the release build, which the bench runs, or the debug build,
+/// which the tests compare with (its library is mostly built already for xtask itself).
+fn build_cli(release: bool) -> Result<PathBuf, String> {
+    let profile = if release { "release" } else { "dev" };
+    command("cargo", ["build", "--bin", "article-analyzer", "--profile", profile]).run()?;
+    Ok(target_dir().join(if release { "release" } else { "debug" }).join("article-analyzer"))
 }
 
 /// Writes the CoNLL-2003 test documents of `data` as an archive of `{"id", "text"}` lines and
