@@ -6,8 +6,8 @@
 //! ensure_ascii=False, separators=(",", ":"))` is the CLI's line byte for byte. Python indexes a
 //! `str` by code point; [`to_code_points`] converts an analysis to that.
 //!
-//! A `str` that holds a lone surrogate (which no UTF-8 text can) is analysed as JavaScript's is in
-//! the wasm build: each lone surrogate reads as U+FFFD, one code point and one UTF-16 unit for one,
+//! A `str` that holds a surrogate code point (which no UTF-8 text can) is analysed as a lone
+//! surrogate is in the wasm build: each reads as U+FFFD, one code point and one UTF-16 unit for one,
 //! so offsets into the text Rust sees are offsets into the `str` Python gave, and each entity's
 //! `text` is sliced from the `str` Python gave.
 //!
