@@ -10,6 +10,7 @@ mod example_eval;
 mod fuzz;
 mod lists;
 mod process;
+mod python;
 mod sentence_eval;
 mod train;
 mod web;
@@ -23,12 +24,16 @@ const USAGE: &str = "\
 Usage: cargo xtask <task>
 
 Tasks:
-  test     run every test: formatting, clippy, unit, golden and property tests, a short run of each
-           fuzz target, then the browser tests (wasm-bindgen-test in headless Chromium, the page end
-           to end with playwright-core)
+  test     run every test: formatting, clippy, unit, golden and property tests, the Python
+           package's pytest tests, a short run of each fuzz target, then the browser tests
+           (wasm-bindgen-test in headless Chromium, the page end to end with playwright-core)
   fuzz [TARGET] [--seconds N]
            a short run of each fuzz target of fuzz/ (or of the one named), or N seconds of each;
            see fuzz/README.md
+  wheel [--bench] [--data DIR]
+           build the Python package's abi3 wheel into target/wheels with maturin (installed from PyPI
+           into target/python-venv) and print its size; --bench: its throughput against the CLI run
+           per article, on one thread and on all, on the CoNLL-2003 test documents of DIR
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
            works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
     let without_flags = |task| Args::new(task, rest, &[]).map(drop);
     let result = match task {
         Some("test") => without_flags("test").and_then(|()| test()),
+        Some("wheel") => python::wheel(rest),
         Some("dist") => without_flags("dist").and_then(|()| web::dist()),
         Some("serve") => web::serve(rest),
         Some("eval-sentences") => Args::new("eval-sentences", rest, &["--errors"])
@@ -136,12 +142,13 @@ fn find_repo_root(dir: &std::path::Path) -> Option<std::path::PathBuf> {
         .map(std::path::Path::to_path_buf)
 }
 
-/// Every test: formatting and lints first (cheap), then the native test suite and a short run of
-/// each fuzz target, then the browser tests.
+/// Every test: formatting and lints first (cheap), then the native test suite, the Python package's
+/// tests and a short run of each fuzz target, then the browser tests.
 fn test() -> Result<(), String> {
     command("cargo", ["fmt", "--all", "--check"]).run()?;
     command("cargo", ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]).run()?;
     command("cargo", ["test", "--workspace"]).run()?;
+    python::test()?;
     fuzz::run(&[])?;
     web::test()
 }

@@ -17,7 +17,7 @@ pub use serve::{serve, test};
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Cargo's target directory (`$CARGO_TARGET_DIR`, relative to the repository root, or target/).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     let root = crate::repo_root();
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
 }
