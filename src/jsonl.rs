@@ -63,35 +63,61 @@ pub fn analyze_lines(
     mut input: impl BufRead,
     mut output: impl Write,
 ) -> Result<(), JsonlError> {
-    let io =
-        |what: &str, e: std::io::Error| JsonlError { line: None, message: format!("cannot {what}: {e}") };
     let mut line = Vec::new();
+    let mut result = Vec::new();
     for number in 1.. {
         line.clear();
-        if input.read_until(b'\n', &mut line).map_err(|e| io("read the input", e))? == 0 {
+        if !read_line(&mut input, &mut line)? {
             break;
         }
-        let at_line = |message: String| JsonlError { line: Some(number), message };
-        let text = std::str::from_utf8(&line).map_err(|e| {
-            at_line(format!("not valid UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))
-        })?;
-        let text = if number == 1 { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
-        if text.trim().is_empty() {
-            continue;
+        result.clear();
+        analyze_line(analyzer, number, &line, &mut result)?;
+        if !result.is_empty() {
+            write_flushed(&mut output, &result)?;
         }
-        // serde would also take the fields in order from an array (`[1, "text"]`).
-        if !text.trim_start().starts_with('{') {
-            return Err(at_line("not a JSON object {\"id\": .., \"text\": ..}".to_string()));
-        }
-        let document: Document =
-            serde_json::from_str(text).map_err(|e| at_line(format!("malformed JSON line: {e}")))?;
-        let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
-        serde_json::to_writer(&mut output, &Output { id: document.id, analysis: &analysis })
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(output))
-            .and_then(|()| output.flush())
-            .map_err(|e| io("write the output", e))?;
     }
+    Ok(())
+}
+
+/// Reads the next line of `input`, its `\n` included, into `line`; false at the end of the input.
+fn read_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> Result<bool, JsonlError> {
+    let read = input.read_until(b'\n', line).map_err(|e| io_error("read the input", e))?;
+    Ok(read > 0)
+}
+
+/// Writes `bytes` to `output` and flushes it.
+fn write_flushed(output: &mut impl Write, bytes: &[u8]) -> Result<(), JsonlError> {
+    output.write_all(bytes).and_then(|()| output.flush()).map_err(|e| io_error("write the output", e))
+}
+
+fn io_error(what: &str, e: std::io::Error) -> JsonlError {
+    JsonlError { line: None, message: format!("cannot {what}: {e}") }
+}
+
+/// Appends the result line of input line `number`, `line`, to `result`: nothing for a blank line.
+fn analyze_line(
+    analyzer: &Analyzer,
+    number: usize,
+    line: &[u8],
+    result: &mut Vec<u8>,
+) -> Result<(), JsonlError> {
+    let at_line = |message: String| JsonlError { line: Some(number), message };
+    let text = std::str::from_utf8(line)
+        .map_err(|e| at_line(format!("not valid UTF-8 (invalid byte at column {})", e.valid_up_to() + 1)))?;
+    let text = if number == 1 { text.strip_prefix('\u{feff}').unwrap_or(text) } else { text };
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    // serde would also take the fields in order from an array (`[1, "text"]`).
+    if !text.trim_start().starts_with('{') {
+        return Err(at_line("not a JSON object {\"id\": .., \"text\": ..}".to_string()));
+    }
+    let document: Document =
+        serde_json::from_str(text).map_err(|e| at_line(format!("malformed JSON line: {e}")))?;
+    let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
+    serde_json::to_writer(&mut *result, &Output { id: document.id, analysis: &analysis })
+        .map_err(|e| io_error("write the output", e.into()))?;
+    result.push(b'\n');
     Ok(())
 }
 
