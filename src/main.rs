@@ -1,6 +1,6 @@
 //! The `article-analyzer` command: analyses UTF-8 text and writes JSON with UTF-16 offsets.
 
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
@@ -140,12 +140,18 @@ fn analyze_document(analyzer: &Analyzer, text: &str) -> Result<(), String> {
 fn analyze_lines(analyzer: &Analyzer, threads: Option<NonZeroUsize>) -> Result<(), String> {
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN));
-    let result = if threads.get() == 1 {
-        jsonl::analyze_lines(analyzer, io::stdin().lock(), BufWriter::new(io::stdout().lock()))
-    } else {
+    let output = BufWriter::new(io::stdout().lock());
+    let result = match threads.get() {
+        1 => jsonl::analyze_lines(analyzer, io::stdin().lock(), output),
         // The input is read on a thread of its own, which cannot hold the lock of stdin.
-        let input = BufReader::with_capacity(64 * 1024, io::stdin());
-        jsonl::analyze_lines_in_parallel(analyzer, input, BufWriter::new(io::stdout().lock()), threads)
+        #[cfg(not(target_arch = "wasm32"))]
+        _ => {
+            let input = io::BufReader::with_capacity(64 * 1024, io::stdin());
+            jsonl::analyze_lines_in_parallel(analyzer, input, output, threads)
+        }
+        // wasm has no threads (the CLI is built for it only by `cargo test --target wasm32-...`).
+        #[cfg(target_arch = "wasm32")]
+        _ => jsonl::analyze_lines(analyzer, io::stdin().lock(), output),
     };
     result.map_err(|e| e.to_string())
 }
