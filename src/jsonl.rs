@@ -2,7 +2,9 @@
 //! line in, one `{"id": .., "sentences": .., "entities": .., "groups": ..}` line out, in order,
 //! offsets in UTF-16 code units. `id` is echoed byte for byte (any JSON value, or absent); blank
 //! lines are skipped; a UTF-8 byte order mark before the first line is skipped. Memory does not grow
-//! with the number of lines, and each result is flushed before the next line is read.
+//! with the number of lines. [`analyze_lines`] reads a line once the result of the one before it is
+//! flushed; natively, [`analyze_lines_in_parallel`] analyses lines on several threads and writes the
+//! same bytes.
 
 use std::fmt;
 use std::io::{BufRead, Write};
