@@ -218,16 +218,22 @@ fn a_file_stdin_and_dash_give_the_same_document() {
     assert_eq!(ends, [36, text.len() as u64]);
 }
 
+/// The CLI's `--jsonl` on `threads` threads, its stdin, stdout and stderr piped.
+fn spawn_jsonl(threads: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
+        .args(["--jsonl", "--threads", threads])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts")
+}
+
 #[test]
 fn jsonl_answers_each_line_before_the_next_arrives() {
     use std::io::{BufRead, BufReader};
     for threads in ["1", "2", "4"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
-            .args(["--jsonl", "--threads", threads])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the CLI starts");
+        let mut child = spawn_jsonl(threads);
         let mut stdin = child.stdin.take().expect("piped stdin");
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         for id in 0..3 {
@@ -249,13 +255,7 @@ fn jsonl_answers_each_line_before_the_next_arrives() {
 fn a_bad_line_ends_the_stream_while_the_input_stays_open() {
     use std::io::Read;
     for threads in ["1", "2", "4"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
-            .args(["--jsonl", "--threads", threads])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the CLI starts");
+        let mut child = spawn_jsonl(threads);
         let mut stdin = child.stdin.take().expect("piped stdin");
         writeln!(stdin, "{{\"id\":1,\"text\":\"Paris.\"}}\n{{\"id\":2,\"text\":}}").expect("written");
         stdin.flush().expect("flushed");
