@@ -142,7 +142,7 @@ mod parallel {
     use std::sync::{mpsc, Arc, Mutex, PoisonError};
     use std::thread;
 
-    use super::{analyze_line, io_error, read_line, write_flushed, JsonlError};
+    use super::{analyze_line, io_error, read_line, JsonlError};
     use crate::Analyzer;
 
     /// Lines in flight (read, and not yet written) per thread: enough that a long line does not
@@ -281,11 +281,11 @@ mod parallel {
                     output.write_all(&result).map_err(|e| io_error("write the output", e))?;
                     written += 1;
                     in_flight.remove();
-                    // Refused only once the reader has stopped, at the end of the input.
+                    // Refused only once the reader has stopped, at the end of the input or a failed read.
                     let _ = permits.send(());
                 }
                 if written > before {
-                    write_flushed(&mut output, &[])?;
+                    output.flush().map_err(|e| io_error("write the output", e))?;
                 }
             }
             Ok(())
