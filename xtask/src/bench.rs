@@ -782,6 +782,43 @@ mod tests {
     }
 
     #[test]
+    fn the_report_has_a_row_per_engine_and_text_and_the_jsonl_target() {
+        let text = |name: &str| Text {
+            name: name.into(),
+            path: PathBuf::new(),
+            bytes: 1_000_000,
+            tokens: 1,
+            passes: 1,
+        };
+        let run = |ms: f64| {
+            let line = format!(
+                r#"{{"load_ms":1,"ready_ms":1,"times_ms":[{ms}],"sentences":1,"entities":1,"max_rss_bytes":1,"wasm_memory_bytes":1}}"#
+            );
+            Run::parse(&line).unwrap()
+        };
+        let texts = [text("conll-test"), text("long-article")];
+        let results: Vec<Vec<Vec<Run>>> =
+            texts.iter().map(|_| Engine::ALL.iter().map(|_| vec![run(500.0)]).collect()).collect();
+        let jsonl_text = text("conll-test.jsonl");
+        // One thread takes 1 s a pass, every core 0.5 s: a speed-up of 2.
+        let jsonl = Jsonl {
+            text: &jsonl_text,
+            runs: vec![vec![run(1000.0), run(1100.0)], vec![run(500.0), run(600.0)]],
+        };
+        let memory = Memory { article: (&texts[0], &run(1.0)), adversarial: vec![(&texts[1], run(1.0))] };
+        let bundle = Bundle { raw: 1, gzipped: 1, wasm_gzipped: 1 };
+        let options = Options::parse(&[]).unwrap();
+        let report = report(231, &texts, &results, &jsonl, &memory, bundle, &options).unwrap();
+        let rows = |prefix: &str| report.lines().filter(|line| line.starts_with(prefix)).count();
+        assert_eq!(rows("| conll-test | "), Engine::ALL.len());
+        assert_eq!(rows("| long-article | "), Engine::ALL.len());
+        assert_eq!(rows("| conll-test.jsonl | 1.00 | 1 | native --jsonl"), 2, "{report}");
+        assert!(report.contains("| native --jsonl --threads 1 | 1.00 (0.91) |"), "{report}");
+        let target = report.lines().find(|line| line.starts_with("| --jsonl on every core >= 1.8x")).unwrap();
+        assert!(target.contains("| 2.00x, 2.00 against 1.00 MB/s (medians 1.83x) | PASS |"), "{target}");
+    }
+
+    #[test]
     fn jsonl_results_are_counted_whatever_pieces_they_are_written_in() {
         use std::io::Write as _;
         let output =
