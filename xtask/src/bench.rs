@@ -28,8 +28,11 @@ use crate::process::command;
 
 /// Bytes the warm-up pass reads from the start of the text (up to a line break).
 const WARM_UP_BYTES: usize = 256 * 1024;
-/// Timed passes of each `--jsonl` worker over the CoNLL test documents (0.25 MB).
-const JSONL_PASSES: usize = 10;
+/// Timed passes of each `--jsonl` worker over [`JSONL_COPIES`] of the CoNLL test documents.
+const JSONL_PASSES: usize = 5;
+/// Copies of the CoNLL test documents (0.25 MB) in the `--jsonl` text: a pass of one copy is short
+/// enough that the last documents, when one thread is left working, weigh on the speed.
+const JSONL_COPIES: usize = 4;
 /// The least speed-up of `--jsonl` on every core over one thread, on 2 cores (issue 16).
 const JSONL_SPEED_UP: f64 = 1.8;
 /// The npm packages measured next to article-analyzer, and their worker script run.mjs.
@@ -234,7 +237,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let documents: Vec<&str> = documents.iter().map(|d| d.text.as_str()).collect();
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let jsonl_text = Text::write_jsonl("conll-test.jsonl", &documents, &dir, JSONL_PASSES)?;
+    let copies = documents.repeat(JSONL_COPIES);
+    let jsonl_text = Text::write_jsonl("conll-test.jsonl", &copies, &dir, JSONL_PASSES)?;
     if options.jsonl_only {
         let jsonl = Jsonl { text: &jsonl_text, runs: measure(&Engine::JSONL, &jsonl_text, options.rounds)? };
         let mut report = header(&options, &jsonl.describe());
@@ -543,7 +547,7 @@ impl Jsonl<'_> {
     /// What the text is, for the report's list of texts.
     fn describe(&self) -> String {
         format!(
-            "{} = the same documents as JSON lines, one a line, for the CLI's --jsonl (MB and tokens of their text; {} cores)",
+            "{} = the same documents as JSON lines, one a line, {JSONL_COPIES} times over, for the CLI's --jsonl (MB and tokens of their text; {} cores)",
             self.text.name,
             cores()
         )
@@ -556,21 +560,23 @@ impl Jsonl<'_> {
         }
     }
 
-    /// The target of issue 16: every core at least [`JSONL_SPEED_UP`] times as fast as one thread.
+    /// The target of issue 16: every core at least [`JSONL_SPEED_UP`] times as fast as one thread,
+    /// from the median passes: a best pass of one thread is a moment when the shared machine gave
+    /// it a whole core, which both threads rarely get at once.
     fn target(&self) -> (String, String, &'static str) {
         let [one, every] = [0, 1].map(|i| best_and_median(&self.runs[i]));
-        let (speed_up, median_speed_up) = (one.0 / every.0, one.1 / every.1);
+        let (best_speed_up, speed_up) = (one.0 / every.0, one.1 / every.1);
         let megabytes = self.text.megabytes();
         (
             format!(
-                "--jsonl on every core >= {JSONL_SPEED_UP}x one thread ({}, {} cores)",
+                "--jsonl on every core >= {JSONL_SPEED_UP}x one thread, median passes ({}, {} cores)",
                 self.text.name,
                 cores()
             ),
             format!(
-                "{speed_up:.2}x, {:.2} against {:.2} MB/s (medians {median_speed_up:.2}x)",
-                megabytes / every.0,
-                megabytes / one.0
+                "{speed_up:.2}x, {:.2} against {:.2} MB/s (best passes {best_speed_up:.2}x)",
+                megabytes / every.1,
+                megabytes / one.1
             ),
             verdict(speed_up >= JSONL_SPEED_UP),
         )
@@ -815,7 +821,7 @@ mod tests {
         assert_eq!(rows("| conll-test.jsonl | 1.00 | 1 | native --jsonl"), 2, "{report}");
         assert!(report.contains("| native --jsonl --threads 1 | 1.00 (0.91) |"), "{report}");
         let target = report.lines().find(|line| line.starts_with("| --jsonl on every core >= 1.8x")).unwrap();
-        assert!(target.contains("| 2.00x, 2.00 against 1.00 MB/s (medians 1.83x) | PASS |"), "{target}");
+        assert!(target.contains("| 1.83x, 1.67 against 0.91 MB/s (best passes 2.00x) | PASS |"), "{target}");
     }
 
     #[test]
