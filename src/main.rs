@@ -1,6 +1,7 @@
 //! The `article-analyzer` command: analyses UTF-8 text and writes JSON with UTF-16 offsets.
 
 use std::io::{self, BufWriter, Read, Write};
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
 use article_analyzer::{jsonl, Analyzer, CustomEntity};
@@ -8,7 +9,8 @@ use article_analyzer::{jsonl, Analyzer, CustomEntity};
 const USAGE: &str = "\
 Usage: article-analyzer [--entities FILE.json] [FILE]   analyse FILE (or stdin when FILE is absent or -),
                                                        write one JSON object
-       article-analyzer [--entities FILE.json] --jsonl  read {\"id\":..,\"text\":..} lines on stdin, write
+       article-analyzer [--entities FILE.json] --jsonl [--threads N]
+                                                       read {\"id\":..,\"text\":..} lines on stdin, write
                                                        one result line each, ids and order preserved
 
 Options:
@@ -16,6 +18,8 @@ Options:
                         {\"name\": \"OpenAI\", \"label\": \"ORG\", \"aliases\": [\"Open AI\"]} (aliases optional;
                         labels PERSON, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT, QUANTITY). Their mentions
                         win over the model and group under their name.
+  --threads N           with --jsonl: analyse N lines at once (default: one per core); results are still
+                        written in input order
   -h, --help            print this help
   -V, --version         print the version
 
@@ -23,7 +27,10 @@ Offsets are UTF-16 code units, end exclusive.";
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let result = take_entities_option(&mut args).and_then(|entities| run(&args, entities));
+    let result = take_option(&mut args, "--entities", "a FILE.json argument").and_then(|entities| {
+        let threads = take_option(&mut args, "--threads", "a number")?.map(|n| threads(&n)).transpose()?;
+        run(&args, entities, threads)
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -33,21 +40,31 @@ fn main() -> ExitCode {
     }
 }
 
-/// Removes `--entities FILE` (or `--entities=FILE`) from `args` and returns the path, if given.
-fn take_entities_option(args: &mut Vec<String>) -> Result<Option<String>, String> {
-    let Some(at) = args.iter().position(|a| a == "--entities" || a.starts_with("--entities=")) else {
+/// Removes `NAME VALUE` (or `NAME=VALUE`) from `args` and returns the value, if given; `what` says
+/// what the value is when it is missing.
+fn take_option(args: &mut Vec<String>, name: &str, what: &str) -> Result<Option<String>, String> {
+    let is_option =
+        |arg: &String| arg.strip_prefix(name).is_some_and(|rest| rest.is_empty() || rest.starts_with('='));
+    let Some(at) = args.iter().position(is_option) else {
         return Ok(None);
     };
     let option = args.remove(at);
-    let path = match option.strip_prefix("--entities=") {
-        Some(path) => path.to_string(),
+    let value = match option.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')) {
+        Some(value) => value.to_string(),
         None if at < args.len() => args.remove(at),
-        None => return Err("--entities needs a FILE.json argument; see --help".to_string()),
+        None => return Err(format!("{name} needs {what}; see --help")),
     };
-    if args.iter().any(|a| a == "--entities" || a.starts_with("--entities=")) {
-        return Err("--entities given twice; see --help".to_string());
+    if args.iter().any(is_option) {
+        return Err(format!("{name} given twice; see --help"));
     }
-    Ok(Some(path))
+    Ok(Some(value))
+}
+
+/// The number of `--threads N`: 1 or more.
+fn threads(value: &str) -> Result<NonZeroUsize, String> {
+    value.parse().map_err(|_| {
+        format!("--threads needs a whole number of threads, 1 or more, got {value:?}; see --help")
+    })
 }
 
 /// The analyzer with the custom entities of `--entities FILE.json`.
@@ -63,8 +80,8 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// Runs the command for the arguments left once `--entities` is taken out.
-fn run(args: &[String], entities: Option<String>) -> Result<(), String> {
+/// Runs the command for the arguments left once `--entities` and `--threads` are taken out.
+fn run(args: &[String], entities: Option<String>, threads: Option<NonZeroUsize>) -> Result<(), String> {
     let analyzer = || -> Result<Analyzer, String> {
         Ok(match &entities {
             Some(path) => read_entities(path)?,
@@ -80,7 +97,8 @@ fn run(args: &[String], entities: Option<String>) -> Result<(), String> {
             println!("article-analyzer {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
-        ["--jsonl"] => analyze_lines(&analyzer()?),
+        ["--jsonl"] => analyze_lines(&analyzer()?, threads),
+        _ if threads.is_some() => Err("--threads is for --jsonl; see --help".to_string()),
         [] | ["-"] => {
             let analyzer = analyzer()?;
             read_stdin().and_then(|text| analyze_document(&analyzer, &text))
@@ -117,7 +135,23 @@ fn analyze_document(analyzer: &Analyzer, text: &str) -> Result<(), String> {
     writeln!(out).and_then(|()| out.flush()).map_err(|e| format!("cannot write output: {e}"))
 }
 
-fn analyze_lines(analyzer: &Analyzer) -> Result<(), String> {
+/// `--jsonl`: on the calling thread alone with `--threads 1`, else on `threads` (by default, one
+/// per core).
+fn analyze_lines(analyzer: &Analyzer, threads: Option<NonZeroUsize>) -> Result<(), String> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN));
     let output = BufWriter::new(io::stdout().lock());
-    jsonl::analyze_lines(analyzer, io::stdin().lock(), output).map_err(|e| e.to_string())
+    let result = match threads.get() {
+        1 => jsonl::analyze_lines(analyzer, io::stdin().lock(), output),
+        // The input is read on a thread of its own, which cannot hold the lock of stdin.
+        #[cfg(not(target_arch = "wasm32"))]
+        _ => {
+            let input = io::BufReader::with_capacity(64 * 1024, io::stdin());
+            jsonl::analyze_lines_in_parallel(analyzer, input, output, threads)
+        }
+        // wasm has no threads (the CLI is built for it only by `cargo test --target wasm32-...`).
+        #[cfg(target_arch = "wasm32")]
+        _ => jsonl::analyze_lines(analyzer, io::stdin().lock(), output),
+    };
+    result.map_err(|e| e.to_string())
 }

@@ -16,9 +16,15 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the CLI starts");
-    // The CLI may exit before reading all of stdin (bad arguments): a broken pipe is fine.
-    let _ = child.stdin.take().expect("piped stdin").write_all(stdin);
-    child.wait_with_output().expect("the CLI finishes")
+    let mut input = child.stdin.take().expect("piped stdin");
+    std::thread::scope(|scope| {
+        // Written while the output is read, which a large input needs. The CLI may exit before
+        // reading all of stdin (bad arguments, a bad line): a broken pipe is fine.
+        scope.spawn(move || {
+            let _ = input.write_all(stdin);
+        });
+        child.wait_with_output().expect("the CLI finishes")
+    })
 }
 
 /// Asserts that the run failed with exactly one line on stderr, and returns that line.
@@ -128,9 +134,13 @@ fn a_byte_order_mark_before_the_entities_or_the_jsonl_stream_is_skipped() {
 fn invalid_utf8_on_stdin_fails_with_one_line() {
     let message = one_line_failure(&run(&[], b"caf\xe9 au lait"));
     assert!(message.contains("UTF-8"), "{message}");
-    let message =
-        one_line_failure(&run(&["--jsonl"], b"{\"id\":1,\"text\":\"ok\"}\n{\"text\":\"caf\xe9\"}\n"));
-    assert!(message.contains("line 2"), "{message}");
+    for threads in ["1", "2", "4"] {
+        let input = b"{\"id\":1,\"text\":\"ok\"}\n{\"text\":\"caf\xe9\"}\n{\"id\":3,\"text\":\"ok\"}\n";
+        let output = run(&["--jsonl", "--threads", threads], input);
+        let message = one_line_failure(&output);
+        assert_eq!(message, "article-analyzer: line 2: not valid UTF-8 (invalid byte at column 13)");
+        assert_eq!(output.stdout.iter().filter(|&&b| b == b'\n').count(), 1, "the line before it");
+    }
 }
 
 #[test]
@@ -208,27 +218,129 @@ fn a_file_stdin_and_dash_give_the_same_document() {
     assert_eq!(ends, [36, text.len() as u64]);
 }
 
+/// The CLI's `--jsonl` on `threads` threads, its stdin, stdout and stderr piped.
+fn spawn_jsonl(threads: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
+        .args(["--jsonl", "--threads", threads])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts")
+}
+
 #[test]
 fn jsonl_answers_each_line_before_the_next_arrives() {
     use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_article-analyzer"))
-        .arg("--jsonl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the CLI starts");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    for id in 0..3 {
-        writeln!(stdin, r#"{{"id":{id},"text":"Line {id}. It streams."}}"#).expect("written");
-        stdin.flush().expect("flushed");
-        // Stdin stays open: the answer must come while the CLI still waits for more input.
-        let mut line = String::new();
-        stdout.read_line(&mut line).expect("an answer line");
-        let answer: Value = serde_json::from_str(&line).expect("a JSON line");
-        assert_eq!(answer["id"], id);
-        assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
+    for threads in ["1", "2", "4"] {
+        let mut child = spawn_jsonl(threads);
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        for id in 0..3 {
+            writeln!(stdin, r#"{{"id":{id},"text":"Line {id}. It streams."}}"#).expect("written");
+            stdin.flush().expect("flushed");
+            // Stdin stays open: the answer must come while the CLI still waits for more input.
+            let mut line = String::new();
+            stdout.read_line(&mut line).expect("an answer line");
+            let answer: Value = serde_json::from_str(&line).expect("a JSON line");
+            assert_eq!(answer["id"], id, "{threads} threads");
+            assert_eq!(answer["sentences"].as_array().unwrap().len(), 2);
+        }
+        drop(stdin);
+        assert!(child.wait().expect("the CLI finishes").success());
     }
-    drop(stdin);
-    assert!(child.wait().expect("the CLI finishes").success());
+}
+
+#[test]
+fn a_bad_line_ends_the_stream_while_the_input_stays_open() {
+    use std::io::Read;
+    for threads in ["1", "2", "4"] {
+        let mut child = spawn_jsonl(threads);
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        writeln!(stdin, "{{\"id\":1,\"text\":\"Paris.\"}}\n{{\"id\":2,\"text\":}}").expect("written");
+        stdin.flush().expect("flushed");
+        // Stdin stays open, as a producer waiting for the answers would keep it: the CLI ends anyway.
+        let mut stdout = String::new();
+        child.stdout.take().expect("piped stdout").read_to_string(&mut stdout).expect("stdout read");
+        let status = child.wait().expect("the CLI finishes");
+        let mut stderr = String::new();
+        child.stderr.take().expect("piped stderr").read_to_string(&mut stderr).expect("stderr read");
+        assert_eq!(status.code(), Some(1), "{threads} threads: {stderr}");
+        assert_eq!(stdout.lines().count(), 1, "{threads} threads: {stdout}");
+        assert!(stderr.starts_with("article-analyzer: line 2: malformed JSON line"), "{stderr}");
+        drop(stdin);
+    }
+}
+
+/// `count` JSON lines of the sample article's paragraphs, 1 to 25 of them a line (so that threads
+/// finish out of order), with blank lines between some.
+fn many_lines(count: usize) -> String {
+    let paragraphs: Vec<&str> = include_str!("../www/sample.txt").split("\n\n").collect();
+    let mut lines = String::new();
+    for n in 0..count {
+        let text: Vec<&str> = (0..n * 11 % 25 + 1).map(|i| paragraphs[(n + i) % paragraphs.len()]).collect();
+        lines +=
+            &format!("{}\n", serde_json::json!({ "id": format!("story-{n}"), "text": text.join("\n\n") }));
+        if n % 7 == 3 {
+            lines += "\n";
+        }
+    }
+    lines
+}
+
+#[test]
+fn jsonl_on_any_number_of_threads_writes_the_single_thread_output_byte_for_byte() {
+    let input = many_lines(200);
+    let single = run(&["--jsonl", "--threads", "1"], input.as_bytes());
+    let lines = json_lines(&single);
+    assert_eq!(lines.len(), 200);
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line["id"], format!("story-{n}"), "in input order");
+    }
+    for args in [
+        &["--jsonl", "--threads", "2"][..],
+        &["--jsonl", "--threads=4"],
+        &["--threads", "3", "--jsonl"],
+        &["--jsonl"],
+    ] {
+        let output = run(args, input.as_bytes());
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stdout == single.stdout, "{args:?}: the output differs from one thread's");
+    }
+}
+
+#[test]
+fn a_malformed_line_stops_every_thread_count_after_the_lines_before_it() {
+    let input = many_lines(100);
+    let mut lines: Vec<&str> = input.split_inclusive('\n').collect();
+    lines[70] = "{\"id\": \"bad\", \"text\": \"unterminated}\n";
+    let before = lines[..70].concat();
+    let expected = run(&["--jsonl", "--threads", "1"], before.as_bytes()).stdout;
+    let input = lines.concat();
+    for threads in ["1", "2", "4"] {
+        let output = run(&["--jsonl", "--threads", threads], input.as_bytes());
+        let message = one_line_failure(&output);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(message.starts_with("article-analyzer: line 71: malformed JSON line: "), "{message}");
+        assert!(output.stdout == expected, "{threads} threads: not the results of every line before it");
+    }
+}
+
+#[test]
+fn bad_thread_counts_fail_with_one_line() {
+    for args in [
+        &["--jsonl", "--threads", "0"][..],
+        &["--jsonl", "--threads", "two"],
+        &["--jsonl", "--threads=-1"],
+        &["--jsonl", "--threads", ""],
+    ] {
+        let message = one_line_failure(&run(args, b""));
+        assert!(message.contains("--threads needs a whole number of threads, 1 or more, got"), "{message}");
+    }
+    let message = one_line_failure(&run(&["--jsonl", "--threads"], b""));
+    assert!(message.contains("--threads needs a number"), "{message}");
+    let message = one_line_failure(&run(&["--jsonl", "--threads", "2", "--threads", "3"], b""));
+    assert!(message.contains("--threads given twice"), "{message}");
+    let message = one_line_failure(&run(&["--threads", "2"], b"A text."));
+    assert!(message.contains("--threads is for --jsonl"), "{message}");
 }

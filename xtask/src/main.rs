@@ -51,10 +51,11 @@ Tasks:
   eval [--data DIR] [--model FILE] [--errors]
            entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
            and sentence boundary P/R/F1 (--errors: list the dev errors)
-  bench [--data DIR] [--rounds N] [--long-mb N] [--no-build]
+  bench [--data DIR] [--rounds N] [--long-mb N] [--no-build] [--jsonl-only]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (benches/peers), on CoNLL-2003 test;
-           prints the report and writes it into docs/performance.md";
+           prints the report and writes it into docs/performance.md (--jsonl-only: the CLI's --jsonl
+           on one thread and on every core alone, printed only)";
 
 /// The sentence boundary sets of `eval-sentences` and `eval`, from the repository root.
 const SENTENCE_SETS: &str = "../shared/eval/sentences";
