@@ -116,7 +116,7 @@ fn analyze_line(
     }
     let document: Document =
         serde_json::from_str(text).map_err(|e| at_line(format!("malformed JSON line: {e}")))?;
-    let analysis = analyzer.analyze(&document.text).to_utf16(&document.text);
+    let analysis = analyzer.analyze(&document.text).into_utf16(&document.text);
     serde_json::to_writer(&mut *result, &Output { id: document.id, analysis: &analysis })
         .map_err(|e| io_error("write the output", e.into()))?;
     result.push(b'\n');

@@ -129,7 +129,7 @@ fn utf8(bytes: Vec<u8>, source: &str) -> Result<String, String> {
 }
 
 fn analyze_document(analyzer: &Analyzer, text: &str) -> Result<(), String> {
-    let analysis = analyzer.analyze(text).to_utf16(text);
+    let analysis = analyzer.analyze(text).into_utf16(text);
     let mut out = io::stdout().lock();
     serde_json::to_writer(&mut out, &analysis).map_err(|e| format!("cannot write output: {e}"))?;
     writeln!(out).and_then(|()| out.flush()).map_err(|e| format!("cannot write output: {e}"))

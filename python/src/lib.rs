@@ -295,7 +295,7 @@ fn analyze_one(analyzer: &CoreAnalyzer, text: &str, lossy: bool) -> Result {
             byte = entity.span.end;
         }
     }
-    Result { analysis: analysis.to_utf16(text), restore }
+    Result { analysis: analysis.into_utf16(text), restore }
 }
 
 /// `analysis` as the CLI's JSON in Python values: dicts with the CLI's keys in its order.
