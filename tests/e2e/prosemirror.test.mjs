@@ -95,7 +95,7 @@ window.check = () => {
     else joined.set(decoration, joined.get(decoration) + span.textContent);
   }
   for (const [{ spec }, text] of joined) if (text !== spec.entity.text) mismatches.push(['dom', spec.entity.text, text]);
-  const span = window.view.dom.querySelector('.article-analyzer-entity');
+  const span = window.view.dom.querySelector('.article-analyzer-entity[data-label="PERSON"]');
   return {
     analysis, mismatches, decorations: found.length, same: analysis === analysisOf(state),
     text: readDoc(state.doc).text, json: JSON.stringify(state.doc.toJSON()),
@@ -179,7 +179,7 @@ test('the plugin decorates every entity of a ProseMirror document with its exact
   assert.ok(checked.analysis.entities.length >= 15, `a real article: ${checked.analysis.entities.length} entities`);
   assert.ok(sameDoc, 'the state holds the very document it started with');
   assert.equal(checked.json, await page.evaluate(() => window.json), 'doc.toJSON() unchanged');
-  assert.notEqual(checked.background, 'rgba(0, 0, 0, 0)', 'highlight.css colours the decorations');
+  assert.equal(checked.background, 'rgb(255, 216, 168)', 'highlight.css colours a PERSON as ::highlight(article-analyzer-PERSON)');
   assert.deepEqual(await page.evaluate(() => [window.analyses.length, window.domEvents]), [1, 1], 'the callback and the event, once each');
   assert.deepEqual(problems, []);
 });
@@ -213,5 +213,24 @@ test('typing keeps the decorations on their words until the analysis, which then
   const again = await page.evaluate(() => window.check());
   assertAnalysed(again);
   assert.deepEqual(again.analysis.entities, original.analysis.entities);
+  assert.deepEqual(problems, []);
+});
+
+test('labels limits the decorations; a destroyed view is analysed no more', async () => {
+  const { page, problems } = await open();
+  await page.evaluate((options) => window.start(options), { ...ANALYZER, labels: ['PERSON'], delay: 50 });
+  const { analysis, decorations, mismatches } = await page.evaluate(() => window.check());
+  const persons = analysis.entities.filter((e) => e.label === 'PERSON');
+  assert.ok(persons.length >= 5 && persons.length < analysis.entities.length, `${persons.length} of ${analysis.entities.length}`);
+  assert.equal(decorations, persons.length, 'one decoration per PERSON, none for the other labels');
+  assert.deepEqual(mismatches, []);
+  const later = await page.evaluate(async () => {
+    const { view } = window;
+    view.dispatch(view.state.tr.insertText(' Joe Biden agreed.', view.state.doc.content.size - 1));
+    view.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    return window.analyses.length;
+  });
+  assert.equal(later, 1, 'no analysis after destroy()');
   assert.deepEqual(problems, []);
 });
