@@ -70,7 +70,11 @@ export function readDoc(doc) {
   return { text, position };
 }
 
-/** The decorations of `analysis` (its text read from `doc` as `reading`), for the labels shown. */
+/**
+ * The decorations of `analysis` (its text read from `doc` as `reading`), for the labels shown. Their
+ * spec holds only strings, so a mention found again compares equal to its mapped decoration and is
+ * not drawn again (with the entity object in it, every new analysis redrew all: 7 -> 30 ms at 5,000 words).
+ */
 function decorate(doc, reading, analysis, labels) {
   const decorations = [];
   for (const entity of analysis.entities) {
@@ -78,7 +82,7 @@ function decorate(doc, reading, analysis, labels) {
     const from = reading.position(entity.start, false);
     const to = reading.position(entity.end, true);
     if (from < to) {
-      decorations.push(Decoration.inline(from, to, { class: 'article-analyzer-entity', 'data-label': entity.label }, { entity }));
+      decorations.push(Decoration.inline(from, to, { class: 'article-analyzer-entity', 'data-label': entity.label }, { label: entity.label, text: entity.text }));
     }
   }
   return DecorationSet.create(doc, decorations);

@@ -55,15 +55,24 @@ import { history, undo, redo } from 'prosemirror-history';
 import { keymap } from 'prosemirror-keymap';
 import { analyzerPlugin, analysisOf, analyzerKey, readDoc } from './prosemirror.js';
 
-/** An editor on ARTICLE with the plugin (options as given); resolves after its first analysis. */
-window.start = (options) => new Promise((resolve, reject) => {
+/**
+ * An editor on ARTICLE (repeat times) with the plugin (options as given); resolves after its first
+ * analysis. window.paints: how long each of the plugin's transactions took to apply and draw.
+ */
+window.start = (options, repeat = 1) => new Promise((resolve, reject) => {
   const source = document.createElement('div');
-  source.innerHTML = ${JSON.stringify(ARTICLE)};
+  source.innerHTML = ${JSON.stringify(ARTICLE)}.repeat(repeat);
+  window.paints = [];
   const doc = DOMParser.fromSchema(schema).parse(source);
   window.json = JSON.stringify(doc.toJSON());
   window.analyses = [];
   const plugin = analyzerPlugin({ ...options, analyzed: (analysis) => window.analyses.push(analysis), error: reject });
   const view = new EditorView(document.getElementById('editor'), {
+    dispatchTransaction(tr) {
+      const start = performance.now();
+      view.updateState(view.state.apply(tr));
+      if (tr.getMeta(analyzerKey)) window.paints.push(performance.now() - start);
+    },
     state: EditorState.create({ doc, plugins: [history(), keymap({ 'Mod-z': undo, 'Mod-y': redo }), plugin] }),
   });
   window.view = view;
@@ -82,7 +91,7 @@ window.check = () => {
   const mismatches = [];
   for (const { from, to, spec } of found) {
     const text = state.doc.textBetween(from, to, '\\n\\n', leaf);
-    if (text !== spec.entity.text) mismatches.push(['state', spec.entity.text, text]);
+    if (text !== spec.text) mismatches.push(['state', spec.text, text]);
   }
   // The DOM: each decorated span belongs to one decoration; a decoration's spans join to its text.
   const joined = new Map(found.map((decoration) => [decoration, '']));
@@ -91,10 +100,10 @@ window.check = () => {
     const end = window.view.posAtDOM(span, span.childNodes.length);
     const decoration = found.find(({ from, to }) => from <= start && end <= to);
     if (!decoration) mismatches.push(['no decoration', span.textContent, start]);
-    else if (span.dataset.label !== decoration.spec.entity.label) mismatches.push(['label', span.dataset.label, decoration.spec.entity.label]);
+    else if (span.dataset.label !== decoration.spec.label) mismatches.push(['label', span.dataset.label, decoration.spec.label]);
     else joined.set(decoration, joined.get(decoration) + span.textContent);
   }
-  for (const [{ spec }, text] of joined) if (text !== spec.entity.text) mismatches.push(['dom', spec.entity.text, text]);
+  for (const [{ spec }, text] of joined) if (text !== spec.text) mismatches.push(['dom', spec.text, text]);
   const span = window.view.dom.querySelector('.article-analyzer-entity[data-label="PERSON"]');
   return {
     analysis, mismatches, decorations: found.length, same: analysis === analysisOf(state),
@@ -191,7 +200,14 @@ test('typing keeps the decorations on their words until the analysis, which then
   // Typing in the middle of the article, as a user does: everything after it moves.
   await page.evaluate(() => window.caretAfter('meet Sundar Pichai in Paris next week.'));
   await page.keyboard.type(' Joe Biden agreed.');
-  const typed = await page.evaluate(() => window.check());
+  const typed = await page.evaluate(() => {
+    // What the analysis will change in the DOM outside the paragraph typed into.
+    window.elsewhere = [];
+    const typedInto = [...window.view.dom.querySelectorAll('p')].find((p) => p.textContent.includes('Joe Biden'));
+    new MutationObserver((records) => window.elsewhere.push(...records.filter(({ target }) => !typedInto.contains(target))))
+      .observe(window.view.dom, { subtree: true, childList: true, characterData: true, attributes: true });
+    return window.check();
+  });
   assert.ok(typed.text.includes('next week. Joe Biden agreed. \u{1F389}'), 'typed into the document');
   assert.equal(typed.analysis.text, original.analysis.text, 'checked before the analysis');
   assert.equal(typed.decorations, original.decorations);
@@ -202,6 +218,7 @@ test('typing keeps the decorations on their words until the analysis, which then
   assertAnalysed(analysed);
   assert.ok(analysed.analysis.entities.some((e) => e.text === 'Joe Biden' && e.label === 'PERSON'));
   assert.deepEqual(await page.evaluate(() => window.analyses.length), 2, 'one analysis for the whole typing');
+  assert.equal(await page.evaluate(() => window.elsewhere.length), 0, 'the decorations the analysis gave again are not drawn again');
   // Undo as a user does: the history holds only the typing, not the plugin's transactions.
   for (let i = 0; i < 20 && (await page.evaluate(() => window.check().json)) !== original.json; i++) {
     await page.keyboard.press('Control+Z');
@@ -232,5 +249,22 @@ test('labels limits the decorations; a destroyed view is analysed no more', asyn
     return window.analyses.length;
   });
   assert.equal(later, 1, 'no analysis after destroy()');
+  assert.deepEqual(problems, []);
+});
+
+test('at 5,000 words, a new analysis after typing applies and draws in one frame', async () => {
+  const { page, problems } = await open();
+  await page.evaluate((options) => window.start(options, 62), { ...ANALYZER, delay: 50 });
+  for (let i = 2; i <= 4; i++) {
+    await page.evaluate(() => { const { view } = window; view.dispatch(view.state.tr.insertText('Joe Biden said so. ', 25)); });
+    await page.waitForFunction((count) => window.analyses.length === count, i);
+  }
+  const { words, paints, checked } = await page.evaluate(() => ({
+    words: window.check().text.split(/\s+/).length, paints: window.paints, checked: window.check(),
+  }));
+  console.log(`${words} words, ${checked.decorations} decorations: first paint ${paints[0].toFixed(0)} ms, after typing ${paints.slice(1).map((t) => t.toFixed(1)).join(', ')} ms`);
+  assert.ok(words >= 4500, `${words} words`);
+  assertAnalysed(checked);
+  assert.ok(Math.min(...paints.slice(1)) < 16, paints.join(', '));
   assert.deepEqual(problems, []);
 });
