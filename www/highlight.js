@@ -19,9 +19,9 @@ const engines = new Map();
 
 /**
  * The analysis worker for `worker` (a URL or a Worker), started once and shared by every editor:
- * resolves to `(text, corrections) => Promise<packed>`.
+ * resolves to `(text, corrections) => Promise<packed>`. Shared with www/prosemirror.js.
  */
-function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'analyzer_bg.wasm' }) {
+export function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'analyzer_bg.wasm' }) {
   const url = (value) => new URL(value, import.meta.url).href;
   const key = typeof worker === 'object' && !(worker instanceof URL) ? worker : url(worker);
   if (!engines.has(key)) {
@@ -69,7 +69,7 @@ function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'analyzer_b
 }
 
 /** The CLI's analysis of `text` (plus `text`) from the worker's packed form. */
-function unpack(text, { sentences, entities, labels, confidence, groups }) {
+export function unpack(text, { sentences, entities, labels, confidence, groups }) {
   const analysis = { text, sentences: [], entities: [], groups };
   for (let i = 0; i < sentences.length; i += 2) analysis.sentences.push({ start: sentences[i], end: sentences[i + 1] });
   for (let i = 0; i < entities.length; i += 4) {
