@@ -3,25 +3,9 @@
 // Debian's Chromium against a served dist/. Run as page.test.mjs is (see there): `cargo xtask test`
 // sets E2E_BASE_URL, E2E_DIST, E2E_CLI and E2E_CHROMIUM.
 // The test page is served by the test itself (page.route), beside dist/'s files, so dist/ ships none.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BASE = process.env.E2E_BASE_URL;
-const DIST = process.env.E2E_DIST ?? join(repo, 'dist');
-const CLI = process.env.E2E_CLI ?? join(repo, 'target/release/article-analyzer');
-if (!BASE) throw new Error('set E2E_BASE_URL to a server of dist/ (cargo xtask serve), or run cargo xtask test');
-
-/** Where the analyzer is in dist/ (content-hashed names): the options `highlight` takes. */
-const file = (pattern) => readdirSync(DIST).find((name) => pattern.test(name));
-const ANALYZER = {
-  worker: file(/^worker\.[0-9a-f]{10}\.js$/), glue: file(/^analyzer\.[0-9a-f]{10}\.js$/), wasm: file(/^analyzer_bg\.[0-9a-f]{10}\.wasm$/),
-};
+import { ANALYZER, cli, openTestPage } from './editor-harness.mjs';
 
 // The article of a newsroom's editor: headline, paragraphs, a link splitting a name, a blockquote, a
 // list, a table, emoji, right-to-left text, a soft hyphen, and what a reader never sees.
@@ -55,30 +39,11 @@ z</pre>
 <script src="article-analyzer-element.js"></script>
 </body></html>`;
 
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/** The test page, with `problems` (console errors, uncaught errors, failed requests). */
+/** The test page, its textarea filled, with `problems` (console errors, uncaught errors, failed requests). */
 async function open() {
-  const page = await (await browser.newContext()).newPage();
-  const problems = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
-  page.on('pageerror', (error) => problems.push(`error: ${error.message}`));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
-  await page.route('**/highlight-test.html', (route) => route.fulfill({ contentType: 'text/html', body: PAGE }));
-  await page.goto(new URL('highlight-test.html', BASE).href);
-  await page.locator('#draft').fill(TEXTAREA);
-  return { page, problems };
+  const opened = await openTestPage('highlight-test.html', PAGE);
+  await opened.page.locator('#draft').fill(TEXTAREA);
+  return opened;
 }
 
 /**
@@ -116,10 +81,6 @@ function painted(page) {
     ranges.sort(([, a], [, b]) => a.compareBoundaryPoints(Range.START_TO_START, b));
     return ranges.map(([label, range]) => [label, range.toString()]);
   });
-}
-
-function cli(text) {
-  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8' }));
 }
 
 test('the reader: blocks are paragraphs, <br> a line, scripts, styles and hidden elements skipped, table cells apart', async () => {

@@ -3,26 +3,14 @@
 // highlight.test.mjs is: `cargo xtask test` sets E2E_BASE_URL, E2E_DIST, E2E_CLI and E2E_CHROMIUM.
 // The test page and the packages' ESM builds (under npm/, resolved by an import map from the bare
 // specifiers a CMS's bundler resolves) are served by the test itself (page.route).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { ANALYZER, cli, openTestPage } from './editor-harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '../..');
-const BASE = process.env.E2E_BASE_URL;
-const DIST = process.env.E2E_DIST ?? join(repo, 'dist');
-const CLI = process.env.E2E_CLI ?? join(repo, 'target/release/article-analyzer');
-if (!BASE) throw new Error('set E2E_BASE_URL to a server of dist/ (cargo xtask serve), or run cargo xtask test');
-
-/** Where the analyzer is in dist/ (content-hashed names): the options the plugin takes. */
-const file = (pattern) => readdirSync(DIST).find((name) => pattern.test(name));
-const ANALYZER = {
-  worker: file(/^worker\.[0-9a-f]{10}\.js$/), glue: file(/^analyzer\.[0-9a-f]{10}\.js$/), wasm: file(/^analyzer_bg\.[0-9a-f]{10}\.wasm$/),
-};
 
 /** The bare specifiers of the packages and their dependencies, to their ESM builds. */
 const PACKAGES = ['prosemirror-state', 'prosemirror-view', 'prosemirror-model', 'prosemirror-transform',
@@ -124,38 +112,16 @@ window.ready = true;
 </script>
 </body></html>`;
 
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/** The test page, with `problems` (console errors, uncaught errors, failed requests). */
+/** The test page, its editor ready, with `problems` (console errors, uncaught errors, failed requests). */
 async function open() {
-  const page = await (await browser.newContext()).newPage();
-  const problems = [];
-  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
-  page.on('pageerror', (error) => problems.push(`error: ${error.message}`));
-  page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
-  await page.route('**/prosemirror-test.html', (route) => route.fulfill({ contentType: 'text/html', body: PAGE }));
-  await page.route('**/npm/**', (route) => {
-    const path = new URL(route.request().url()).pathname.replace(/^.*\/npm\//, '');
-    route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(here, 'node_modules', path)) });
+  const opened = await openTestPage('prosemirror-test.html', PAGE, async (page) => {
+    await page.route('**/npm/**', (route) => {
+      const path = new URL(route.request().url()).pathname.replace(/^.*\/npm\//, '');
+      route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(here, 'node_modules', path)) });
+    });
   });
-  await page.goto(new URL('prosemirror-test.html', BASE).href);
-  await page.waitForFunction(() => window.ready);
-  return { page, problems };
-}
-
-function cli(text) {
-  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8' }));
+  await opened.page.waitForFunction(() => window.ready);
+  return opened;
 }
 
 /** The analysis (plugin state) is the CLI's on the same text, and no decoration is off its entity. */

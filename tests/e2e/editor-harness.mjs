@@ -1,0 +1,56 @@
+// What the tests of the editor modules (highlight.test.mjs, prosemirror.test.mjs) share: the
+// environment `cargo xtask test` sets, the analyzer's files in dist/, one Chromium for a file's
+// tests, a test page served by the test itself (page.route) with what went wrong on it, and the
+// CLI's analysis to compare with.
+import { after, before } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BASE = process.env.E2E_BASE_URL;
+const DIST = process.env.E2E_DIST ?? join(repo, 'dist');
+const CLI = process.env.E2E_CLI ?? join(repo, 'target/release/article-analyzer');
+if (!BASE) throw new Error('set E2E_BASE_URL to a server of dist/ (cargo xtask serve), or run cargo xtask test');
+
+/** Where the analyzer is in dist/ (content-hashed names): the options `highlight` and the plugin take. */
+const file = (pattern) => readdirSync(DIST).find((name) => pattern.test(name));
+export const ANALYZER = {
+  worker: file(/^worker\.[0-9a-f]{10}\.js$/), glue: file(/^analyzer\.[0-9a-f]{10}\.js$/), wasm: file(/^analyzer_bg\.[0-9a-f]{10}\.wasm$/),
+};
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.E2E_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * Opens `name` (served beside dist/'s files with the HTML `body`, after `routes(page)` has added any
+ * other route), with `problems`: console errors, uncaught errors, failed requests.
+ */
+export async function openTestPage(name, body, routes = async () => {}) {
+  const page = await (await browser.newContext()).newPage();
+  const problems = [];
+  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+  page.on('pageerror', (error) => problems.push(`error: ${error.message}`));
+  page.on('response', (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()} ${response.url()}`));
+  await page.route(`**/${name}`, (route) => route.fulfill({ contentType: 'text/html', body }));
+  await routes(page);
+  await page.goto(new URL(name, BASE).href);
+  return { page, problems };
+}
+
+/** The CLI's analysis of `text`. */
+export function cli(text) {
+  return JSON.parse(execFileSync(CLI, ['-'], { input: text, encoding: 'utf8' }));
+}
