@@ -47,11 +47,14 @@ pub fn test() -> Result<(), String> {
     let site = root.join("dist");
     std::thread::spawn(move || static_server::run(listener, site));
     let cli = target_dir().join("release/article-analyzer");
-    command("node", ["--test", "--test-reporter=spec", "page.test.mjs", "highlight.test.mjs", "prosemirror.test.mjs"])
-        .dir(&root.join("tests/e2e"))
-        .env("E2E_BASE_URL", format!("http://{address}/"))
-        .env("E2E_DIST", root.join("dist"))
-        .env("E2E_CLI", &cli)
-        .env("E2E_CHROMIUM", CHROMIUM)
-        .run()
+    command(
+        "node",
+        ["--test", "--test-reporter=spec", "page.test.mjs", "highlight.test.mjs", "prosemirror.test.mjs"],
+    )
+    .dir(&root.join("tests/e2e"))
+    .env("E2E_BASE_URL", format!("http://{address}/"))
+    .env("E2E_DIST", root.join("dist"))
+    .env("E2E_CLI", &cli)
+    .env("E2E_CHROMIUM", CHROMIUM)
+    .run()
 }
