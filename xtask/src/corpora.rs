@@ -10,7 +10,7 @@ use article_analyzer::span::Span;
 use article_analyzer::Entity;
 
 use crate::conll::{self, Document, DocumentEnd};
-use crate::eval::Counts;
+use crate::eval::{score_with, Counts};
 use crate::process::command;
 
 /// The corpora `--corpora` may name, in the order they are read.
@@ -38,11 +38,7 @@ impl Corpus {
     /// The scores of `tag` (the model alone or the full pipeline) on the held-out documents,
     /// counting only the annotated types.
     pub fn score(&self, tag: impl Fn(&Document) -> Vec<Entity>) -> Counts {
-        let mut counts = Counts::default();
-        for document in &self.held_out {
-            counts.add(document, &self.annotated_only(tag(document)));
-        }
-        counts
+        score_with(&self.held_out, |document| self.annotated_only(tag(document)))
     }
 
     /// The entities of `predicted` whose type the corpus annotates.

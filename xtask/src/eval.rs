@@ -71,13 +71,18 @@ pub fn tag_with_model(model: &Model, document: &Document) -> Vec<Entity> {
     model.tag(&article_analyzer::Document::new(&document.text))
 }
 
-/// Scores `model` alone on `documents`.
-pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
+/// Scores `tag` (the model alone, the full pipeline) on `documents`.
+pub fn score_with(documents: &[Document], tag: impl Fn(&Document) -> Vec<Entity>) -> Counts {
     let mut counts = Counts::default();
     for document in documents {
-        counts.add(document, &tag_with_model(model, document));
+        counts.add(document, &tag(document));
     }
     counts
+}
+
+/// Scores `model` alone on `documents`.
+pub fn score_model(model: &Model, documents: &[Document]) -> Counts {
+    score_with(documents, |document| tag_with_model(model, document))
 }
 
 /// `cargo xtask jsonl --model FILE`: the CLI's `--jsonl` (standard input to standard output) with a
@@ -137,10 +142,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let model_counts = score_model(&model, &documents);
         let model_seconds = started.elapsed().as_secs_f64();
         let started = Instant::now();
-        let mut pipeline = Counts::default();
-        for document in &documents {
-            pipeline.add(document, &analyzer.analyze(&document.text).entities);
-        }
+        let pipeline = score_with(&documents, |document| analyzer.analyze(&document.text).entities);
         let pipeline_seconds = started.elapsed().as_secs_f64();
         pipeline.print(&format!(
             "CoNLL-2003 {name} ({} documents, {tokens} tokens), full pipeline (Analyzer::analyze):",
