@@ -296,6 +296,8 @@ test('copy JSON puts the analysis on the clipboard', async () => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
   await analysed(page);
   await page.click('#copy-json');
+  // The copy waits for the worker's JSON: read the clipboard once the page says it is done.
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   assert.deepEqual(JSON.parse(copied), cli(await page.inputValue('#article-input')));
   assertNoProblems(record);
