@@ -2,11 +2,14 @@
 //!
 //! Inputs are the files named on the command line (`cargo bench -- FILE...`), or by default the
 //! page's sample article, each repeated to about 4 MB so that one
-//! pass takes long enough to time. Reports MB/s (of UTF-8 input) and tokens/s, best of 5 passes.
+//! pass takes long enough to time. Reports MB/s (of UTF-8 input) and tokens/s, best of 5 passes,
+//! after the time the entity model takes to load (`model/ner.bin`, which a first analysis waits for),
+//! best of 20.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use article_analyzer::entity::model::Model;
 use article_analyzer::{sentence, token, Analyzer};
 
 /// Bytes each input is repeated up to.
@@ -15,6 +18,15 @@ const TARGET_BYTES: usize = 4 << 20;
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let files = if files.is_empty() { vec!["www/sample.txt".to_string()] } else { files };
+    match std::fs::read("model/ner.bin") {
+        Ok(model) => {
+            let load = best_of(20, || {
+                black_box(Model::from_bytes(black_box(&model))).map_or(0, |m| m.feature_count())
+            });
+            println!("entity model load (model/ner.bin): {:.1} ms", load.as_secs_f64() * 1e3);
+        }
+        Err(error) => eprintln!("skipping the model's load time: model/ner.bin: {error}"),
+    }
     let analyzer = Analyzer::new();
     println!("{:<44} {:>9} {:>12} {:>12} {:>14}", "input", "MB", "split MB/s", "full MB/s", "full tokens/s");
     for file in files {

@@ -277,8 +277,12 @@ struct Slot {
     weights: [i8; NUM_TAGS],
 }
 
+/// The odd multiplier that spreads feature keys over the table's slots.
+const SLOT_MULTIPLIER: u32 = 0x9E37_79B1;
+
+/// The home slot of `key` in a table of `capacity` slots, a power of two.
 fn slot_of(key: u32, capacity: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) as usize) & (capacity - 1)
+    (key.wrapping_mul(SLOT_MULTIPLIER) as usize) & (capacity - 1)
 }
 
 #[cfg(test)]
