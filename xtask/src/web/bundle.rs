@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::tools::{bindgen, ensure_node_packages, ensure_wasm_bindgen, ensure_wasm_target, wasm_opt};
-use super::{read, sha256, target_dir, WASM_TARGET};
+use super::{read, sha256, sha384, target_dir, WASM_TARGET};
 use crate::process::command;
 
 /// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
@@ -26,16 +26,26 @@ pub fn dist() -> Result<(), String> {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
     }
     // The page's build (a classic script) stays under target/; dist/ gets what a browser downloads.
+    // Every build has the out-name article_analyzer, which names the module of the wasm's imports:
+    // so their wasm files are one and the same, optimised once, and a browser caches it once.
     let classic = work.join("no-modules");
-    bindgen(&wasm, "no-modules", &classic, "analyzer")?;
+    bindgen(&wasm, "no-modules", &classic, "article_analyzer")?;
     bindgen(&wasm, "web", &dist.join("pkg"), "article_analyzer")?;
     bindgen(&wasm, "nodejs", &dist.join("node"), "article_analyzer")?;
-    let pkg = dist.join("pkg/article_analyzer_bg.wasm");
-    for built in [classic.join("analyzer_bg.wasm"), pkg, dist.join("node/article_analyzer_bg.wasm")] {
-        wasm_opt(&built)?;
+    let optimised = classic.join("article_analyzer_bg.wasm");
+    let unoptimised = std::fs::read(&optimised).map_err(|e| format!("cannot read wasm: {e}"))?;
+    wasm_opt(&optimised)?;
+    for dir in ["pkg", "node"] {
+        let copy = dist.join(dir).join("article_analyzer_bg.wasm");
+        if std::fs::read(&copy).map_err(|e| format!("cannot read wasm: {e}"))? != unoptimised {
+            return Err(format!("{} differs from the classic build's wasm", copy.display()));
+        }
+        std::fs::copy(&optimised, &copy).map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
     }
-    write_packages(&dist)?;
-    Site::load(&classic)?.write(&dist)?;
+    let site = Site::load(&classic)?;
+    site.write(&dist)?;
+    write_node_package(&dist)?;
+    site.write_package(&dist.join("pkg"))?;
     report_sizes(&dist)
 }
 
@@ -74,9 +84,10 @@ impl Site {
         ]) {
             www.insert(name, read(&www_dir.join(name))?);
         }
-        let glue = format!("{}\n{}", read(&classic.join("analyzer.js"))?, read(&www_dir.join("loader.js"))?);
-        let wasm =
-            std::fs::read(classic.join("analyzer_bg.wasm")).map_err(|e| format!("cannot read wasm: {e}"))?;
+        let glue =
+            format!("{}\n{}", read(&classic.join("article_analyzer.js"))?, read(&www_dir.join("loader.js"))?);
+        let wasm = std::fs::read(classic.join("article_analyzer_bg.wasm"))
+            .map_err(|e| format!("cannot read wasm: {e}"))?;
         Ok(Site { www, glue, wasm })
     }
 
@@ -172,13 +183,95 @@ impl Site {
             "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
              Usage: <script src=\"article-analyzer-element.js\"></script> \
              <article-analyzer text=\"...\"></article-analyzer> */\n\
-             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nconst ELEMENT_CSS = {css};\n{}}})();\n",
+             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nlet loading = null;\n\
+             const analyzerReady = () => (loading ??= loadAnalyzer({{ base64: WASM_BASE64 }}));\n\
+             const ELEMENT_CSS = {css};\n{}}})();\n",
             crate_version()?,
             self.glue,
             base64(&self.wasm),
             // The element reads its HTML with the reader of `highlight`, inlined without its export.
             self.www["text-reader.js"].replace("\nexport ", "\n") + &self.www["element.js"]
         ))
+    }
+
+    /// `<article-analyzer>` as the npm package's ES module: the package's glue and reader imported,
+    /// the wasm fetched from article_analyzer_bg.wasm beside it (or where `setWasm` says).
+    fn element_module(&self) -> Result<String, String> {
+        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
+        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
+             Usage: import 'article-analyzer/element'; <article-analyzer text=\"...\"></article-analyzer> */\n\
+             import initAnalyzer, * as wasm_bindgen from './article_analyzer.js';\n\
+             import {{ readText }} from './text-reader.js';\n\n\
+             if (typeof HTMLElement === 'undefined') {{\n  \
+             throw new Error('article-analyzer/element defines a custom element: it needs a browser (no HTMLElement here)');\n}}\n\n\
+             let wasmSource = new URL('./article_analyzer_bg.wasm', import.meta.url);\n\
+             let loading = null;\n\n\
+             /** Where the element loads the wasm from (a URL or a compiled module); before the first element connects. */\n\
+             export function setWasm(source) {{\n  \
+             if (loading) throw new Error('article-analyzer: setWasm() after an element has loaded the wasm');\n  \
+             wasmSource = source;\n}}\n\n\
+             const analyzerReady = () => (loading ??= initAnalyzer({{ module_or_path: wasmSource }}));\n\
+             const ELEMENT_CSS = {css};\n\n{}\nexport {{ ArticleAnalyzerElement }};\n",
+            crate_version()?,
+            self.www["element.js"]
+        ))
+    }
+
+    /// The npm package in `pkg` (dist/pkg, where wasm-bindgen's ES module build already is): its
+    /// entries, the worker and its glue under fixed names, the element in both forms, the styles,
+    /// the manifest, and integrity.json, the Subresource-Integrity hash of each file, which it
+    /// prints with the sizes.
+    fn write_package(&self, pkg: &Path) -> Result<(), String> {
+        let www = crate::repo_root().join("www");
+        for (from, to) in PACKAGE_FILES {
+            write(&pkg.join(to), read(&www.join(from))?.as_bytes())?;
+        }
+        write(&pkg.join("analyzer.js"), self.glue.as_bytes())?;
+        write(&pkg.join("element.js"), self.element_module()?.as_bytes())?;
+        write(&pkg.join("article-analyzer-element.js"), self.element()?.as_bytes())?;
+        let style = format!("{}\n{}", self.www["marks.css"], self.www["highlight.css"]);
+        write(&pkg.join("style.css"), style.as_bytes())?;
+        // The manifest is written out by hand in www/ (serde_json's maps would sort the keys, and the
+        // conditions of an export are tried in their order).
+        let manifest =
+            replace_once(&read(&www.join("package/package.json"))?, "@VERSION@", &crate_version()?)?;
+        write(&pkg.join("package.json"), manifest.as_bytes())?;
+
+        let mut files: Vec<String> = std::fs::read_dir(pkg)
+            .map_err(|e| format!("cannot list {}: {e}", pkg.display()))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        files.sort();
+        let mut integrity = serde_json::Map::new();
+        let mut report = String::from(
+            "xtask: dist/pkg, the npm package (bytes raw and gzip -9, Subresource Integrity as in integrity.json):\n",
+        );
+        // The JS beside the wasm (the inline element holds the wasm): one gzip stream, as the issue's budget.
+        let mut scripts = Vec::new();
+        for file in &files {
+            let bytes = std::fs::read(pkg.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+            let hash = format!("sha384-{}", base64(&sha384::sha384(&bytes)));
+            let gzipped = crate::gzip_size(&pkg.join(file))?;
+            let _ = writeln!(report, "  {file:<32} {:>9} {gzipped:>9}  {hash}", bytes.len());
+            if file.ends_with(".js") && file != "article-analyzer-element.js" {
+                scripts.extend_from_slice(&bytes);
+            }
+            integrity.insert(file.clone(), hash.into());
+        }
+        let all_scripts = target_dir().join("web/package-scripts.js");
+        write(&all_scripts, &scripts)?;
+        let _ = writeln!(
+            report,
+            "  {:<32} {:>9} {:>9}",
+            "every .js but the inline element",
+            scripts.len(),
+            crate::gzip_size(&all_scripts)?
+        );
+        print!("{report}");
+        let integrity = serde_json::to_string_pretty(&integrity).map_err(|e| e.to_string())? + "\n";
+        write(&pkg.join("integrity.json"), integrity.as_bytes())
     }
 }
 
@@ -224,43 +317,42 @@ pub fn site_file(dist: &Path, name: &str) -> Result<std::path::PathBuf, String> 
     Ok(dist.join(hashed.unwrap_or_else(|| name.to_string())))
 }
 
-/// The package.json files of dist/pkg (ES module for bundlers and browsers) and dist/node (CommonJS).
-fn write_packages(dist: &Path) -> Result<(), String> {
-    let version = crate_version()?;
-    let description = "Splits English news articles into sentences and tags their entities (WebAssembly).";
-    let files = ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"];
-    let pkg = serde_json::json!({
-        "name": "article-analyzer",
-        "version": version,
-        "description": description,
-        "license": "MIT",
-        "type": "module",
-        "main": "article_analyzer.js",
-        "module": "article_analyzer.js",
-        "types": "article_analyzer.d.ts",
-        "exports": {
-            ".": { "types": "./article_analyzer.d.ts", "default": "./article_analyzer.js" },
-            "./article_analyzer_bg.wasm": "./article_analyzer_bg.wasm"
-        },
-        "files": files,
-        "sideEffects": false
-    });
+/// The package.json of dist/node, wasm-bindgen's CommonJS build for Node (the npm package in dist/pkg
+/// has a Node entry of its own; this one is for `require`).
+fn write_node_package(dist: &Path) -> Result<(), String> {
     let node = serde_json::json!({
         "name": "article-analyzer-node",
-        "version": version,
-        "description": description,
+        "version": crate_version()?,
+        "description": PACKAGE_DESCRIPTION,
         "license": "MIT",
         "type": "commonjs",
         "main": "article_analyzer.js",
         "types": "article_analyzer.d.ts",
-        "files": files
+        "files": ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"]
     });
-    for (dir, manifest) in [("pkg", pkg), ("node", node)] {
-        let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
-        write(&dist.join(dir).join("package.json"), text.as_bytes())?;
-    }
-    Ok(())
+    let text = serde_json::to_string_pretty(&node).map_err(|e| e.to_string())? + "\n";
+    write(&dist.join("node/package.json"), text.as_bytes())
 }
+
+const PACKAGE_DESCRIPTION: &str =
+    "Splits English news articles into sentences and tags their entities (WebAssembly).";
+
+/// The npm package's files copied from www/ as they are: (source under www/, name in the package).
+const PACKAGE_FILES: [(&str, &str); 13] = [
+    ("highlight.js", "highlight.js"),
+    ("text-reader.js", "text-reader.js"),
+    ("prosemirror.js", "prosemirror.js"),
+    ("worker.js", "worker.js"),
+    ("package/node.js", "node.js"),
+    ("package/worker-client.js", "worker-client.js"),
+    ("package/highlight.d.ts", "highlight.d.ts"),
+    ("package/text-reader.d.ts", "text-reader.d.ts"),
+    ("package/prosemirror.d.ts", "prosemirror.d.ts"),
+    ("package/worker-client.d.ts", "worker-client.d.ts"),
+    ("package/element.d.ts", "element.d.ts"),
+    ("package/README.md", "README.md"),
+    ("package/LICENSE", "LICENSE"),
+];
 
 /// Prints the raw and gzipped sizes of what browsers download.
 fn report_sizes(dist: &Path) -> Result<(), String> {
