@@ -69,6 +69,17 @@ impl Site {
     const EDITOR_MODULES: [&'static str; 4] =
         ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js"];
 
+    /// What the demo CMS page (www/demo.html, which imports dist/pkg/) loads besides the package,
+    /// copied under the same names: its script and styles, and the vendored ProseMirror with its
+    /// licences (www/vendor/build-prosemirror.sh makes them).
+    const DEMO_FILES: [&'static str; 5] = [
+        "demo.js",
+        "demo.css",
+        "vendor/prosemirror.js",
+        "vendor/prosemirror.css",
+        "vendor/prosemirror.LICENSE.txt",
+    ];
+
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");
         let mut www = BTreeMap::new();
@@ -128,6 +139,14 @@ impl Site {
             write(&dist.join(name), self.www[name].as_bytes())?;
             compressible.push(name.to_string());
         }
+        write(&dist.join("demo.html"), self.demo()?.as_bytes())?;
+        compressible.push("demo.html".into());
+        let www = crate::repo_root().join("www");
+        for name in Site::DEMO_FILES {
+            let bytes = std::fs::read(www.join(name)).map_err(|e| format!("cannot read www/{name}: {e}"))?;
+            write(&dist.join(name), &bytes)?;
+            compressible.push(name.to_string());
+        }
         write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
         write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())?;
         compressible.extend(["article-analyzer.html".into(), "article-analyzer-element.js".into()]);
@@ -135,6 +154,17 @@ impl Site {
             write_gzipped(&dist.join(file))?;
         }
         Ok(())
+    }
+
+    /// demo.html with its CSP allowing its inline import map by hash, and the favicon's hashed name.
+    fn demo(&self) -> Result<String, String> {
+        let html = read(&crate::repo_root().join("www/demo.html"))?;
+        let open = "<script type=\"importmap\">";
+        let start = html.find(open).ok_or("demo.html has no import map")? + open.len();
+        let end = start + html[start..].find("</script>").ok_or("unterminated import map")?;
+        let html = replace_once(&html, "@IMPORTMAP_HASH@", &csp_hash(&html[start..end]))?;
+        let favicon = hashed_name("favicon.svg", self.www["favicon.svg"].as_bytes());
+        replace_once(&html, "href=\"favicon.svg\"", &format!("href=\"{favicon}\""))
     }
 
     /// index.html with the sample article in its textarea.
