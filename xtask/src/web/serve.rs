@@ -56,6 +56,7 @@ pub fn test() -> Result<(), String> {
             "highlight.test.mjs",
             "prosemirror.test.mjs",
             "package.test.mjs",
+            "demo.test.mjs",
         ],
     )
     .dir(&root.join("tests/e2e"))
