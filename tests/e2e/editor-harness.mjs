@@ -57,6 +57,15 @@ export async function openTestPage(name, body, routes = async () => {}) {
   return { page, problems };
 }
 
+/** Serves this folder's node_modules to `page` under any `.../npm/` path (scripts and style sheets). */
+export function routeNodeModules(page) {
+  return page.route('**/npm/**', (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^.*\/npm\//, '');
+    const contentType = path.endsWith('.css') ? 'text/css' : 'text/javascript';
+    route.fulfill({ contentType, body: readFileSync(join(here, 'node_modules', path)) });
+  });
+}
+
 /** The prosemirror-* packages of this folder and their dependencies, which the editor tests use. */
 export const PROSEMIRROR_PACKAGES = ['prosemirror-state', 'prosemirror-view', 'prosemirror-model', 'prosemirror-transform',
   'prosemirror-schema-basic', 'prosemirror-history', 'prosemirror-keymap', 'orderedmap', 'rope-sequence', 'w3c-keyname'];

@@ -5,12 +5,7 @@
 // specifiers a CMS's bundler resolves) are served by the test itself (page.route).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ANALYZER, cli, openTestPage, prosemirrorImports } from './editor-harness.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { ANALYZER, cli, openTestPage, prosemirrorImports, routeNodeModules } from './editor-harness.mjs';
 
 const IMPORTS = prosemirrorImports('./npm/');
 
@@ -107,12 +102,7 @@ window.ready = true;
 
 /** The test page, its editor ready, with `problems` (console errors, uncaught errors, failed requests). */
 async function open() {
-  const opened = await openTestPage('prosemirror-test.html', PAGE, async (page) => {
-    await page.route('**/npm/**', (route) => {
-      const path = new URL(route.request().url()).pathname.replace(/^.*\/npm\//, '');
-      route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(here, 'node_modules', path)) });
-    });
-  });
+  const opened = await openTestPage('prosemirror-test.html', PAGE, routeNodeModules);
   await opened.page.waitForFunction(() => window.ready);
   return opened;
 }

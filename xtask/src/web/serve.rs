@@ -55,6 +55,7 @@ pub fn test() -> Result<(), String> {
             "page.test.mjs",
             "highlight.test.mjs",
             "prosemirror.test.mjs",
+            "quill.test.mjs",
             "package.test.mjs",
             "demo.test.mjs",
         ],
