@@ -571,6 +571,23 @@ mod tests {
     }
 
     #[test]
+    fn the_demo_csp_allows_its_import_map_by_hash_and_the_favicon_is_the_hashed_one() {
+        let site = Site {
+            www: [("favicon.svg", "<svg/>".to_string())].into_iter().collect(),
+            glue: String::new(),
+            wasm: Vec::new(),
+        };
+        let html = site.demo().unwrap();
+        let map =
+            html.split("<script type=\"importmap\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let csp = html.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).unwrap();
+        let csp = &csp[..csp.find('"').unwrap()];
+        assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {};", csp_hash(map))), "{csp}");
+        assert!(!html.contains("@IMPORTMAP_HASH@") && !csp.contains("unsafe-inline"));
+        assert!(html.contains(&format!("href=\"{}\"", hashed_name("favicon.svg", b"<svg/>"))));
+    }
+
+    #[test]
     fn the_single_file_csp_hashes_every_inline_script_and_style_it_holds() {
         let index = format!(
             "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
