@@ -1,7 +1,8 @@
 //! `cargo xtask dist`: what a browser, a bundler or Node needs, in `dist/`: the static site (its
 //! scripts and wasm under content-hashed names, so that a browser may keep them), the single file
 //! (article-analyzer.html, everything inlined under a CSP of hashes), the custom element
-//! (article-analyzer-element.js), pkg/ (ES module) and node/ (CommonJS), and their sizes.
+//! (article-analyzer-element.js), the demo CMS page (demo.html), pkg/ (the npm package, with its
+//! Subresource-Integrity hashes) and node/ (CommonJS), and their sizes.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
