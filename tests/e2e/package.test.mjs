@@ -35,18 +35,22 @@ const requests = [];
 
 before(() => {
   folder = mkdtempSync(join(tmpdir(), 'article-analyzer-package-'));
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', join(DIST, 'pkg'), '--json', '--pack-destination', folder], { encoding: 'utf8' }));
+  // Offline: the registry is never asked (a dependency to fetch would fail the install), nor is
+  // npm's own update check.
+  const env = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', join(DIST, 'pkg'), '--json', '--pack-destination', folder], { encoding: 'utf8', env }));
   writeFileSync(join(folder, 'package.json'), '{ "private": true }\n');
-  // --offline: the registry is never asked; a dependency to fetch would fail the install.
-  execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', `./${packed.filename}`], { cwd: folder, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `./${packed.filename}`], { cwd: folder, stdio: 'pipe', env });
   installed = join(folder, 'node_modules/article-analyzer');
   return new Promise((done) => {
     const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
     server = createServer((request, response) => {
       const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
       requests.push(path);
-      // /npm/NAME/...: the prosemirror-* packages of this folder (the CMS's own editor).
-      const file = path.startsWith('/npm/') ? join(here, 'node_modules', path.slice(5)) : join(folder, path);
+      // /npm/NAME/...: the prosemirror-* packages of this folder (the CMS's own editor); /cdn/...:
+      // the installed package again, as a CDN would serve it.
+      const file = path.startsWith('/npm/') ? join(here, 'node_modules', path.slice(5))
+        : path.startsWith('/cdn/') ? join(installed, path.slice(5)) : join(folder, path);
       if (!file.startsWith(folder) && !file.startsWith(join(here, 'node_modules')) || !existsSync(file) || !statSync(file).isFile()) {
         response.writeHead(404).end();
         return;
@@ -239,4 +243,38 @@ test('in Chromium through an import map: every entry analyses, highlights or ren
   assert.equal(wrong, 'refused');
   // The refused fetch logs an error; nothing else may.
   assert.deepEqual(problems.filter((problem) => !problem.includes('integrity')), []);
+});
+
+test('in Chromium: the wasm comes from the URL a CMS gives (a CDN path) to highlight, the worker entry and the element', async () => {
+  writeFileSync(join(folder, 'cdn.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cdn test</title>
+<link rel="icon" href="data:,"><script type="importmap">${JSON.stringify(importMap())}</script></head><body>
+<div id="editor" contenteditable="true">${ARTICLE}</div></body></html>`);
+  const { page, problems } = await newPage();
+  const wasmRequests = [];
+  page.on('request', (request) => request.url().endsWith('.wasm') && wasmRequests.push(new URL(request.url()).pathname));
+  await page.goto(`${origin}/cdn.html`);
+  const seen = await page.evaluate(async (text) => {
+    const wasm = new URL('/cdn/article_analyzer_bg.wasm', location.href).href;
+    const { highlight } = await import('article-analyzer/highlight');
+    const controller = highlight(document.getElementById('editor'), { wasm });
+    await new Promise((resolve) => controller.addEventListener('analyzed', resolve, { once: true }));
+    const inWorker = await (await import('article-analyzer/worker')).analyze(text, { wasm });
+    // Before the first element connects, as element.d.ts says.
+    const { setWasm } = await import('article-analyzer/element');
+    setWasm(wasm);
+    const element = document.body.appendChild(document.createElement('article-analyzer'));
+    const rendered = new Promise((resolve) => element.addEventListener('analyzed', ({ detail }) => resolve(detail), { once: true }));
+    element.text = text;
+    return {
+      read: controller.analysis.text, highlighted: controller.analysis.entities.length,
+      inWorker: inWorker.entities.length, element: (await rendered).entities.length,
+    };
+  }, TEXT);
+  const expected = cli(TEXT).entities.length;
+  assert.equal(seen.highlighted, cli(seen.read).entities.length);
+  assert.ok(seen.highlighted >= 6, `${seen.highlighted} entities highlighted`);
+  assert.equal(seen.inWorker, expected);
+  assert.equal(seen.element, expected);
+  assert.deepEqual([...new Set(wasmRequests)], ['/cdn/article_analyzer_bg.wasm']);
+  assert.deepEqual(problems, []);
 });
