@@ -206,10 +206,15 @@ impl Site {
         replace_once(&html, APP_SCRIPT, &app)
     }
 
+    /// The element's styles (marks.css and element.css, without their comments) as a JavaScript string.
+    fn element_css(&self) -> Result<String, String> {
+        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
+        serde_json::to_string(&without_css_comments(&css)).map_err(|e| e.to_string())
+    }
+
     /// `<article-analyzer>` as one classic script: glue, wasm and styles inside a closure.
     fn element(&self) -> Result<String, String> {
-        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
-        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        let css = self.element_css()?;
         Ok(format!(
             "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
              Usage: <script src=\"article-analyzer-element.js\"></script> \
@@ -228,8 +233,7 @@ impl Site {
     /// `<article-analyzer>` as the npm package's ES module: the package's glue and reader imported,
     /// the wasm fetched from article_analyzer_bg.wasm beside it (or where `setWasm` says).
     fn element_module(&self) -> Result<String, String> {
-        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
-        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        let css = self.element_css()?;
         Ok(format!(
             "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
              Usage: import 'article-analyzer/element'; <article-analyzer text=\"...\"></article-analyzer> */\n\
@@ -467,6 +471,19 @@ fn inline(text: &str, tag: &str) -> Result<String, String> {
     Ok(format!("\n{}", text.replace("\r\n", "\n").replace('\r', "\n")))
 }
 
+/// `css` without its `/* ... */` comments and the white space after each (our style sheets have no
+/// `/*` inside a string).
+fn without_css_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..].find("*/").map_or("", |end| &rest[start + 2 + end + 2..]).trim_start();
+    }
+    out.push_str(rest);
+    out
+}
+
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -548,6 +565,16 @@ mod tests {
             assert!(!is_hashed_name(plain), "{plain}");
         }
         std::fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn css_comments_are_dropped_and_the_rules_kept() {
+        let css =
+            "/* a */\n:root { --c: red; } /* b\n c */\n[data-label=\"ORG\"] { color: var(--c); }\n/* open";
+        assert_eq!(
+            without_css_comments(css),
+            ":root { --c: red; } [data-label=\"ORG\"] { color: var(--c); }\n"
+        );
     }
 
     #[test]
