@@ -4,12 +4,15 @@
 //   <article-analyzer text="Harbor Freight Lines agreed to buy Nordvik Shipping."></article-analyzer>
 //   <article-analyzer>Or the article as the element's own text.</article-analyzer>
 //
-// `cargo xtask dist` wraps this file, analyzer.js (the wasm glue and `loadAnalyzer`), the wasm
-// (base64) and the styles into one classic script; inside that wrapper `wasm_bindgen`,
-// `loadAnalyzer`, `readText` (www/text-reader.js), WASM_BASE64 and ELEMENT_CSS are in scope and nothing leaks into the page's globals. The element re-renders when `text` or its content changes,
-// exposes the last result as `.analysis` and fires an `analyzed` event with it as `detail`.
-
-const ready = loadAnalyzer({ base64: WASM_BASE64 });
+// `cargo xtask dist` wraps this file twice, each wrapper putting `wasm_bindgen` (the glue's API),
+// `analyzerReady()` (resolves once the wasm is instantiated, loading it on the first call), `readText`
+// (www/text-reader.js) and ELEMENT_CSS in scope:
+// - article-analyzer-element.js, one classic script: analyzer.js (the glue and `loadAnalyzer`), the
+//   wasm inlined (base64) and the styles inside a closure, so nothing leaks into the page's globals;
+// - the npm package's element.js, an ES module that imports the glue and fetches the package's
+//   article_analyzer_bg.wasm (the file `highlight` loads too, so a browser caches it once).
+// The element re-renders when `text` or its content changes, exposes the last result as `.analysis`
+// and fires an `analyzed` event with it as `detail`.
 
 let sheet = null;
 function styles() {
@@ -76,7 +79,7 @@ class ArticleAnalyzerElement extends HTMLElement {
   #schedule() {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    ready.then(() => {
+    analyzerReady().then(() => {
       this.#scheduled = false;
       const text = this.text;
       this.#analysis = wasm_bindgen.analyze(text);

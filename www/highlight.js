@@ -21,7 +21,7 @@ const engines = new Map();
  * The analysis worker for `worker` (a URL or a Worker), started once and shared by every editor:
  * resolves to `(text, corrections) => Promise<packed>`. Shared with www/prosemirror.js.
  */
-export function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'analyzer_bg.wasm' }) {
+export function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'article_analyzer_bg.wasm' }) {
   const url = (value) => new URL(value, import.meta.url).href;
   const key = typeof worker === 'object' && !(worker instanceof URL) ? worker : url(worker);
   if (!engines.has(key)) {

@@ -5,21 +5,9 @@
 // specifiers a CMS's bundler resolves) are served by the test itself (page.route).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ANALYZER, cli, openTestPage } from './editor-harness.mjs';
+import { ANALYZER, cli, openTestPage, prosemirrorImports, routeNodeModules } from './editor-harness.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** The bare specifiers of the packages and their dependencies, to their ESM builds. */
-const PACKAGES = ['prosemirror-state', 'prosemirror-view', 'prosemirror-model', 'prosemirror-transform',
-  'prosemirror-schema-basic', 'prosemirror-history', 'prosemirror-keymap', 'orderedmap', 'rope-sequence', 'w3c-keyname'];
-const IMPORTS = Object.fromEntries(PACKAGES.map((name) => {
-  const { module, exports } = JSON.parse(readFileSync(join(here, 'node_modules', name, 'package.json'), 'utf8'));
-  const entry = exports?.['.']?.import ?? module ?? 'index.js';
-  return [name, `./npm/${name}/${entry.replace(/^\.\//, '')}`];
-}));
+const IMPORTS = prosemirrorImports('./npm/');
 
 // A newsroom's article: a heading, paragraphs, a blockquote, hard breaks, links splitting names,
 // emoji (one with a skin tone), an inline image between two words, and a horizontal rule.
@@ -114,12 +102,7 @@ window.ready = true;
 
 /** The test page, its editor ready, with `problems` (console errors, uncaught errors, failed requests). */
 async function open() {
-  const opened = await openTestPage('prosemirror-test.html', PAGE, async (page) => {
-    await page.route('**/npm/**', (route) => {
-      const path = new URL(route.request().url()).pathname.replace(/^.*\/npm\//, '');
-      route.fulfill({ contentType: 'text/javascript', body: readFileSync(join(here, 'node_modules', path)) });
-    });
-  });
+  const opened = await openTestPage('prosemirror-test.html', PAGE, routeNodeModules);
   await opened.page.waitForFunction(() => window.ready);
   return opened;
 }

@@ -35,7 +35,8 @@ Tasks:
            into target/python-venv) and print its size; --bench: its throughput against the CLI run
            per article, on one thread and on all, on the CoNLL-2003 test documents of DIR
   dist     build the browser files into dist/: the static site, article-analyzer.html (one file,
-           works offline), article-analyzer-element.js, pkg/ (ES module) and node/; print sizes
+           works offline), article-analyzer-element.js, demo.html, pkg/ (the npm package) and
+           node/; print sizes and pkg/'s integrity hashes
   serve [--port N]  build dist/ and serve it on http://127.0.0.1:8080 (or N, or $PORT)
   jsonl          the CLI's --jsonl with a candidate model: cargo xtask jsonl --model FILE < in > out
   eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt

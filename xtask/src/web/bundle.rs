@@ -1,14 +1,15 @@
 //! `cargo xtask dist`: what a browser, a bundler or Node needs, in `dist/`: the static site (its
 //! scripts and wasm under content-hashed names, so that a browser may keep them), the single file
 //! (article-analyzer.html, everything inlined under a CSP of hashes), the custom element
-//! (article-analyzer-element.js), pkg/ (ES module) and node/ (CommonJS), and their sizes.
+//! (article-analyzer-element.js), the demo CMS page (demo.html), pkg/ (the npm package, with its
+//! Subresource-Integrity hashes) and node/ (CommonJS), and their sizes.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use super::tools::{bindgen, ensure_node_packages, ensure_wasm_bindgen, ensure_wasm_target, wasm_opt};
-use super::{read, sha256, target_dir, WASM_TARGET};
+use super::{read, sha256, sha384, target_dir, WASM_TARGET};
 use crate::process::command;
 
 /// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
@@ -26,16 +27,26 @@ pub fn dist() -> Result<(), String> {
         std::fs::remove_dir_all(&dist).map_err(|e| format!("cannot clear {}: {e}", dist.display()))?;
     }
     // The page's build (a classic script) stays under target/; dist/ gets what a browser downloads.
+    // Every build has the out-name article_analyzer, which names the module of the wasm's imports:
+    // so their wasm files are one and the same, optimised once, and a browser caches it once.
     let classic = work.join("no-modules");
-    bindgen(&wasm, "no-modules", &classic, "analyzer")?;
+    bindgen(&wasm, "no-modules", &classic, "article_analyzer")?;
     bindgen(&wasm, "web", &dist.join("pkg"), "article_analyzer")?;
     bindgen(&wasm, "nodejs", &dist.join("node"), "article_analyzer")?;
-    let pkg = dist.join("pkg/article_analyzer_bg.wasm");
-    for built in [classic.join("analyzer_bg.wasm"), pkg, dist.join("node/article_analyzer_bg.wasm")] {
-        wasm_opt(&built)?;
+    let optimised = classic.join("article_analyzer_bg.wasm");
+    let unoptimised = std::fs::read(&optimised).map_err(|e| format!("cannot read wasm: {e}"))?;
+    wasm_opt(&optimised)?;
+    for dir in ["pkg", "node"] {
+        let copy = dist.join(dir).join("article_analyzer_bg.wasm");
+        if std::fs::read(&copy).map_err(|e| format!("cannot read wasm: {e}"))? != unoptimised {
+            return Err(format!("{} differs from the classic build's wasm", copy.display()));
+        }
+        std::fs::copy(&optimised, &copy).map_err(|e| format!("cannot write {}: {e}", copy.display()))?;
     }
-    write_packages(&dist)?;
-    Site::load(&classic)?.write(&dist)?;
+    let site = Site::load(&classic)?;
+    site.write(&dist)?;
+    write_node_package(&dist)?;
+    site.write_package(&dist.join("pkg"))?;
     report_sizes(&dist)
 }
 
@@ -59,6 +70,17 @@ impl Site {
     const EDITOR_MODULES: [&'static str; 4] =
         ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js"];
 
+    /// What the demo CMS page (www/demo.html, which imports dist/pkg/) loads besides the package,
+    /// copied under the same names: its script and styles, and the vendored ProseMirror with its
+    /// licences (www/vendor/build-prosemirror.sh makes them).
+    const DEMO_FILES: [&'static str; 5] = [
+        "demo.js",
+        "demo.css",
+        "vendor/prosemirror.js",
+        "vendor/prosemirror.css",
+        "vendor/prosemirror.LICENSE.txt",
+    ];
+
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");
         let mut www = BTreeMap::new();
@@ -74,9 +96,10 @@ impl Site {
         ]) {
             www.insert(name, read(&www_dir.join(name))?);
         }
-        let glue = format!("{}\n{}", read(&classic.join("analyzer.js"))?, read(&www_dir.join("loader.js"))?);
-        let wasm =
-            std::fs::read(classic.join("analyzer_bg.wasm")).map_err(|e| format!("cannot read wasm: {e}"))?;
+        let glue =
+            format!("{}\n{}", read(&classic.join("article_analyzer.js"))?, read(&www_dir.join("loader.js"))?);
+        let wasm = std::fs::read(classic.join("article_analyzer_bg.wasm"))
+            .map_err(|e| format!("cannot read wasm: {e}"))?;
         Ok(Site { www, glue, wasm })
     }
 
@@ -117,6 +140,14 @@ impl Site {
             write(&dist.join(name), self.www[name].as_bytes())?;
             compressible.push(name.to_string());
         }
+        write(&dist.join("demo.html"), self.demo()?.as_bytes())?;
+        compressible.push("demo.html".into());
+        let www = crate::repo_root().join("www");
+        for name in Site::DEMO_FILES {
+            let bytes = std::fs::read(www.join(name)).map_err(|e| format!("cannot read www/{name}: {e}"))?;
+            write(&dist.join(name), &bytes)?;
+            compressible.push(name.to_string());
+        }
         write(&dist.join("article-analyzer.html"), self.single_file(&index)?.as_bytes())?;
         write(&dist.join("article-analyzer-element.js"), self.element()?.as_bytes())?;
         compressible.extend(["article-analyzer.html".into(), "article-analyzer-element.js".into()]);
@@ -124,6 +155,17 @@ impl Site {
             write_gzipped(&dist.join(file))?;
         }
         Ok(())
+    }
+
+    /// demo.html with its CSP allowing its inline import map by hash, and the favicon's hashed name.
+    fn demo(&self) -> Result<String, String> {
+        let html = read(&crate::repo_root().join("www/demo.html"))?;
+        let open = "<script type=\"importmap\">";
+        let start = html.find(open).ok_or("demo.html has no import map")? + open.len();
+        let end = start + html[start..].find("</script>").ok_or("unterminated import map")?;
+        let html = replace_once(&html, "@IMPORTMAP_HASH@", &csp_hash(&html[start..end]))?;
+        let favicon = hashed_name("favicon.svg", self.www["favicon.svg"].as_bytes());
+        replace_once(&html, "href=\"favicon.svg\"", &format!("href=\"{favicon}\""))
     }
 
     /// index.html with the sample article in its textarea.
@@ -164,21 +206,110 @@ impl Site {
         replace_once(&html, APP_SCRIPT, &app)
     }
 
+    /// The element's styles (marks.css and element.css, without their comments) as a JavaScript string.
+    fn element_css(&self) -> Result<String, String> {
+        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
+        serde_json::to_string(&without_css_comments(&css)).map_err(|e| e.to_string())
+    }
+
     /// `<article-analyzer>` as one classic script: glue, wasm and styles inside a closure.
     fn element(&self) -> Result<String, String> {
-        let css = format!("{}\n{}", self.www["marks.css"], self.www["element.css"]);
-        let css = serde_json::to_string(&css).map_err(|e| e.to_string())?;
+        let css = self.element_css()?;
         Ok(format!(
             "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
              Usage: <script src=\"article-analyzer-element.js\"></script> \
              <article-analyzer text=\"...\"></article-analyzer> */\n\
-             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nconst ELEMENT_CSS = {css};\n{}}})();\n",
+             (() => {{\n'use strict';\n{}\nconst WASM_BASE64 = \"{}\";\nlet loading = null;\n\
+             const analyzerReady = () => (loading ??= loadAnalyzer({{ base64: WASM_BASE64 }}));\n\
+             const ELEMENT_CSS = {css};\n{}}})();\n",
             crate_version()?,
             self.glue,
             base64(&self.wasm),
             // The element reads its HTML with the reader of `highlight`, inlined without its export.
             self.www["text-reader.js"].replace("\nexport ", "\n") + &self.www["element.js"]
         ))
+    }
+
+    /// `<article-analyzer>` as the npm package's ES module: the package's glue and reader imported,
+    /// the wasm fetched from article_analyzer_bg.wasm beside it (or where `setWasm` says).
+    fn element_module(&self) -> Result<String, String> {
+        let css = self.element_css()?;
+        Ok(format!(
+            "/*! <article-analyzer> custom element, article-analyzer {} (MIT). \
+             Usage: import 'article-analyzer/element'; <article-analyzer text=\"...\"></article-analyzer> */\n\
+             import initAnalyzer, * as wasm_bindgen from './article_analyzer.js';\n\
+             import {{ readText }} from './text-reader.js';\n\n\
+             if (typeof HTMLElement === 'undefined') {{\n  \
+             throw new Error('article-analyzer/element defines a custom element: it needs a browser (no HTMLElement here)');\n}}\n\n\
+             let wasmSource = new URL('./article_analyzer_bg.wasm', import.meta.url);\n\
+             let loading = null;\n\n\
+             /** Where the element loads the wasm from (a URL or a compiled module); before the first element connects. */\n\
+             export function setWasm(source) {{\n  \
+             if (loading) throw new Error('article-analyzer: setWasm() after an element has loaded the wasm');\n  \
+             wasmSource = source;\n}}\n\n\
+             const analyzerReady = () => (loading ??= initAnalyzer({{ module_or_path: wasmSource }}));\n\
+             const ELEMENT_CSS = {css};\n\n{}\nexport {{ ArticleAnalyzerElement }};\n",
+            crate_version()?,
+            self.www["element.js"]
+        ))
+    }
+
+    /// The npm package in `pkg` (dist/pkg, where wasm-bindgen's ES module build already is): its
+    /// entries, the worker and its glue under fixed names, the element in both forms, the styles,
+    /// the manifest, and integrity.json, the Subresource-Integrity hash of each file, which it
+    /// prints with the sizes.
+    fn write_package(&self, pkg: &Path) -> Result<(), String> {
+        let www = crate::repo_root().join("www");
+        for (from, to) in PACKAGE_FILES {
+            write(&pkg.join(to), read(&www.join(from))?.as_bytes())?;
+        }
+        write(&pkg.join("analyzer.js"), self.glue.as_bytes())?;
+        write(&pkg.join("element.js"), self.element_module()?.as_bytes())?;
+        write(&pkg.join("article-analyzer-element.js"), self.element()?.as_bytes())?;
+        let style = format!("{}\n{}", self.www["marks.css"], self.www["highlight.css"]);
+        write(&pkg.join("style.css"), style.as_bytes())?;
+        // The manifest is written out by hand in www/ (serde_json's maps would sort the keys, and the
+        // conditions of an export are tried in their order).
+        let manifest =
+            replace_once(&read(&www.join("package/package.json"))?, "@VERSION@", &crate_version()?)?;
+        write(&pkg.join("package.json"), manifest.as_bytes())?;
+
+        let mut files: Vec<String> = std::fs::read_dir(pkg)
+            .map_err(|e| format!("cannot list {}: {e}", pkg.display()))?
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        files.sort();
+        let mut integrity = serde_json::Map::new();
+        let mut report = String::from(
+            "xtask: dist/pkg, the npm package (bytes raw and gzip -9, Subresource Integrity as in integrity.json):\n",
+        );
+        // The package's JS without the wasm (the inline element holds it), each set in one gzip
+        // stream: all of it, and what is ours, without wasm-bindgen's glues (the issue's budget).
+        let mut every_script = Vec::new();
+        let mut ours = read(&www.join("loader.js"))?.into_bytes();
+        for file in &files {
+            let bytes = std::fs::read(pkg.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+            let hash = format!("sha384-{}", base64(&sha384::sha384(&bytes)));
+            let gzipped = crate::gzip_size(&pkg.join(file))?;
+            let _ = writeln!(report, "  {file:<32} {:>9} {gzipped:>9}  {hash}", bytes.len());
+            if file.ends_with(".js") && file != "article-analyzer-element.js" {
+                every_script.extend_from_slice(&bytes);
+                if !["analyzer.js", "article_analyzer.js"].contains(&file.as_str()) {
+                    ours.extend_from_slice(&bytes);
+                }
+            }
+            integrity.insert(file.clone(), hash.into());
+        }
+        for (what, scripts) in
+            [("every .js but the inline element", every_script), ("ours: no wasm-bindgen glue", ours)]
+        {
+            let joined = target_dir().join("web/package-scripts.js");
+            write(&joined, &scripts)?;
+            let _ = writeln!(report, "  {what:<32} {:>9} {:>9}", scripts.len(), crate::gzip_size(&joined)?);
+        }
+        print!("{report}");
+        let integrity = serde_json::to_string_pretty(&integrity).map_err(|e| e.to_string())? + "\n";
+        write(&pkg.join("integrity.json"), integrity.as_bytes())
     }
 }
 
@@ -224,43 +355,42 @@ pub fn site_file(dist: &Path, name: &str) -> Result<std::path::PathBuf, String> 
     Ok(dist.join(hashed.unwrap_or_else(|| name.to_string())))
 }
 
-/// The package.json files of dist/pkg (ES module for bundlers and browsers) and dist/node (CommonJS).
-fn write_packages(dist: &Path) -> Result<(), String> {
-    let version = crate_version()?;
-    let description = "Splits English news articles into sentences and tags their entities (WebAssembly).";
-    let files = ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"];
-    let pkg = serde_json::json!({
-        "name": "article-analyzer",
-        "version": version,
-        "description": description,
-        "license": "MIT",
-        "type": "module",
-        "main": "article_analyzer.js",
-        "module": "article_analyzer.js",
-        "types": "article_analyzer.d.ts",
-        "exports": {
-            ".": { "types": "./article_analyzer.d.ts", "default": "./article_analyzer.js" },
-            "./article_analyzer_bg.wasm": "./article_analyzer_bg.wasm"
-        },
-        "files": files,
-        "sideEffects": false
-    });
+/// The package.json of dist/node, wasm-bindgen's CommonJS build for Node (the npm package in dist/pkg
+/// has a Node entry of its own; this one is for `require`).
+fn write_node_package(dist: &Path) -> Result<(), String> {
     let node = serde_json::json!({
         "name": "article-analyzer-node",
-        "version": version,
-        "description": description,
+        "version": crate_version()?,
+        "description": PACKAGE_DESCRIPTION,
         "license": "MIT",
         "type": "commonjs",
         "main": "article_analyzer.js",
         "types": "article_analyzer.d.ts",
-        "files": files
+        "files": ["article_analyzer.js", "article_analyzer_bg.wasm", "article_analyzer.d.ts"]
     });
-    for (dir, manifest) in [("pkg", pkg), ("node", node)] {
-        let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())? + "\n";
-        write(&dist.join(dir).join("package.json"), text.as_bytes())?;
-    }
-    Ok(())
+    let text = serde_json::to_string_pretty(&node).map_err(|e| e.to_string())? + "\n";
+    write(&dist.join("node/package.json"), text.as_bytes())
 }
+
+const PACKAGE_DESCRIPTION: &str =
+    "Splits English news articles into sentences and tags their entities (WebAssembly).";
+
+/// The npm package's files copied from www/ as they are: (source under www/, name in the package).
+const PACKAGE_FILES: [(&str, &str); 13] = [
+    ("highlight.js", "highlight.js"),
+    ("text-reader.js", "text-reader.js"),
+    ("prosemirror.js", "prosemirror.js"),
+    ("worker.js", "worker.js"),
+    ("package/node.js", "node.js"),
+    ("package/worker-client.js", "worker-client.js"),
+    ("package/highlight.d.ts", "highlight.d.ts"),
+    ("package/text-reader.d.ts", "text-reader.d.ts"),
+    ("package/prosemirror.d.ts", "prosemirror.d.ts"),
+    ("package/worker-client.d.ts", "worker-client.d.ts"),
+    ("package/element.d.ts", "element.d.ts"),
+    ("package/README.md", "README.md"),
+    ("package/LICENSE", "LICENSE"),
+];
 
 /// Prints the raw and gzipped sizes of what browsers download.
 fn report_sizes(dist: &Path) -> Result<(), String> {
@@ -342,6 +472,19 @@ fn inline(text: &str, tag: &str) -> Result<String, String> {
         return Err(format!("cannot inline a file that contains </{tag}"));
     }
     Ok(format!("\n{}", text.replace("\r\n", "\n").replace('\r', "\n")))
+}
+
+/// `css` without its `/* ... */` comments and the white space after each (our style sheets have no
+/// `/*` inside a string).
+fn without_css_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..].find("*/").map_or("", |end| &rest[start + 2 + end + 2..]).trim_start();
+    }
+    out.push_str(rest);
+    out
 }
 
 fn escape_html(text: &str) -> String {
@@ -428,6 +571,16 @@ mod tests {
     }
 
     #[test]
+    fn css_comments_are_dropped_and_the_rules_kept() {
+        let css =
+            "/* a */\n:root { --c: red; } /* b\n c */\n[data-label=\"ORG\"] { color: var(--c); }\n/* open";
+        assert_eq!(
+            without_css_comments(css),
+            ":root { --c: red; } [data-label=\"ORG\"] { color: var(--c); }\n"
+        );
+    }
+
+    #[test]
     fn inlining_refuses_text_that_would_close_its_element() {
         assert!(inline("let a = '</SCRIPT>';", "script").is_err());
         assert_eq!(inline("a < b && c > d", "script").as_deref(), Ok("\na < b && c > d"));
@@ -446,6 +599,23 @@ mod tests {
         assert!(csp.contains(&format!("; style-src {};", csp_hash("c"))), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("require-trusted-types-for 'script'; trusted-types article-analyzer"));
+    }
+
+    #[test]
+    fn the_demo_csp_allows_its_import_map_by_hash_and_the_favicon_is_the_hashed_one() {
+        let site = Site {
+            www: [("favicon.svg", "<svg/>".to_string())].into_iter().collect(),
+            glue: String::new(),
+            wasm: Vec::new(),
+        };
+        let html = site.demo().unwrap();
+        let map =
+            html.split("<script type=\"importmap\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let csp = html.split("http-equiv=\"Content-Security-Policy\" content=\"").nth(1).unwrap();
+        let csp = &csp[..csp.find('"').unwrap()];
+        assert!(csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {};", csp_hash(map))), "{csp}");
+        assert!(!html.contains("@IMPORTMAP_HASH@") && !csp.contains("unsafe-inline"));
+        assert!(html.contains(&format!("href=\"{}\"", hashed_name("favicon.svg", b"<svg/>"))));
     }
 
     #[test]

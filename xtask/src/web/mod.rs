@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 mod bundle;
 mod serve;
 mod sha256;
+mod sha384;
 mod static_server;
 mod tools;
 

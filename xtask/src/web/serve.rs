@@ -49,7 +49,16 @@ pub fn test() -> Result<(), String> {
     let cli = target_dir().join("release/article-analyzer");
     command(
         "node",
-        ["--test", "--test-reporter=spec", "page.test.mjs", "highlight.test.mjs", "prosemirror.test.mjs"],
+        [
+            "--test",
+            "--test-reporter=spec",
+            "page.test.mjs",
+            "highlight.test.mjs",
+            "prosemirror.test.mjs",
+            "quill.test.mjs",
+            "package.test.mjs",
+            "demo.test.mjs",
+        ],
     )
     .dir(&root.join("tests/e2e"))
     .env("E2E_BASE_URL", format!("http://{address}/"))
