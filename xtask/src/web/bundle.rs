@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::tools::{bindgen, ensure_node_packages, ensure_wasm_bindgen, ensure_wasm_target, wasm_opt};
-use super::{read, sha256, sha384, target_dir, WASM_TARGET};
+use sha2::{Digest, Sha256, Sha384};
+
+use super::{read, target_dir, WASM_TARGET};
 use crate::process::command;
 
 /// `cargo xtask dist`: builds everything a browser, a bundler or Node needs into `dist/`.
@@ -289,7 +291,7 @@ impl Site {
         let mut ours = read(&www.join("loader.js"))?.into_bytes();
         for file in &files {
             let bytes = std::fs::read(pkg.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
-            let hash = format!("sha384-{}", base64(&sha384::sha384(&bytes)));
+            let hash = format!("sha384-{}", base64(&Sha384::digest(&bytes)));
             let gzipped = crate::gzip_size(&pkg.join(file))?;
             let _ = writeln!(report, "  {file:<32} {:>9} {gzipped:>9}  {hash}", bytes.len());
             if file.ends_with(".js") && file != "article-analyzer-element.js" {
@@ -331,7 +333,7 @@ const APP_SCRIPT: &str =
 /// of the SHA-256 of `bytes`, so that a changed file gets a new name and an unchanged one keeps it.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let (stem, ext) = name.split_once('.').expect("a file name with an extension");
-    let hash: String = sha256::sha256(bytes)[..5].iter().map(|byte| format!("{byte:02x}")).collect();
+    let hash: String = Sha256::digest(bytes)[..5].iter().map(|byte| format!("{byte:02x}")).collect();
     format!("{stem}.{hash}.{ext}")
 }
 
@@ -461,7 +463,7 @@ fn single_file_csp(scripts: &[&str], styles: &[&str]) -> String {
 
 /// The CSP source that allows an inline script or style whose content is `content`.
 fn csp_hash(content: &str) -> String {
-    format!("'sha256-{}'", base64(&sha256::sha256(content.as_bytes())))
+    format!("'sha256-{}'", base64(&Sha256::digest(content.as_bytes())))
 }
 
 /// `text` as the content of an inline `<tag>` element: after a line break, line endings as `\n`

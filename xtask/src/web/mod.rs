@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 mod bundle;
 mod serve;
-mod sha256;
-mod sha384;
 mod static_server;
 mod tools;
 
