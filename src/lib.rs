@@ -24,6 +24,7 @@ mod calendar;
 pub mod document;
 pub mod entity;
 pub mod jsonl;
+pub mod quote;
 pub mod render;
 pub mod sentence;
 pub mod span;
@@ -33,6 +34,7 @@ pub mod wasm;
 
 pub use document::Document;
 pub use entity::{CustomEntity, CustomEntityError, Entity, EntityGroup, Label};
+pub use quote::{Quote, Speaker};
 pub use span::Span;
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +44,7 @@ use serde::{Deserialize, Serialize};
 /// It serializes as the CLI prints it and JavaScript receives it (declared for TypeScript in
 /// `src/wasm.d.ts`), and deserializes from exactly that.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(expecting = "an Analysis {sentences, entities, groups}")]
+#[serde(expecting = "an Analysis {sentences, entities, groups, quotes}")]
 pub struct Analysis {
     /// Sentences in order, non-overlapping, trimmed of surrounding whitespace.
     pub sentences: Vec<Span>,
@@ -50,6 +52,8 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// The distinct entities, in order of first mention.
     pub groups: Vec<EntityGroup>,
+    /// Direct quotations in order, with who said them (see [`quote`]).
+    pub quotes: Vec<Quote>,
 }
 
 impl Analysis {
@@ -75,6 +79,15 @@ impl Analysis {
         }
         for group in &mut self.groups {
             group.first = index.offset(group.first);
+        }
+        for quote in &mut self.quotes {
+            (quote.start, quote.end) = (index.offset(quote.start), index.offset(quote.end));
+            if let Some(speaker) = &mut quote.speaker {
+                (speaker.start, speaker.end) = (index.offset(speaker.start), index.offset(speaker.end));
+            }
+            if let Some(cue) = &mut quote.cue {
+                *cue = index.span(*cue);
+            }
         }
         self
     }
@@ -144,7 +157,13 @@ impl Analyzer {
         let document = Document::new(text);
         let mut entities = self.entities.tag(&document);
         let groups = self.entities.group(&mut entities);
-        Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
+        let quotes = quote::find(&document, &entities);
+        Analysis {
+            sentences: document.sentences().iter().map(|s| s.span).collect(),
+            entities,
+            groups,
+            quotes,
+        }
     }
 }
 
