@@ -52,7 +52,9 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// The distinct entities, in order of first mention.
     pub groups: Vec<EntityGroup>,
-    /// Direct quotations in order, with who said them (see [`quote`]).
+    /// Direct quotations in order, with who said them (see [`quote`]). Empty when deserialized from
+    /// an analysis without them, which renders the same.
+    #[serde(default)]
     pub quotes: Vec<Quote>,
 }
 
@@ -208,8 +210,12 @@ mod tests {
             aliases: vec!["Acme".into()],
         }])
         .expect("a short name");
-        let analysis = analyzer.analyze("Acme Corp. hired Jane Doe on Monday. Acme rose.");
+        let text = "Acme Corp. hired Jane Doe on Monday. Acme rose. \"We will grow in every market,\" Jane Doe said.";
+        let analysis = analyzer.analyze(text);
         let json = serde_json::to_value(&analysis).expect("serializes");
+        assert_eq!(keys(&json["quotes"][0]), declared_fields("Quote"));
+        assert_eq!(keys(&json["quotes"][0]["speaker"]), declared_fields("Speaker"));
+        assert_eq!(keys(&json["quotes"][0]["cue"]), declared_fields("Span"));
         assert_eq!(keys(&json), declared_fields("Analysis"));
         assert_eq!(keys(&json["sentences"][0]), declared_fields("Span"));
         assert_eq!(keys(&json["entities"][0]), declared_fields("Entity"));
@@ -226,8 +232,9 @@ mod tests {
 
     #[test]
     fn an_analysis_deserializes_from_what_it_serializes() {
-        let text = "Zoë met Acme Corp. in Zürich on Monday. Acme's shares rose 5%.";
+        let text = "Zoë met Acme Corp. in Zürich on Monday. “Acme’s shares rose 5% in a week,” Zoë said.";
         let analysis = Analyzer::new().analyze(text).to_utf16(text);
+        assert_eq!(analysis.quotes.len(), 1);
         let json = serde_json::to_string(&analysis).expect("serializes");
         assert_eq!(serde_json::from_str::<Analysis>(&json).expect("deserializes"), analysis);
     }

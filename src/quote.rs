@@ -799,8 +799,11 @@ mod tests {
     use super::*;
     use crate::Analyzer;
 
-    /// The quotations of `text` as (quotation, speaker text, speaker's group text, cue) strings.
-    fn quotes(text: &str) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+    /// A quotation, its speaker's text, its speaker's group's text and its cue, as strings.
+    type Found = (String, Option<String>, Option<String>, Option<String>);
+
+    /// The quotations of `text`.
+    fn quotes(text: &str) -> Vec<Found> {
         let analysis = Analyzer::new().analyze(text);
         analysis
             .quotes

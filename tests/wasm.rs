@@ -143,7 +143,7 @@ fn hand_made(text: &str, sentences: &[&str], mentions: &[(Label, &str, usize, us
         groups[mention.group].count += 1;
     }
     let sentences = sentences.iter().map(|s| find(s, 0)).collect();
-    let analysis = Analysis { sentences, entities, groups }.to_utf16(text);
+    let analysis = Analysis { sentences, entities, groups, quotes: Vec::new() }.to_utf16(text);
     analysis.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("serializes")
 }
 
