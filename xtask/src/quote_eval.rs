@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use article_analyzer::{Analysis, Analyzer};
+use std::time::{Duration, Instant};
+
+use article_analyzer::{quote, Analysis, Analyzer, Document};
 use serde_json::Value;
 
 /// The annotation, from the repository root.
@@ -19,6 +21,9 @@ pub const GOLD: &str = "xtask/data/quotes/dev.jsonl";
 const DOCUMENTS: &str = "gum_news_sbd.json";
 /// The running example's name in the annotation.
 const RUNNING_EXAMPLE_ID: &str = "openai-microsoft";
+
+/// How many times each document is analysed for the speed figure.
+const SPEED_ROUNDS: usize = 20;
 
 /// One gold quotation.
 struct Gold {
@@ -78,6 +83,7 @@ pub fn run(
             }
         }
     }
+    let (analysis_time, quote_time) = speed(&analyzer, &texts);
     let precision = 100.0 * found as f64 / predicted_total.max(1) as f64;
     let recall = 100.0 * found as f64 / gold_total.max(1) as f64;
     let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
@@ -85,7 +91,35 @@ pub fn run(
     println!("\nQuotations on {GOLD} ({gold_total} gold in {} documents)", texts.len());
     println!("quote precision {precision:.1}  recall {recall:.1}  F1 {f1:.1}  (target >= 85, aim 90)");
     println!("speaker accuracy {accuracy:.1} over {found} found  (target >= 80, aim 88)");
+    println!(
+        "speed: finding quotations takes {:.1}% of the analysis time ({:.1} of {:.1} ms per round of \
+         these documents, fastest of {SPEED_ROUNDS})",
+        100.0 * quote_time.as_secs_f64() / analysis_time.as_secs_f64().max(f64::MIN_POSITIVE),
+        quote_time.as_secs_f64() * 1e3,
+        analysis_time.as_secs_f64() * 1e3
+    );
     Ok(())
+}
+
+/// The time of one round of analyses of `texts`, and of the quotation step of those analyses
+/// ([`quote::find`] alone, on the same tokens and mentions): each the fastest of [`SPEED_ROUNDS`].
+fn speed(analyzer: &Analyzer, texts: &BTreeMap<String, String>) -> (Duration, Duration) {
+    let prepared: Vec<(Document, Analysis)> =
+        texts.values().map(|text| (Document::new(text), analyzer.analyze(text))).collect();
+    let (mut analysis_time, mut quote_time) = (Duration::MAX, Duration::MAX);
+    for _ in 0..SPEED_ROUNDS {
+        let started = Instant::now();
+        for text in texts.values() {
+            std::hint::black_box(analyzer.analyze(text));
+        }
+        analysis_time = analysis_time.min(started.elapsed());
+        let started = Instant::now();
+        for (document, analysis) in &prepared {
+            std::hint::black_box(quote::find(document, &analysis.entities));
+        }
+        quote_time = quote_time.min(started.elapsed());
+    }
+    (analysis_time, quote_time)
 }
 
 /// Whether the speaker of predicted quotation `i` of `analysis` is right for gold `g`.
