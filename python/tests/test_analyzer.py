@@ -146,9 +146,10 @@ def test_quotes_convert_to_code_points_with_their_speaker_and_cue():
     assert analysis["groups"][quote["speaker"]["group"]]["text"] == "Maria Gonzalez"
     assert text[quote["cue"]["start"] : quote["cue"]["end"]] == "said"
     assert [q["start"] for q in converted["quotes"]] < [q["start"] for q in analysis["quotes"]]
-    unattributed = analyze('"This was a hard year for all of us in the valley."')["quotes"]
-    assert unattributed == [{"start": 0, "end": 51, "speaker": None, "cue": None}]
-    assert to_code_points({**analysis, "quotes": unattributed}, text)["quotes"] == unattributed
+    unattributed = '😀 "This was a hard year for all of us in the valley."'
+    assert analyze(unattributed)["quotes"] == [{"start": 3, "end": 54, "speaker": None, "cue": None}]
+    converted = to_code_points(analyze(unattributed), unattributed)
+    assert converted["quotes"] == [{"start": 2, "end": 53, "speaker": None, "cue": None}]
 
 
 def test_a_lone_surrogate_reads_as_one_replacement_character_and_is_kept_in_entity_texts():
