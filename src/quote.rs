@@ -800,10 +800,10 @@ mod tests {
     use crate::Analyzer;
 
     /// A quotation, its speaker's text, its speaker's group's text and its cue, as strings.
-    type Found = (String, Option<String>, Option<String>, Option<String>);
+    type Row = (String, Option<String>, Option<String>, Option<String>);
 
     /// The quotations of `text`.
-    fn quotes(text: &str) -> Vec<Found> {
+    fn quotes(text: &str) -> Vec<Row> {
         let analysis = Analyzer::new().analyze(text);
         analysis
             .quotes
