@@ -335,7 +335,7 @@ fn analysis_argument(value: JsValue, len: usize) -> Result<Analysis, JsValue> {
     if !value.is_object() {
         return Err(wrong_type(
             FUNCTION,
-            "`analysis` must be an Analysis {sentences, entities, groups, quotes}",
+            "`analysis` must be an Analysis {sentences, entities, groups}",
             &value,
         ));
     }
