@@ -48,12 +48,32 @@ class EntityGroup(TypedDict):
     first: int
     """The offset of its first mention."""
 
+class Speaker(TypedDict):
+    """The mention that names who said a quotation: a name, or a pronoun resolved to one."""
+
+    start: int
+    end: int
+    text: str
+    group: Optional[int]
+    """The index in ``Analysis["groups"]`` of the entity it names or resolves to, if any."""
+
+class Quote(TypedDict):
+    """A direct quotation, its quote marks included."""
+
+    start: int
+    end: int
+    speaker: Optional[Speaker]
+    """Who said it, when the text names them."""
+    cue: Optional[Span]
+    """The reporting word ("said", "according to"), when there is one."""
+
 class Analysis(TypedDict):
     """The CLI's JSON of one text."""
 
     sentences: List[Span]
     entities: List[Entity]
     groups: List[EntityGroup]
+    quotes: List[Quote]
 
 class _CustomEntityName(TypedDict):
     name: str

@@ -1,5 +1,5 @@
 //! The JSON Lines stream of the CLI's `--jsonl`, for archives: one `{"id": .., "text": ..}` object a
-//! line in, one `{"id": .., "sentences": .., "entities": .., "groups": ..}` line out, in order,
+//! line in, one `{"id": .., "sentences": .., "entities": .., "groups": .., "quotes": ..}` line out, in order,
 //! offsets in UTF-16 code units. `id` is echoed byte for byte (any JSON value, or absent); blank
 //! lines are skipped; a UTF-8 byte order mark before the first line is skipped. Memory does not grow
 //! with the number of lines. [`analyze_lines`] reads a line once the result of the one before it is
@@ -559,7 +559,7 @@ mod tests {
             output,
             "{\"id\":[1, \"a\"],\"sentences\":[{\"start\":0,\"end\":6}],\"entities\":[{\"start\":0,\"end\":5,\
              \"label\":\"LOC\",\"text\":\"Paris\",\"group\":0,\"confidence\":0.943}],\"groups\":[{\"text\":\"Paris\",\"label\":\"LOC\",\
-             \"count\":1,\"first\":0}]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[]}\n"
+             \"count\":1,\"first\":0}],\"quotes\":[]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[],\"quotes\":[]}\n"
         );
         let error = outcome.unwrap_err();
         assert_eq!(error.line(), Some(4));

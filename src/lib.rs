@@ -24,6 +24,7 @@ mod calendar;
 pub mod document;
 pub mod entity;
 pub mod jsonl;
+pub mod quote;
 pub mod render;
 pub mod sentence;
 pub mod span;
@@ -33,6 +34,7 @@ pub mod wasm;
 
 pub use document::Document;
 pub use entity::{CustomEntity, CustomEntityError, Entity, EntityGroup, Label};
+pub use quote::{Quote, Speaker};
 pub use span::Span;
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +44,7 @@ use serde::{Deserialize, Serialize};
 /// It serializes as the CLI prints it and JavaScript receives it (declared for TypeScript in
 /// `src/wasm.d.ts`), and deserializes from exactly that.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(expecting = "an Analysis {sentences, entities, groups}")]
+#[serde(expecting = "an Analysis {sentences, entities, groups, quotes}")]
 pub struct Analysis {
     /// Sentences in order, non-overlapping, trimmed of surrounding whitespace.
     pub sentences: Vec<Span>,
@@ -50,6 +52,10 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// The distinct entities, in order of first mention.
     pub groups: Vec<EntityGroup>,
+    /// Direct quotations in order, with who said them (see [`quote`]). Empty when deserialized from
+    /// an analysis without them, which renders the same.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
 }
 
 impl Analysis {
@@ -75,6 +81,15 @@ impl Analysis {
         }
         for group in &mut self.groups {
             group.first = index.offset(group.first);
+        }
+        for quote in &mut self.quotes {
+            (quote.start, quote.end) = (index.offset(quote.start), index.offset(quote.end));
+            if let Some(speaker) = &mut quote.speaker {
+                (speaker.start, speaker.end) = (index.offset(speaker.start), index.offset(speaker.end));
+            }
+            if let Some(cue) = &mut quote.cue {
+                *cue = index.span(*cue);
+            }
         }
         self
     }
@@ -144,7 +159,13 @@ impl Analyzer {
         let document = Document::new(text);
         let mut entities = self.entities.tag(&document);
         let groups = self.entities.group(&mut entities);
-        Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
+        let quotes = quote::find(&document, &entities);
+        Analysis {
+            sentences: document.sentences().iter().map(|s| s.span).collect(),
+            entities,
+            groups,
+            quotes,
+        }
     }
 }
 
@@ -189,8 +210,12 @@ mod tests {
             aliases: vec!["Acme".into()],
         }])
         .expect("a short name");
-        let analysis = analyzer.analyze("Acme Corp. hired Jane Doe on Monday. Acme rose.");
+        let text = "Acme Corp. hired Jane Doe on Monday. Acme rose. \"We will grow in every market,\" Jane Doe said.";
+        let analysis = analyzer.analyze(text);
         let json = serde_json::to_value(&analysis).expect("serializes");
+        assert_eq!(keys(&json["quotes"][0]), declared_fields("Quote"));
+        assert_eq!(keys(&json["quotes"][0]["speaker"]), declared_fields("Speaker"));
+        assert_eq!(keys(&json["quotes"][0]["cue"]), declared_fields("Span"));
         assert_eq!(keys(&json), declared_fields("Analysis"));
         assert_eq!(keys(&json["sentences"][0]), declared_fields("Span"));
         assert_eq!(keys(&json["entities"][0]), declared_fields("Entity"));
@@ -207,8 +232,9 @@ mod tests {
 
     #[test]
     fn an_analysis_deserializes_from_what_it_serializes() {
-        let text = "Zoë met Acme Corp. in Zürich on Monday. Acme's shares rose 5%.";
+        let text = "Zoë met Acme Corp. in Zürich on Monday. “Acme’s shares rose 5% in a week,” Zoë said.";
         let analysis = Analyzer::new().analyze(text).to_utf16(text);
+        assert_eq!(analysis.quotes.len(), 1);
         let json = serde_json::to_string(&analysis).expect("serializes");
         assert_eq!(serde_json::from_str::<Analysis>(&json).expect("deserializes"), analysis);
     }

@@ -172,7 +172,7 @@ mod tests {
             .zip(mentions)
             .map(|(span, &(label, _, group))| Entity { group, ..Entity::new(text, span, label) })
             .collect();
-        Analysis { sentences: locate(text, sentences.iter().copied()), entities, groups: Vec::new() }
+        Analysis { sentences: locate(text, sentences.iter().copied()), entities, ..Analysis::default() }
     }
 
     /// The spans of `needles` in `text`, each found after the previous one.
@@ -304,7 +304,7 @@ mod tests {
                 .enumerate()
                 .map(|(group, span)| Entity { group, ..Entity::new(&text, span, Label::Misc) })
                 .collect();
-            check_plan(&Analysis { sentences, entities, groups: Vec::new() }, len);
+            check_plan(&Analysis { sentences, entities, ..Analysis::default() }, len);
         }
     }
 }

@@ -44,6 +44,24 @@ export interface CustomEntity {
   aliases?: string[];
 }
 
+/**
+ * The mention that names who said a quotation (`text === input.slice(start, end)`): a name, or a pronoun
+ * ("she") resolved to one.
+ */
+export interface Speaker extends Span {
+  text: string;
+  /** The index in `Analysis.groups` of the entity it names or resolves to; `null` when none. */
+  group: number | null;
+}
+
+/** A direct quotation, its quote marks included, with who said it and the reporting word ("said"). */
+export interface Quote extends Span {
+  /** `null` when the text names nobody. */
+  speaker: Speaker | null;
+  /** The reporting word ("said", "according to"); `null` when there is none. */
+  cue: Span | null;
+}
+
 /** The analysis of one text, the same shape the `article-analyzer` CLI prints. */
 export interface Analysis {
   /** Sentences in order, non-overlapping, trimmed of surrounding whitespace. */
@@ -52,4 +70,6 @@ export interface Analysis {
   entities: Entity[];
   /** The distinct entities, in order of first mention. */
   groups: EntityGroup[];
+  /** Direct quotations in order (absent from an analysis made before quotations, which renders the same). */
+  quotes: Quote[];
 }

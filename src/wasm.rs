@@ -128,8 +128,8 @@ impl WasmAnalyzer {
 }
 
 impl WasmAnalyzer {
-    /// The analysis of `text` as JavaScript receives it: UTF-16 offsets, entity texts as JavaScript
-    /// slices the text.
+    /// The analysis of `text` as JavaScript receives it: UTF-16 offsets, entity and speaker texts
+    /// as JavaScript slices the text.
     fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
         let analysis = self.inner.analyze(&text.rust).into_utf16(&text.rust);
         let value = to_js(&analysis)?;
@@ -185,22 +185,30 @@ impl JsText {
         Ok(node)
     }
 
-    /// Sets the `text` of each entity of `value` (`analysis` serialized) that may hold a lone
-    /// surrogate to the slice of the text JavaScript gave.
+    /// Sets the `text` of each entity and quote speaker of `value` (`analysis` serialized) that may
+    /// hold a lone surrogate to the slice of the text JavaScript gave.
     fn restore_entity_texts(&self, analysis: &Analysis, value: &JsValue) -> Result<(), JsValue> {
-        let mut lossy = analysis
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(_, entity)| entity.text.contains(char::REPLACEMENT_CHARACTER))
-            .peekable();
-        if lossy.peek().is_none() {
-            return Ok(());
+        let lossy = |text: &str| text.contains(char::REPLACEMENT_CHARACTER);
+        let entities = analysis.entities.iter().enumerate().filter(|(_, entity)| lossy(&entity.text));
+        let mut entities = entities.peekable();
+        if entities.peek().is_some() {
+            let items: Array = Reflect::get(value, &"entities".into())?.unchecked_into();
+            for (index, entity) in entities {
+                let text = self.slice(entity.span.start, entity.span.end);
+                Reflect::set(&items.get(index as u32), &"text".into(), &text)?;
+            }
         }
-        let entities: Array = Reflect::get(value, &"entities".into())?.unchecked_into();
-        for (index, entity) in lossy {
-            let text = self.slice(entity.span.start, entity.span.end);
-            Reflect::set(&entities.get(index as u32), &"text".into(), &text)?;
+        let speakers = analysis.quotes.iter().enumerate().filter_map(|(index, quote)| {
+            quote.speaker.as_ref().filter(|speaker| lossy(&speaker.text)).map(|speaker| (index, speaker))
+        });
+        let mut speakers = speakers.peekable();
+        if speakers.peek().is_some() {
+            let items: Array = Reflect::get(value, &"quotes".into())?.unchecked_into();
+            for (index, speaker) in speakers {
+                let text = self.slice(speaker.start, speaker.end);
+                let speaker = Reflect::get(&items.get(index as u32), &"speaker".into())?;
+                Reflect::set(&speaker, &"text".into(), &text)?;
+            }
         }
         Ok(())
     }

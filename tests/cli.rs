@@ -344,3 +344,29 @@ fn bad_thread_counts_fail_with_one_line() {
     let message = one_line_failure(&run(&["--threads", "2"], b"A text."));
     assert!(message.contains("--threads is for --jsonl"), "{message}");
 }
+
+#[test]
+fn quotes_come_with_utf16_offsets_in_json_and_jsonl() {
+    // "😀" is two UTF-16 units: every offset after it is one more than a count of characters.
+    let text = "😀 Zoë Brandt met the board. “We will grow in every market this year,” Zoë Brandt said.";
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    let slice = |span: &Value| {
+        let (start, end) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+        String::from_utf16(&utf16[start..end]).expect("a slice on UTF-16 boundaries")
+    };
+    let line = serde_json::json!({"id": 1, "text": text}).to_string();
+    let plain = json_lines(&run(&[], text.as_bytes())).remove(0);
+    let jsonl = json_lines(&run(&["--jsonl"], line.as_bytes())).remove(0);
+    for analysis in [&plain, &jsonl] {
+        let quotes = analysis["quotes"].as_array().expect("quotes");
+        assert_eq!(quotes.len(), 1, "{analysis}");
+        let quote = &quotes[0];
+        assert_eq!(slice(quote), "“We will grow in every market this year,”");
+        assert_eq!(slice(&quote["speaker"]), "Zoë Brandt");
+        assert_eq!(quote["speaker"]["text"], "Zoë Brandt");
+        let group = quote["speaker"]["group"].as_u64().expect("a named speaker's group") as usize;
+        assert_eq!(analysis["groups"][group]["text"], "Zoë Brandt");
+        assert_eq!(slice(&quote["cue"]), "said");
+    }
+    assert_eq!(plain["quotes"], jsonl["quotes"]);
+}

@@ -1,7 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Property tests: on arbitrary strings the offsets stay valid and the invariants of
 //! tests/invariants hold (sentences in order, non-overlapping, trimmed, covering every
-//! non-whitespace character; entities and groups consistent), in bytes and in UTF-16 units.
+//! non-whitespace character; entities, groups and quotes consistent), in bytes and in UTF-16 units.
 
 mod invariants;
 
@@ -29,6 +29,12 @@ fn tricky_text() -> impl Strategy<Value = String> {
             Just(" \u{301}".to_string()),
             Just("שלום עולם.".to_string()),
             Just("“Quote.” ".to_string()),
+            Just("\"We will win,\" Ann Lee said. ".to_string()),
+            Just(" he said: \"".to_string()),
+            Just("according to ".to_string()),
+            Just("\n\n\"".to_string()),
+            Just("“x “".to_string()),
+            Just(" - ".to_string()),
             Just("(1) ".to_string()),
             Just("https://x.io/a_(b). ".to_string()),
             "[A-Za-z]{1,8}",

@@ -143,25 +143,31 @@ fn assert_linear(analyzer: &Analyzer, unit: &str) {
 
 /// Shapes found to be quadratic once, and others of the kind: long runs where every stage sees
 /// one sentence or one mention.
-const ADVERSARIAL: [&str; 18] = [
-    "Aaa Bbb ",                         // a capitalised run without a full stop: one long ORG mention
-    "New York ",                        // a name repeated without punctuation
-    "OpenAI's Microsoft's ",            // possessive owners in one endless sentence
-    "Its ",                             // an owner before every word of a capitalised run
-    "Its A380 ",                        // ... each making a product of the rest of the run
-    "Its Its 5 ",                       // ... with a number after an owner inside the run
-    "\"",                               // a run of one symbol: a token per byte
-    "$",                                // a currency sign per byte
-    "(“[",                              // nested brackets and quotes that never close
-    "the cat sat on the mat and ",      // one endless lowercase sentence
-    "Apple | 12.5 | Microsoft | 3.4\n", // a table
-    "1. Smith\n2. Jones\n",             // a list
-    "Mr. ",                             // titles that never reach a name
-    "U.S. ",                            // abbreviations that never end a sentence
-    "January 5, 2020, ",                // dates in one sentence
-    "$20 billion ",                     // amounts in one sentence
-    "a",                                // one endless word
-    "é ",                               // non-ASCII, UTF-16 conversion on every token
+const ADVERSARIAL: [&str; 24] = [
+    "Aaa Bbb ",                          // a capitalised run without a full stop: one long ORG mention
+    "New York ",                         // a name repeated without punctuation
+    "OpenAI's Microsoft's ",             // possessive owners in one endless sentence
+    "Its ",                              // an owner before every word of a capitalised run
+    "Its A380 ",                         // ... each making a product of the rest of the run
+    "Its Its 5 ",                        // ... with a number after an owner inside the run
+    "\"",                                // a run of one symbol: a token per byte
+    "$",                                 // a currency sign per byte
+    "(“[",                               // nested brackets and quotes that never close
+    "the cat sat on the mat and ",       // one endless lowercase sentence
+    "Apple | 12.5 | Microsoft | 3.4\n",  // a table
+    "1. Smith\n2. Jones\n",              // a list
+    "Mr. ",                              // titles that never reach a name
+    "U.S. ",                             // abbreviations that never end a sentence
+    "January 5, 2020, ",                 // dates in one sentence
+    "$20 billion ",                      // amounts in one sentence
+    "a",                                 // one endless word
+    "é ",                                // non-ASCII, UTF-16 conversion on every token
+    "\"We rose,\" he said. ",            // quotations whose speaker is a pronoun to resolve
+    "\"One two three four five six.\" ", // unattributed quotations, each continuing the last
+    "Ann Lee said \"",                   // a reporting word before quote marks that never close
+    "\"Aaa bbb\n\n",                     // a quotation over endless paragraphs
+    "“x “ ",                             // curly opening marks written as closing ones
+    "\"a, b\" - Ann Lee, \"",            // dash attributions and colons without a speaker
 ];
 
 #[test]
@@ -171,6 +177,25 @@ fn every_adversarial_shape_costs_linear_time_and_memory() {
     for unit in ADVERSARIAL {
         assert_linear(&analyzer, unit);
     }
+}
+
+#[test]
+fn ten_megabytes_of_quote_marks_cost_linear_time() {
+    let _serial = one_at_a_time();
+    let measure = |bytes: usize| {
+        let text = repeated("\"", bytes);
+        cost(|| {
+            let document = article_analyzer::Document::new(&text);
+            std::hint::black_box(article_analyzer::quote::find(&document, &[]));
+        })
+    };
+    let (small, large) = (measure(640_000), measure(10_240_000));
+    assert!(
+        large.time <= 32 * small.time.max(TIME_FLOOR),
+        "{:?} at 10 MB against {:?}",
+        large.time,
+        small.time
+    );
 }
 
 #[test]

@@ -143,7 +143,7 @@ fn hand_made(text: &str, sentences: &[&str], mentions: &[(Label, &str, usize, us
         groups[mention.group].count += 1;
     }
     let sentences = sentences.iter().map(|s| find(s, 0)).collect();
-    let analysis = Analysis { sentences, entities, groups }.to_utf16(text);
+    let analysis = Analysis { sentences, entities, groups, quotes: Vec::new() }.to_utf16(text);
     analysis.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("serializes")
 }
 
@@ -525,4 +525,25 @@ fn lone_surrogates_are_kept_in_entity_texts_and_rendering() {
     assert_eq!(rendered.inner_html(), target.inner_html());
     let marks: Vec<JsValue> = all(&target, "mark.entity").iter().map(|m| field(m, "textContent")).collect();
     assert!(marks.contains(&JsValue::from(&mention)), "the custom entity's mark holds its lone surrogate");
+}
+
+#[wasm_bindgen_test]
+fn a_quotes_speaker_keeps_its_lone_surrogate() {
+    let name = between("Nordvik", 0xDC00, "Shipping");
+    let text =
+        between("\"We will hire more people in every port next year,\" Nordvik", 0xD83D, "Shipping said.");
+    let entity = js_sys::Object::new();
+    js_sys::Reflect::set(&entity, &"name".into(), &name).unwrap();
+    js_sys::Reflect::set(&entity, &"label".into(), &"ORG".into()).unwrap();
+    let analyzer = WasmAnalyzer::new(Some(js_sys::Array::of1(&entity).unchecked_into())).unwrap();
+    let value = analyzer.analyze(text.clone().into()).unwrap();
+    let field = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &name.into()).unwrap();
+    let quotes: js_sys::Array = field(&value, "quotes").unchecked_into();
+    assert_eq!(quotes.length(), 1);
+    let speaker = field(&quotes.get(0), "speaker");
+    let (start, end) = (field(&speaker, "start").as_f64().unwrap(), field(&speaker, "end").as_f64().unwrap());
+    let slice = text.slice(start as u32, end as u32);
+    assert!(!slice.is_valid_utf16(), "the speaker is the custom name with its lone surrogate");
+    assert_eq!(field(&speaker, "text"), JsValue::from(&slice));
+    assert_eq!(field(&field(&quotes.get(0), "cue"), "start").as_f64(), Some(f64::from(end as u32 + 1)));
 }

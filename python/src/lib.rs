@@ -1,7 +1,7 @@
 //! The Python package `article_analyzer`: thin PyO3 bindings over the core crate, built into an abi3
 //! wheel by maturin (`cargo xtask wheel`). The core and its wasm build know nothing of Python.
 //!
-//! Every analysis is the CLI's JSON as Python values: a dict `{"sentences", "entities", "groups"}`
+//! Every analysis is the CLI's JSON as Python values: a dict `{"sentences", "entities", "groups", "quotes"}`
 //! with keys in the CLI's order and offsets in UTF-16 code units, so `json.dumps(analysis,
 //! ensure_ascii=False, separators=(",", ":"))` is the CLI's line byte for byte. Python indexes a
 //! `str` by code point; [`to_code_points`] converts an analysis to that.
@@ -9,7 +9,7 @@
 //! A `str` that holds a surrogate code point (which no UTF-8 text can) is analysed as a lone
 //! surrogate is in the wasm build: each reads as U+FFFD, one code point and one UTF-16 unit for one,
 //! so offsets into the text Rust sees are offsets into the `str` Python gave, and each entity's
-//! `text` is sliced from the `str` Python gave.
+//! `text` (and a quote's speaker's, when it is a name) is sliced from the `str` Python gave.
 //!
 //! Arguments are checked here: a wrong type raises `TypeError` naming the function and argument; a
 //! custom entity that the CLI's `--entities` would refuse raises `ValueError` (or `TypeError` for a
@@ -152,32 +152,62 @@ fn to_code_points<'py>(
             .map_err(|_| wrong_type(FUNCTION, &format!("`analysis[{field:?}]` must be a list"), &items))?;
         let mut out = Vec::with_capacity(items.len());
         for (at, item) in items.iter().enumerate() {
-            let where_ = format!("`analysis[{field:?}][{at}]`");
-            let item = item
-                .cast::<PyDict>()
-                .map_err(|_| wrong_type(FUNCTION, &format!("{where_} must be a dict"), &item))?;
-            let item = item.copy()?;
-            for &key in keys {
-                let offset = item
-                    .get_item(key)?
-                    .ok_or_else(|| PyValueError::new_err(format!("{FUNCTION}: {where_} has no {key:?}")))?;
-                let offset: usize = offset.extract().map_err(|_| {
-                    wrong_type(FUNCTION, &format!("{where_}[{key:?}] must be an int of at least 0"), &offset)
-                })?;
-                let converted = index.of(offset).ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "{FUNCTION}: {where_}[{key:?}] ({offset}) is not a UTF-16 offset of `text` ({} units): \
-                         is it the text that was analysed?",
-                        index.units
-                    ))
-                })?;
-                item.set_item(key, converted)?;
-            }
-            out.push(item);
+            out.push(code_point_offsets(&index, &item, keys, &format!("`analysis[{field:?}][{at}]`"))?);
         }
         converted.set_item(field, PyList::new(analysis.py(), out)?)?;
     }
+    // Quotes, with their speaker and cue when not None; an analysis of an older CLI has none.
+    if let Some(quotes) = analysis.get_item("quotes")? {
+        let quotes = quotes
+            .cast::<PyList>()
+            .map_err(|_| wrong_type(FUNCTION, "`analysis[\"quotes\"]` must be a list", &quotes))?;
+        let mut out = Vec::with_capacity(quotes.len());
+        for (at, quote) in quotes.iter().enumerate() {
+            let where_ = format!("`analysis[\"quotes\"][{at}]`");
+            let quote = code_point_offsets(&index, &quote, &["start", "end"], &where_)?;
+            for part in ["speaker", "cue"] {
+                if let Some(item) = quote.get_item(part)?.filter(|item| !item.is_none()) {
+                    let item =
+                        code_point_offsets(&index, &item, &["start", "end"], &format!("{where_}[{part:?}]"))?;
+                    quote.set_item(part, item)?;
+                }
+            }
+            out.push(quote);
+        }
+        converted.set_item("quotes", PyList::new(analysis.py(), out)?)?;
+    }
     Ok(converted)
+}
+
+/// A copy of the dict `item` (at `where_` in an analysis, for errors) with its `keys` converted from
+/// UTF-16 offsets to code points by `index`.
+fn code_point_offsets<'py>(
+    index: &CodePoints,
+    item: &Bound<'py, PyAny>,
+    keys: &[&str],
+    where_: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    const FUNCTION: &str = "to_code_points";
+    let item =
+        item.cast::<PyDict>().map_err(|_| wrong_type(FUNCTION, &format!("{where_} must be a dict"), item))?;
+    let item = item.copy()?;
+    for &key in keys {
+        let offset = item
+            .get_item(key)?
+            .ok_or_else(|| PyValueError::new_err(format!("{FUNCTION}: {where_} has no {key:?}")))?;
+        let offset: usize = offset.extract().map_err(|_| {
+            wrong_type(FUNCTION, &format!("{where_}[{key:?}] must be an int of at least 0"), &offset)
+        })?;
+        let converted = index.of(offset).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "{FUNCTION}: {where_}[{key:?}] ({offset}) is not a UTF-16 offset of `text` ({} units): \
+                 is it the text that was analysed?",
+                index.units
+            ))
+        })?;
+        item.set_item(key, converted)?;
+    }
+    Ok(item)
 }
 
 /// Converts UTF-16 offsets of a text to code point offsets: they differ by one for each character
@@ -301,7 +331,7 @@ fn analyze_one(analyzer: &CoreAnalyzer, text: &str, lossy: bool) -> Result {
 /// `analysis` as the CLI's JSON in Python values: dicts with the CLI's keys in its order.
 fn to_python<'py>(text: &Text<'py>, result: &Result) -> PyResult<Bound<'py, PyDict>> {
     let py = text.py.py();
-    let Analysis { sentences, entities, groups } = &result.analysis;
+    let Analysis { sentences, entities, groups, quotes } = &result.analysis;
     let (start, end) = (intern!(py, "start"), intern!(py, "end"));
     let labels = Label::ALL.map(|label| PyString::intern(py, label.as_str()));
     let label = |l: Label| labels[Label::ALL.iter().position(|&x| x == l).unwrap_or(0)].clone();
@@ -314,6 +344,8 @@ fn to_python<'py>(text: &Text<'py>, result: &Result) -> PyResult<Bound<'py, PyDi
     let sentences = PyList::new(py, sentences.collect::<PyResult<Vec<_>>>()?)?;
     let mut restore = result.restore.iter().peekable();
     let mut entity_dicts = Vec::with_capacity(entities.len());
+    // Each entity's start and text as given to Python, for the quotes' speakers.
+    let mut entity_texts = Vec::with_capacity(entities.len());
     for (at, entity) in entities.iter().enumerate() {
         let entity_text = match restore.next_if(|(index, _, _)| *index == at) {
             Some(&(_, from, to)) => text.py.get_item(PySlice::new(py, from as isize, to as isize, 1))?,
@@ -323,10 +355,11 @@ fn to_python<'py>(text: &Text<'py>, result: &Result) -> PyResult<Bound<'py, PyDi
         dict.set_item(start, entity.span.start)?;
         dict.set_item(end, entity.span.end)?;
         dict.set_item(intern!(py, "label"), label(entity.label))?;
-        dict.set_item(intern!(py, "text"), entity_text)?;
+        dict.set_item(intern!(py, "text"), &entity_text)?;
         dict.set_item(intern!(py, "group"), entity.group)?;
         dict.set_item(intern!(py, "confidence"), entity.confidence)?;
         entity_dicts.push(dict);
+        entity_texts.push((entity.span.start, entity_text));
     }
     let groups = groups.iter().map(|group| {
         let dict = PyDict::new(py);
@@ -337,10 +370,44 @@ fn to_python<'py>(text: &Text<'py>, result: &Result) -> PyResult<Bound<'py, PyDi
         Ok(dict)
     });
     let groups = PyList::new(py, groups.collect::<PyResult<Vec<_>>>()?)?;
+    let span = |from: usize, to: usize| -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        dict.set_item(start, from)?;
+        dict.set_item(end, to)?;
+        Ok(dict)
+    };
+    let quotes = quotes.iter().map(|quote| {
+        let dict = span(quote.start, quote.end)?;
+        let speaker = match &quote.speaker {
+            Some(speaker) => {
+                // A named speaker is an entity mention: its text as the entity's (lone surrogates
+                // restored); a pronoun is plain text.
+                let found = entity_texts.binary_search_by_key(&speaker.start, |(at, _)| *at);
+                let speaker_text = match found {
+                    Ok(index) => entity_texts[index].1.clone(),
+                    Err(_) => PyString::new(py, &speaker.text).into_any(),
+                };
+                let item = span(speaker.start, speaker.end)?;
+                item.set_item(intern!(py, "text"), speaker_text)?;
+                item.set_item(intern!(py, "group"), speaker.group)?;
+                item.into_any()
+            }
+            None => py.None().into_bound(py),
+        };
+        dict.set_item(intern!(py, "speaker"), speaker)?;
+        let cue = match quote.cue {
+            Some(cue) => span(cue.start, cue.end)?.into_any(),
+            None => py.None().into_bound(py),
+        };
+        dict.set_item(intern!(py, "cue"), cue)?;
+        Ok(dict)
+    });
+    let quotes = PyList::new(py, quotes.collect::<PyResult<Vec<_>>>()?)?;
     let dict = PyDict::new(py);
     dict.set_item(intern!(py, "sentences"), sentences)?;
     dict.set_item(intern!(py, "entities"), PyList::new(py, entity_dicts)?)?;
     dict.set_item(intern!(py, "groups"), groups)?;
+    dict.set_item(intern!(py, "quotes"), quotes)?;
     Ok(dict)
 }
 

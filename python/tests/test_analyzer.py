@@ -136,6 +136,22 @@ def test_code_points_slice_each_entity_as_python_does(articles):
     assert to_code_points(plain, "Angela Merkel visited Paris.") == plain
 
 
+def test_quotes_convert_to_code_points_with_their_speaker_and_cue():
+    text = '😀🇳🇴 "We will build the new plant in Texas next year," Maria Gonzalez said. "It was a hard year."'
+    analysis = analyze(text)
+    converted = to_code_points(analysis, text)
+    quote = converted["quotes"][0]
+    assert text[quote["start"] : quote["end"]] == '"We will build the new plant in Texas next year,"'
+    assert text[quote["speaker"]["start"] : quote["speaker"]["end"]] == quote["speaker"]["text"] == "Maria Gonzalez"
+    assert analysis["groups"][quote["speaker"]["group"]]["text"] == "Maria Gonzalez"
+    assert text[quote["cue"]["start"] : quote["cue"]["end"]] == "said"
+    assert [q["start"] for q in converted["quotes"]] < [q["start"] for q in analysis["quotes"]]
+    unattributed = '😀 "This was a hard year for all of us in the valley."'
+    assert analyze(unattributed)["quotes"] == [{"start": 3, "end": 54, "speaker": None, "cue": None}]
+    converted = to_code_points(analyze(unattributed), unattributed)
+    assert converted["quotes"] == [{"start": 2, "end": 53, "speaker": None, "cue": None}]
+
+
 def test_a_lone_surrogate_reads_as_one_replacement_character_and_is_kept_in_entity_texts():
     analyzer = Analyzer([{"name": "Acme\ufffd Corp", "label": "ORG"}])
     # "\ud83d\ude00" is two code points in a str, not the emoji that UTF-16 would pair them into.
@@ -146,6 +162,8 @@ def test_a_lone_surrogate_reads_as_one_replacement_character_and_is_kept_in_enti
     assert [e["text"] for e in replaced["entities"]] == ["Acme\ufffd Corp", "Angela Merkel", "Paris"]
     for field in ["sentences", "groups"]:
         assert analysis[field] == replaced[field]
+    quoted = analyzer.analyze('"We will hire more people next year," Acme\ud800 Corp said.')
+    assert quoted["quotes"][0]["speaker"]["text"] == "Acme\ud800 Corp"
     converted = to_code_points(analysis, text)
     assert [text[e["start"] : e["end"]] for e in converted["entities"]] == [e["text"] for e in analysis["entities"]]
     assert analyze_many([text, "\ud800", "\udfff" * 3]) == [analyze(text), analyze("\ud800"), analyze("\udfff" * 3)]
@@ -215,8 +233,12 @@ def test_the_wheel_ships_stubs_that_declare_what_the_module_has():
         keys += [n.target.id for n in declared[name].body if isinstance(n, ast.AnnAssign)]
         return keys
 
-    analysis = Analyzer([{"name": "Acme", "label": "ORG"}]).analyze("Acme hired Jane Doe on Monday.")
+    text = 'Acme hired Jane Doe on Monday. "We will grow fast in every market this year," Jane Doe said.'
+    analysis = Analyzer([{"name": "Acme", "label": "ORG"}]).analyze(text)
     assert fields("Analysis") == list(analysis)
+    assert fields("Quote") == list(analysis["quotes"][0])
+    assert fields("Speaker") == list(analysis["quotes"][0]["speaker"])
+    assert fields("Span") == list(analysis["quotes"][0]["cue"])
     assert fields("Span") == list(analysis["sentences"][0])
     assert fields("Entity") == list(analysis["entities"][0])
     assert fields("EntityGroup") == list(analysis["groups"][0])

@@ -11,8 +11,9 @@ use article_analyzer::{token::tokenize, Analysis};
 /// non-whitespace character. Tokens: the same order and coverage. Entities: in order,
 /// non-overlapping, within the text on character boundaries, their `text` the slice they span, their
 /// confidence in [[`MIN_CONFIDENCE`], 1] (the model's less likely names are left out).
-/// Groups: in order of first mention, counting every mention once. UTF-16: the converted offsets
-/// span the same text.
+/// Groups: in order of first mention, counting every mention once. Quotes: in order,
+/// non-overlapping, each opening with a quote mark, its speaker's `text` the slice it spans and its
+/// `group` a group, its cue inside the text. UTF-16: the converted offsets span the same text.
 pub fn assert_invariants(text: &str, analysis: &Analysis) {
     let mut covered = 0;
     for sentence in &analysis.sentences {
@@ -42,7 +43,30 @@ pub fn assert_invariants(text: &str, analysis: &Analysis) {
         previous_end = span.end;
     }
     assert_groups(analysis);
+    assert_quotes(text, analysis);
     assert_utf16_consistent(text, analysis);
+}
+
+/// See [`assert_invariants`].
+fn assert_quotes(text: &str, analysis: &Analysis) {
+    let mut previous_end = 0;
+    for quote in &analysis.quotes {
+        assert!(
+            quote.start >= previous_end && quote.start < quote.end && quote.end <= text.len(),
+            "{quote:?}"
+        );
+        let slice =
+            text.get(quote.start..quote.end).unwrap_or_else(|| panic!("not on boundaries: {quote:?}"));
+        assert!(slice.starts_with(['"', '“', '”', '„', '″']), "no opening mark: {slice:?}");
+        if let Some(speaker) = &quote.speaker {
+            assert_eq!(text.get(speaker.start..speaker.end), Some(speaker.text.as_str()), "{quote:?}");
+            assert!(speaker.group.is_none_or(|g| g < analysis.groups.len()), "{quote:?}");
+        }
+        if let Some(cue) = quote.cue {
+            assert!(cue.start < cue.end && text.get(cue.start..cue.end).is_some(), "{quote:?}");
+        }
+        previous_end = quote.end;
+    }
 }
 
 /// Groups come in order of first mention, each `first` the start of the first mention whose
@@ -85,6 +109,19 @@ fn assert_utf16_consistent(text: &str, analysis: &Analysis) {
     for (bytes, units) in analysis.groups.iter().zip(&converted.groups) {
         let mention = mention_at(analysis, bytes.first);
         assert_eq!(units.first, converted.entities[mention].span.start, "group {bytes:?}");
+    }
+    assert_eq!(converted.quotes.len(), analysis.quotes.len());
+    let slice = |start: usize, end: usize| String::from_utf16(&utf16[start..end]).unwrap();
+    for (bytes, units) in analysis.quotes.iter().zip(&converted.quotes) {
+        assert_eq!(slice(units.start, units.end), text[bytes.start..bytes.end]);
+        if let (Some(b), Some(u)) = (&bytes.speaker, &units.speaker) {
+            assert_eq!(slice(u.start, u.end), b.text);
+            assert_eq!(u.group, b.group);
+        }
+        assert_eq!(bytes.speaker.is_some(), units.speaker.is_some());
+        if let (Some(b), Some(u)) = (bytes.cue, units.cue) {
+            assert_eq!(slice(u.start, u.end), text[b.start..b.end]);
+        }
     }
 }
 

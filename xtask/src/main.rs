@@ -11,6 +11,7 @@ mod fuzz;
 mod lists;
 mod process;
 mod python;
+mod quote_eval;
 mod sentence_eval;
 mod train;
 mod web;
@@ -41,6 +42,7 @@ Tasks:
   jsonl          the CLI's --jsonl with a candidate model: cargo xtask jsonl --model FILE < in > out
   eval-example   entity precision/recall on the running example ../shared/examples/openai-microsoft.txt
   eval-sentences [--errors]  sentence boundary P/R/F1 on ../shared/eval/sentences
+  eval-quotes [--errors]  quote F1 and speaker accuracy on the hand-annotated xtask/data/quotes
   train [--data DIR] [--lists DIR] [--out FILE] [--train-only] [--corpora LIST] [--epochs N] [--seed N]
         [--min-count N] [--runs N]
            train the entity model on CoNLL-2003 train+dev and the corpora of docs/training-data.md
@@ -51,7 +53,7 @@ Tasks:
            test), for a range of temperatures of the model
   eval [--data DIR] [--model FILE] [--errors]
            entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
-           and sentence boundary P/R/F1 (--errors: list the dev errors)
+           sentence boundary P/R/F1 (--errors: list the dev errors) and the quotations of eval-quotes
   bench [--data DIR] [--rounds N] [--long-mb N] [--no-build] [--jsonl-only]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (benches/peers), on CoNLL-2003 test;
@@ -77,7 +79,10 @@ fn main() -> ExitCode {
         Some("train") => train::run(rest),
         Some("eval") => eval::run(rest)
             .and_then(|()| sentence_eval::run(&repo_root().join(SENTENCE_SETS), false))
-            .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE))),
+            .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
+            .and_then(|()| eval_quotes(false)),
+        Some("eval-quotes") => Args::new("eval-quotes", rest, &["--errors"])
+            .and_then(|args| eval_quotes(args.switch("--errors"))),
         Some("jsonl") => eval::jsonl(rest),
         Some("eval-example") => {
             without_flags("eval-example").and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))
@@ -98,6 +103,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask eval-quotes`: quote F1 and speaker accuracy on the hand-annotated development set.
+fn eval_quotes(show_errors: bool) -> Result<(), String> {
+    let root = repo_root();
+    quote_eval::run(&root, &root.join(SENTENCE_SETS), &root.join(RUNNING_EXAMPLE), show_errors)
 }
 
 /// The size in bytes of `path` compressed with `gzip -9`, as a web server would send it.
