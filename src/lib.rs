@@ -25,6 +25,7 @@ pub mod document;
 pub mod entity;
 pub mod jsonl;
 pub mod render;
+pub mod salience;
 pub mod sentence;
 pub mod span;
 pub mod token;
@@ -106,6 +107,7 @@ impl Analyzer {
     ///     name: "OpenAI".into(),
     ///     label: Label::Org,
     ///     aliases: vec!["the ChatGPT maker".into()],
+    ///     url: None,
     /// }])
     /// .expect("names of a few words");
     /// let analysis = analyzer.analyze("OpenAI's deal: the ChatGPT maker agreed.");
@@ -143,7 +145,8 @@ impl Analyzer {
     pub fn analyze(&self, text: &str) -> Analysis {
         let document = Document::new(text);
         let mut entities = self.entities.tag(&document);
-        let groups = self.entities.group(&mut entities);
+        let mut groups = self.entities.group(&mut entities);
+        salience::set_salience(&document, &entities, &mut groups);
         Analysis { sentences: document.sentences().iter().map(|s| s.span).collect(), entities, groups }
     }
 }
@@ -187,6 +190,7 @@ mod tests {
             name: "Acme Corp.".into(),
             label: Label::Org,
             aliases: vec!["Acme".into()],
+            url: Some("https://acme.example".into()),
         }])
         .expect("a short name");
         let analysis = analyzer.analyze("Acme Corp. hired Jane Doe on Monday. Acme rose.");
@@ -195,7 +199,12 @@ mod tests {
         assert_eq!(keys(&json["sentences"][0]), declared_fields("Span"));
         assert_eq!(keys(&json["entities"][0]), declared_fields("Entity"));
         assert_eq!(keys(&json["groups"][0]), declared_fields("EntityGroup"));
-        let custom = CustomEntity { name: "Acme".into(), label: Label::Org, aliases: Vec::new() };
+        let custom = CustomEntity {
+            name: "Acme".into(),
+            label: Label::Org,
+            aliases: Vec::new(),
+            url: Some("https://acme.example".into()),
+        };
         let custom = serde_json::to_value(custom).expect("serializes");
         assert_eq!(keys(&custom), declared_fields("CustomEntity"));
         let labels =

@@ -32,6 +32,13 @@ export interface EntityGroup {
   label: Label;
   count: number;
   first: number;
+  /**
+   * How much the text is about it, from 0 to 1 (three decimals), summing to 1 over the PERSON, ORG, LOC and MISC
+   * groups; 0 for dates and amounts.
+   */
+  salience: number;
+  /** The custom entity's `url`, when it has one. */
+  url?: string;
 }
 
 /**
@@ -42,6 +49,8 @@ export interface CustomEntity {
   name: string;
   label: Label;
   aliases?: string[];
+  /** A web address that identifies it: the group's `url`, and `sameAs` in JSON-LD. */
+  url?: string;
 }
 
 /** The analysis of one text, the same shape the `article-analyzer` CLI prints. */

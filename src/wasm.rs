@@ -226,13 +226,13 @@ impl Target {
 }
 
 /// The fields a custom entity may have.
-const CUSTOM_ENTITY_FIELDS: [&str; 3] = ["name", "label", "aliases"];
+const CUSTOM_ENTITY_FIELDS: [&str; 4] = ["name", "label", "aliases", "url"];
 
 /// The `custom_entities` argument of `new Analyzer`, read field by field (not by serde) so that
 /// each misuse gets a `TypeError` naming the entity and the field.
 fn custom_entities_argument(list: &JsValue) -> Result<Vec<CustomEntity>, JsValue> {
     if !Array::is_array(list) {
-        let expected = "`custom_entities` must be an array of {name, label, aliases} objects";
+        let expected = "`custom_entities` must be an array of {name, label, aliases, url} objects";
         return Err(wrong_type(CONSTRUCTOR, expected, list));
     }
     list.unchecked_ref::<Array>()
@@ -242,17 +242,19 @@ fn custom_entities_argument(list: &JsValue) -> Result<Vec<CustomEntity>, JsValue
         .collect()
 }
 
-/// Custom entity number `index` (from 0), an object `{name, label, aliases}`; `aliases` may be
-/// missing, `undefined` or `null`.
+/// Custom entity number `index` (from 0), an object `{name, label, aliases, url}`; `aliases` and
+/// `url` may be missing, `undefined` or `null`.
 fn custom_entity(index: usize, value: &JsValue) -> Result<CustomEntity, JsValue> {
     let context = || format!("{CONSTRUCTOR}: custom entity {index}");
     if !value.is_object() || Array::is_array(value) {
-        return Err(wrong_type(&context(), "must be an object {name, label, aliases}", value));
+        return Err(wrong_type(&context(), "must be an object {name, label, aliases, url}", value));
     }
     for field in Object::keys(value.unchecked_ref::<Object>()).iter().filter_map(|key| key.as_string()) {
         if !CUSTOM_ENTITY_FIELDS.contains(&field.as_str()) {
-            let message =
-                format!("{}: unknown field `{field}` (expected `name`, `label` or `aliases`)", context());
+            let message = format!(
+                "{}: unknown field `{field}` (expected `name`, `label`, `aliases` or `url`)",
+                context()
+            );
             return Err(type_error(&message));
         }
     }
@@ -284,7 +286,13 @@ fn custom_entity(index: usize, value: &JsValue) -> Result<CustomEntity, JsValue>
     } else {
         return Err(wrong_type(&context(), "`aliases` must be an array of strings", &aliases));
     };
-    Ok(CustomEntity { name, label, aliases })
+    let url = field("url")?;
+    let url = if url.is_null_or_undefined() {
+        None
+    } else {
+        Some(url.as_string().ok_or_else(|| wrong_type(&context(), "`url` must be a string", &url))?)
+    };
+    Ok(CustomEntity { name, label, aliases, url })
 }
 
 /// A JavaScript `TypeError` with `message`, which names the function and argument misused.

@@ -542,6 +542,7 @@ mod tests {
             name: "Acme\u{fffd} Corp".into(),
             label: Label::Org,
             aliases: Vec::new(),
+            url: None,
         }])
         .expect("a short name");
         let text = "😀 Acme\u{fffd} Corp hired Jane Doe.";

@@ -1,0 +1,248 @@
+//! Salience: how much a text is about each of its named entities, a share in [0, 1] that sums to 1
+//! over the named entities (PERSON, ORG, LOC and MISC, a newsroom's own included).
+//!
+//! An entity's score is a weighted sum of what the text does with it ([`Features`]): how often it
+//! is mentioned (short forms included, as [grouping](crate::entity::group) counts them), how often
+//! a mention stands in a subject's place, whether it is in the lead (the headline and first
+//! paragraph), and how early it is first mentioned. Its salience is its share of the scores of all
+//! named entities. The [`WEIGHTS`] were chosen on GUM documents that are not news (their human
+//! summaries say which entities matter; `cargo xtask eval-salience`), and scored on GUM's Wikinews
+//! documents, which were not used to choose them: docs/salience.md.
+//!
+//! Every feature is read in one pass over the tokens and one over the mentions: linear time.
+
+use crate::document::Document;
+use crate::entity::{Entity, EntityGroup, Label};
+use crate::token::TokenKind;
+
+/// The sentences that make the lead, the headline and first paragraph of a news story: a headline
+/// is a sentence of its own, a first paragraph one or two.
+pub const LEAD_SENTENCES: usize = 3;
+
+/// What the text does with one named entity: the inputs of its salience.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Features {
+    /// How many mentions it has, short forms included.
+    pub mentions: usize,
+    /// How many of its mentions stand in a subject's place: before the first verb of their sentence
+    /// (see [`is_verb`]).
+    pub subjects: usize,
+    /// Whether it is mentioned in the first [`LEAD_SENTENCES`] sentences.
+    pub lead: bool,
+    /// How early it is first mentioned: 1 at the start of the text, falling to 0 at its end.
+    pub early: f64,
+}
+
+/// How much each [feature](Features) counts. Counts enter as `ln(1 + n)`: the tenth mention says
+/// less than the second.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weights {
+    /// Of `ln(1 + mentions)`.
+    pub mentions: f64,
+    /// Of `ln(1 + subjects)`.
+    pub subjects: f64,
+    /// Of being in the lead (1 or 0).
+    pub lead: f64,
+    /// Of [`Features::early`].
+    pub early: f64,
+}
+
+/// The weights of every analysis, chosen on held-out text (see the [module docs](self)).
+pub const WEIGHTS: Weights = Weights { mentions: 1.0, subjects: 1.0, lead: 1.0, early: 1.0 };
+
+impl Weights {
+    /// The score of an entity with `features`: 0 or more.
+    pub fn score(&self, features: &Features) -> f64 {
+        let log = |n: usize| (n as f64).ln_1p();
+        self.mentions * log(features.mentions)
+            + self.subjects * log(features.subjects)
+            + self.lead * f64::from(u8::from(features.lead))
+            + self.early * features.early
+    }
+}
+
+/// Whether entities with `label` are named entities, which have a salience: people,
+/// organizations, places and other names, not dates or amounts.
+pub fn is_named(label: Label) -> bool {
+    matches!(label, Label::Person | Label::Org | Label::Loc | Label::Misc)
+}
+
+/// Whether a word is a verb for [`Features::subjects`]: a cheap stand-in for a parser, which
+/// marks the end of a sentence's subject at the first lowercase word that is a form of "be",
+/// "have" or "do", a modal, a common verb of saying, or a word ending in "ed" (most past tenses
+/// and participles). "Nadella said", "Microsoft has", "Oslo was" and "Acme announced" put the name
+/// before the verb; "the deal with Microsoft was" does too, a known miss.
+pub fn is_verb(word: &str) -> bool {
+    const VERBS: [&str; 30] = [
+        "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "does", "do", "did", "will",
+        "would", "can", "could", "may", "might", "shall", "should", "must", "said", "says", "say", "told",
+        "tells", "wrote", "plans", "wants",
+    ];
+    let lowercase = word.starts_with(|c: char| c.is_ascii_lowercase());
+    lowercase && (VERBS.contains(&word) || (word.len() > 3 && word.ends_with("ed")))
+}
+
+/// The features of each group of `entities` (which must be `groups`' mentions, in order, as the
+/// analysis of `document` gives them; byte offsets), `None` for a group that is not
+/// [named](is_named).
+pub fn features(document: &Document, entities: &[Entity], groups: &[EntityGroup]) -> Vec<Option<Features>> {
+    let text = document.text();
+    let length = text.len().max(1) as f64;
+    let mut features: Vec<Option<Features>> = groups
+        .iter()
+        .map(|group| {
+            is_named(group.label).then(|| Features {
+                mentions: group.count,
+                early: 1.0 - group.first.min(text.len()) as f64 / length,
+                ..Features::default()
+            })
+        })
+        .collect();
+    let tokens = document.tokens();
+    let mut mentions = entities.iter().peekable();
+    for (index, sentence) in document.sentences().iter().enumerate() {
+        // Where the sentence's subject ends: at its first verb, or its end.
+        let verb = tokens[sentence.tokens.clone()]
+            .iter()
+            .find(|token| token.kind == TokenKind::Word && is_verb(token.text(text)))
+            .map_or(sentence.span.end, |token| token.start);
+        while let Some(mention) = mentions.next_if(|m| m.span.start < sentence.span.end) {
+            let Some(Some(group)) = features.get_mut(mention.group) else { continue };
+            if mention.span.start < sentence.span.start {
+                continue;
+            }
+            group.lead |= index < LEAD_SENTENCES;
+            if mention.span.start < verb {
+                group.subjects += 1;
+            }
+        }
+    }
+    features
+}
+
+/// Each group's salience from its score (`None` for a group that is not named, which gets 0): its
+/// share of the sum, in thousandths, rounded so that the shares of the named groups sum to exactly
+/// 1 (largest remainders round up); equal shares when every score is 0.
+pub fn shares(scores: &[Option<f64>]) -> Vec<f64> {
+    let named = scores.iter().flatten().count();
+    let total: f64 = scores.iter().flatten().map(|s| s.max(0.0)).sum();
+    let share = |score: f64| if total > 0.0 { score.max(0.0) / total } else { 1.0 / named as f64 };
+    // Thousandths rounded down, and what rounding down left out of each.
+    let mut thousandths: Vec<(usize, u32, f64)> = Vec::with_capacity(named);
+    for (index, score) in scores.iter().enumerate() {
+        if let Some(&score) = score.as_ref() {
+            let exact = share(score) * 1000.0;
+            let floor = exact.floor().clamp(0.0, 1000.0);
+            thousandths.push((index, floor as u32, exact - floor));
+        }
+    }
+    let given: u32 = thousandths.iter().map(|t| t.1).sum();
+    let missing = (1000u32.saturating_sub(given) as usize).min(thousandths.len());
+    if missing > 0 {
+        // The `missing` largest remainders, found in linear time; ties go to the earlier group.
+        let by_remainder =
+            |a: &(usize, u32, f64), b: &(usize, u32, f64)| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0));
+        thousandths.select_nth_unstable_by(missing - 1, by_remainder);
+        for entry in &mut thousandths[..missing] {
+            entry.1 += 1;
+        }
+    }
+    let mut salience = vec![0.0; scores.len()];
+    for (index, value, _) in thousandths {
+        salience[index] = f64::from(value) / 1000.0;
+    }
+    salience
+}
+
+/// Sets the [`salience`](EntityGroup::salience) of each of `groups`, the groups of `entities` in
+/// `document` (byte offsets), with [`WEIGHTS`].
+pub fn set_salience(document: &Document, entities: &[Entity], groups: &mut [EntityGroup]) {
+    let scores: Vec<Option<f64>> =
+        features(document, entities, groups).iter().map(|f| f.as_ref().map(|f| WEIGHTS.score(f))).collect();
+    for (group, salience) in groups.iter_mut().zip(shares(&scores)) {
+        group.salience = salience;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entity::group;
+    use crate::span::Span;
+    use crate::Analyzer;
+
+    #[test]
+    fn shares_sum_to_one_in_thousandths() {
+        let salience = shares(&[Some(1.0), None, Some(1.0), Some(1.0)]);
+        assert_eq!(salience, [0.334, 0.0, 0.333, 0.333]);
+        assert_eq!(shares(&[Some(0.0), Some(0.0)]), [0.5, 0.5]);
+        assert_eq!(shares(&[None, None]), [0.0, 0.0]);
+        assert!(shares(&[]).is_empty());
+        let many: Vec<Option<f64>> = (0..3000).map(|i| Some(f64::from(i % 7))).collect();
+        let sum: u32 = shares(&many).iter().map(|s| (s * 1000.0).round() as u32).sum();
+        assert_eq!(sum, 1000);
+    }
+
+    #[test]
+    fn verbs_end_subjects() {
+        for verb in ["said", "was", "announced", "would"] {
+            assert!(is_verb(verb), "{verb}");
+        }
+        for word in ["Said", "Ted", "red", "news", "officials"] {
+            assert!(!is_verb(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn features_count_lead_subjects_and_first_mention() {
+        let text = "Acme buys Nordvik\n\nAcme said on Monday it would buy Nordvik Shipping. The deal was \
+                    praised. Oslo welcomed it. Later, Jane Doe of Nordvik said she was glad. Nordvik rose.";
+        let document = Document::new(text);
+        let mut entities: Vec<Entity> = [
+            ("Acme", 0, Label::Org),
+            ("Nordvik", 0, Label::Org),
+            ("Acme", 1, Label::Org),
+            ("Monday", 0, Label::Date),
+            ("Nordvik Shipping", 0, Label::Org),
+            ("Oslo", 0, Label::Loc),
+            ("Jane Doe", 0, Label::Person),
+            ("Nordvik", 2, Label::Org),
+            ("Nordvik", 3, Label::Org),
+        ]
+        .iter()
+        .map(|&(name, nth, label)| {
+            let start = text.match_indices(name).nth(nth).expect("in the text").0;
+            Entity::new(text, Span::new(start, start + name.len()), label)
+        })
+        .collect();
+        let groups = group(&mut entities);
+        let features = features(&document, &entities, &groups);
+        let of = |name: &str| {
+            let index = groups.iter().position(|g| g.text == name).expect(name);
+            features[index].expect("a named group")
+        };
+        let (acme, nordvik, oslo, jane) = (of("Acme"), of("Nordvik Shipping"), of("Oslo"), of("Jane Doe"));
+        // "Acme buys Nordvik": no verb of the list, so both names stand before it.
+        assert_eq!((acme.mentions, acme.subjects, acme.lead), (2, 2, true));
+        assert_eq!((nordvik.mentions, nordvik.subjects, nordvik.lead), (4, 3, true));
+        assert_eq!((oslo.mentions, oslo.subjects, oslo.lead), (1, 1, false));
+        assert_eq!((jane.mentions, jane.subjects, jane.lead), (1, 1, false));
+        assert!(acme.early == 1.0 && acme.early > oslo.early && oslo.early > jane.early && jane.early > 0.0);
+        let monday = groups.iter().position(|g| g.label == Label::Date).expect("a date");
+        assert_eq!(features[monday], None);
+    }
+
+    #[test]
+    fn the_entity_a_story_is_about_ranks_first() {
+        let text = "Nordvik Shipping to cut 500 jobs\n\nNordvik Shipping said on Monday it would cut 500 \
+                    jobs in Oslo. The company's chief, Jane Doe, said Nordvik had no choice. Unions in \
+                    Bergen and Oslo protested. Nordvik's shares fell 3% in London.";
+        let analysis = Analyzer::new().analyze(text);
+        let named: Vec<&EntityGroup> = analysis.groups.iter().filter(|g| is_named(g.label)).collect();
+        let top = named.iter().max_by(|a, b| a.salience.total_cmp(&b.salience)).expect("named groups");
+        assert_eq!(top.text, "Nordvik Shipping");
+        let sum: f64 = named.iter().map(|g| g.salience).sum();
+        assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+        assert!(analysis.groups.iter().filter(|g| !is_named(g.label)).all(|g| g.salience == 0.0));
+    }
+}
