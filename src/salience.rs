@@ -19,6 +19,18 @@ use crate::token::TokenKind;
 /// is a sentence of its own, a first paragraph one or two.
 pub const LEAD_SENTENCES: usize = 3;
 
+/// How many entities a story is about: the named groups of highest salience, at most this many
+/// (the page's "what this story is about", JSON-LD's `about`).
+pub const ABOUT: usize = 3;
+
+/// The indices of the [named](is_named) groups in order of salience, highest first; equal saliences
+/// in order of first mention. The first [`ABOUT`] are what the story is about.
+pub fn ranked(groups: &[EntityGroup]) -> Vec<usize> {
+    let mut ranked: Vec<usize> = (0..groups.len()).filter(|&g| is_named(groups[g].label)).collect();
+    ranked.sort_by(|&a, &b| groups[b].salience.total_cmp(&groups[a].salience).then(a.cmp(&b)));
+    ranked
+}
+
 /// What the text does with one named entity: the inputs of its salience.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Features {
@@ -181,6 +193,18 @@ mod tests {
         let many: Vec<Option<f64>> = (0..3000).map(|i| Some(f64::from(i % 7))).collect();
         let sum: u32 = shares(&many).iter().map(|s| (s * 1000.0).round() as u32).sum();
         assert_eq!(sum, 1000);
+    }
+
+    #[test]
+    fn ranked_puts_the_most_salient_named_groups_first() {
+        let group = |label, salience| EntityGroup { salience, ..EntityGroup::new(String::new(), label, 0) };
+        let groups = [
+            group(Label::Org, 0.2),
+            group(Label::Date, 0.0),
+            group(Label::Person, 0.6),
+            group(Label::Loc, 0.2),
+        ];
+        assert_eq!(ranked(&groups), [2, 0, 3]);
     }
 
     #[test]
