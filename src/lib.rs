@@ -24,6 +24,7 @@ mod calendar;
 pub mod document;
 pub mod entity;
 pub mod jsonl;
+pub mod jsonld;
 pub mod render;
 pub mod salience;
 pub mod sentence;

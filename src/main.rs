@@ -4,8 +4,7 @@ use std::io::{self, BufWriter, Read, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
-use article_analyzer::{jsonl, salience, Analysis, Analyzer, CustomEntity, Label};
-use serde::Serialize;
+use article_analyzer::{jsonl, jsonld, Analyzer, CustomEntity};
 
 const USAGE: &str = "\
 Usage: article-analyzer [--entities FILE.json] [FILE]   analyse FILE (or stdin when FILE is absent or -),
@@ -159,7 +158,10 @@ fn analyze_document(analyzer: &Analyzer, text: &str, jsonld: Option<&Article>) -
     let analysis = analyzer.analyze(text).into_utf16(text);
     let mut out = io::stdout().lock();
     let written = match jsonld {
-        Some(article) => serde_json::to_writer(&mut out, &NewsArticle::new(&analysis, article)),
+        Some(Article { headline, url }) => {
+            let article = jsonld::NewsArticle::new(&analysis.groups, headline.as_deref(), url.as_deref());
+            serde_json::to_writer(&mut out, &article)
+        }
         None => serde_json::to_writer(&mut out, &analysis),
     };
     written.map_err(|e| format!("cannot write output: {e}"))?;
@@ -191,54 +193,4 @@ fn analyze_lines(analyzer: &Analyzer, threads: Option<NonZeroUsize>) -> Result<(
 struct Article {
     headline: Option<String>,
     url: Option<String>,
-}
-
-/// A schema.org `NewsArticle` about the analysis' most salient entities (the first
-/// [`salience::ABOUT`] of [`salience::ranked`]) that mentions the other named ones. `toJsonLd` in
-/// `www/jsonld.js` builds the same object in JavaScript, as a test checks.
-#[derive(Serialize)]
-struct NewsArticle<'a> {
-    #[serde(rename = "@context")]
-    context: &'static str,
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    headline: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    about: Vec<Thing<'a>>,
-    mentions: Vec<Thing<'a>>,
-}
-
-/// One entity in JSON-LD: its schema.org type, its name, and its custom entity's address.
-#[derive(Serialize)]
-struct Thing<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    name: &'a str,
-    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
-    same_as: Option<&'a str>,
-}
-
-impl<'a> NewsArticle<'a> {
-    fn new(analysis: &'a Analysis, article: &'a Article) -> NewsArticle<'a> {
-        let mut things = salience::ranked(&analysis.groups).into_iter().map(|g| {
-            let group = &analysis.groups[g];
-            let kind = match group.label {
-                Label::Person => "Person",
-                Label::Org => "Organization",
-                Label::Loc => "Place",
-                _ => "Thing",
-            };
-            Thing { kind, name: &group.text, same_as: group.url.as_deref() }
-        });
-        NewsArticle {
-            context: "https://schema.org",
-            kind: "NewsArticle",
-            headline: article.headline.as_deref(),
-            url: article.url.as_deref(),
-            about: things.by_ref().take(salience::ABOUT).collect(),
-            mentions: things.collect(),
-        }
-    }
 }

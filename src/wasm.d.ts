@@ -62,3 +62,24 @@ export interface Analysis {
   /** The distinct entities, in order of first mention. */
   groups: EntityGroup[];
 }
+
+/** One entity of a `NewsArticle`: `Person`, `Organization`, `Place` or `Thing` (PERSON, ORG, LOC, MISC). */
+export interface JsonLdThing {
+  "@type": "Person" | "Organization" | "Place" | "Thing";
+  /** The group's `text`. */
+  name: string;
+  /** The group's `url`, from a custom entity. */
+  sameAs?: string;
+}
+
+/** The entities of an analysis as schema.org JSON-LD (`toJsonLd`, the CLI's `--jsonld`). */
+export interface NewsArticle {
+  "@context": "https://schema.org";
+  "@type": "NewsArticle";
+  headline?: string;
+  url?: string;
+  /** The three most salient named entities, most salient first. */
+  about: JsonLdThing[];
+  /** The other named entities, by salience. */
+  mentions: JsonLdThing[];
+}

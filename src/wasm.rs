@@ -16,7 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node, Text};
 
-use crate::entity::{CustomEntity, Label};
+use crate::entity::{CustomEntity, EntityGroup, Label};
+use crate::jsonld::NewsArticle;
 use crate::render::{self, Piece};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
@@ -65,6 +66,42 @@ pub fn render_analysis(
     let text = JsText::argument(FUNCTION, text)?;
     let analysis = analysis_argument(analysis, text.js.length() as usize)?;
     render_into(&target, &text, &analysis)
+}
+
+/// The entities of `analysis` (its `groups`, as `analyze` returns them) as a schema.org `NewsArticle`
+/// in JSON-LD, about the three most salient named entities and mentioning the others, with
+/// `options.headline` and `options.url` when given (the CLI's `--jsonld`). Throws a `TypeError` if an
+/// argument has the wrong shape.
+#[wasm_bindgen(js_name = toJsonLd, unchecked_return_type = "NewsArticle")]
+pub fn to_json_ld(
+    #[wasm_bindgen(unchecked_param_type = "Pick<Analysis, \"groups\">")] analysis: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ headline?: string; url?: string }")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    const FUNCTION: &str = "toJsonLd";
+    let groups = if analysis.is_object() { Reflect::get(&analysis, &"groups".into())? } else { analysis };
+    if !Array::is_array(&groups) {
+        return Err(wrong_type(FUNCTION, "`analysis.groups` must be an array", &groups));
+    }
+    let groups: Vec<EntityGroup> = serde_wasm_bindgen::from_value(groups).map_err(|error| {
+        let error = error.to_string();
+        let message = error.strip_prefix("Error: ").unwrap_or(&error);
+        type_error(&format!("{FUNCTION}: `analysis.groups`: {message}"))
+    })?;
+    let option = |name: &str| -> Result<Option<String>, JsValue> {
+        if options.is_null_or_undefined() {
+            return Ok(None);
+        }
+        let value = Reflect::get(&options, &name.into())?;
+        if value.is_null_or_undefined() {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| wrong_type(FUNCTION, &format!("`options.{name}` must be a string"), &value))
+    };
+    let (headline, url) = (option("headline")?, option("url")?);
+    to_js(&NewsArticle::new(&groups, headline.as_deref(), url.as_deref()))
 }
 
 /// The labels an entity can have, in the order the page's legend shows them.

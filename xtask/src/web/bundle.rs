@@ -56,8 +56,8 @@ impl Site {
 
     /// The modules of `highlight()`, copied under their own names: an integrator's code imports
     /// them by name (see docs/editor.md).
-    const EDITOR_MODULES: [&'static str; 4] =
-        ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js"];
+    const EDITOR_MODULES: [&'static str; 5] =
+        ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js", "jsonld.js"];
 
     fn load(classic: &Path) -> Result<Site, String> {
         let www_dir = crate::repo_root().join("www");

@@ -49,7 +49,14 @@ pub fn test() -> Result<(), String> {
     let cli = target_dir().join("release/article-analyzer");
     command(
         "node",
-        ["--test", "--test-reporter=spec", "page.test.mjs", "highlight.test.mjs", "prosemirror.test.mjs"],
+        [
+            "--test",
+            "--test-reporter=spec",
+            "page.test.mjs",
+            "highlight.test.mjs",
+            "prosemirror.test.mjs",
+            "jsonld.test.mjs",
+        ],
     )
     .dir(&root.join("tests/e2e"))
     .env("E2E_BASE_URL", format!("http://{address}/"))
