@@ -241,8 +241,11 @@ fn measure(documents: &[Vec<Item>], score: impl Fn(&Item) -> f64) -> (f64, usize
     (mean(&correlations), correlations.len(), mean(&precisions))
 }
 
+/// A way to rank the named groups of a document: a score for each.
+type Scorer = Box<dyn Fn(&Item) -> f64>;
+
 /// The scorers compared: the weights of the analyses and the two baselines.
-fn scorers(weights: Weights) -> [(&'static str, Box<dyn Fn(&Item) -> f64>); 3] {
+fn scorers(weights: Weights) -> [(&'static str, Scorer); 3] {
     [
         ("salience (WEIGHTS)", Box::new(move |item: &Item| weights.score(&item.features))),
         ("mention count alone", Box::new(|item: &Item| item.features.mentions as f64)),
