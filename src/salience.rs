@@ -5,8 +5,8 @@
 //! is mentioned (short forms included, as [grouping](crate::entity::group) counts them) and how
 //! early it is first mentioned, counted in sentences, so that the headline and the first paragraph
 //! weigh most. Its salience is its share of the scores of all named entities. The two [`WEIGHTS`]
-//! are round, chosen on GUM's Wikinews documents (their human summaries say which entities
-//! matter), the set `cargo xtask eval --salience` scores: weights chosen on GUM's other genres rank
+//! are round, chosen on GUM's Wikinews documents (five summaries of each, one by a person and four
+//! by language models, say which entities matter), the set `cargo xtask eval --salience` scores: weights chosen on GUM's other genres rank
 //! news worse, and a leave-one-document-out run measures how well the choice carries to a document
 //! it did not see. A mention's place as a sentence's subject and a bonus for the lead were tried and
 //! left out: neither ranked better. Method and figures: docs/salience.md.
@@ -49,8 +49,9 @@ pub struct Weights {
     pub early: f64,
 }
 
-/// The weights of every analysis (see the [module docs](self)): a first mention in the headline
-/// counts as much as about 55 mentions more (`4 = ln 55`), one in the fifth sentence as two more.
+/// The weights of every analysis (see the [module docs](self)): a first mention in the headline adds
+/// 4 to the score, in the second sentence 2, in the fifth 0.8; one mention gives ln 2 = 0.7, ten
+/// give ln 11 = 2.4.
 pub const WEIGHTS: Weights = Weights { mentions: 1.0, early: 4.0 };
 
 impl Weights {

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use article_analyzer::entity::custom::MAX_NAME_TOKENS;
-use article_analyzer::wasm::{analyze, labels, render, render_analysis, WasmAnalyzer};
+use article_analyzer::wasm::{analyze, labels, render, render_analysis, to_json_ld, WasmAnalyzer};
 use article_analyzer::{entity, Analysis, Entity, Label, Span};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -537,4 +537,30 @@ fn lone_surrogates_are_kept_in_entity_texts_and_rendering() {
     assert_eq!(rendered.inner_html(), target.inner_html());
     let marks: Vec<JsValue> = all(&target, "mark.entity").iter().map(|m| field(m, "textContent")).collect();
     assert!(marks.contains(&JsValue::from(&mention)), "the custom entity's mark holds its lone surrogate");
+}
+
+#[wasm_bindgen_test]
+fn to_json_ld_is_the_core_news_article_of_the_groups() {
+    let custom =
+        js_sys::JSON::parse(r#"[{"name":"Harbor Freight Lines","label":"ORG","url":"https://hfl.example"}]"#)
+            .unwrap();
+    let analyzer = WasmAnalyzer::new(Some(custom.unchecked_into())).unwrap();
+    let text = "Harbor Freight Lines hired Maria Lindqvist in Oslo on Monday. Harbor Freight Lines grew.";
+    let value = analyzer.analyze(text.into()).unwrap();
+    let options = js_sys::JSON::parse(r#"{"headline":"Hired"}"#).unwrap();
+    let json = String::from(js_sys::JSON::stringify(&to_json_ld(value.clone(), options).unwrap()).unwrap());
+    let analysis = parse(value);
+    let expected = article_analyzer::jsonld::NewsArticle::new(&analysis.groups, Some("Hired"), None);
+    assert_eq!(json, serde_json::to_string(&expected).unwrap());
+    assert!(
+        json.contains(r#""about":[{"@type":"Organization","name":"Harbor Freight Lines","sameAs":"https://hfl.example"}"#),
+        "{json}"
+    );
+    assert_type_error(
+        to_json_ld(JsValue::from(5), JsValue::UNDEFINED),
+        "toJsonLd: `analysis.groups` must be an array, got number",
+    );
+    let bad = js_sys::JSON::parse(r#"{"groups":[{"text":"A","label":"ORG","count":1,"first":0}]}"#).unwrap();
+    let url = js_sys::JSON::parse(r#"{"url":7}"#).unwrap();
+    assert_type_error(to_json_ld(bad, url), "toJsonLd: `options.url` must be a string, got number");
 }
