@@ -11,6 +11,8 @@ The TypedDicts below exist for type checkers only: import them under ``typing.TY
 
 from typing import Iterable, List, Literal, Optional, Sequence, Tuple, TypedDict
 
+from typing_extensions import NotRequired
+
 __version__: str
 
 Label = Literal["PERSON", "ORG", "LOC", "MISC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"]
@@ -47,6 +49,11 @@ class EntityGroup(TypedDict):
     """How many mentions it has."""
     first: int
     """The offset of its first mention."""
+    salience: float
+    """How much the text is about it, 0 to 1 (three decimals), summing to 1 over the PERSON, ORG, LOC
+    and MISC groups; 0 for dates and amounts."""
+    url: NotRequired[str]
+    """The custom entity's ``url``, only when it has one."""
 
 class Speaker(TypedDict):
     """The mention that names who said a quotation: a name, or a pronoun resolved to one."""
@@ -83,6 +90,8 @@ class CustomEntity(_CustomEntityName, total=False):
     """A newsroom's own name, as in the CLI's ``--entities`` JSON; ``aliases`` may be left out."""
 
     aliases: List[str]
+    url: str
+    """A web address that identifies it: the group's ``url``, ``sameAs`` in JSON-LD."""
 
 def analyze(text: str) -> Analysis:
     """Analyses ``text`` with the embedded model, offsets in UTF-16 code units.

@@ -559,7 +559,7 @@ mod tests {
             output,
             "{\"id\":[1, \"a\"],\"sentences\":[{\"start\":0,\"end\":6}],\"entities\":[{\"start\":0,\"end\":5,\
              \"label\":\"LOC\",\"text\":\"Paris\",\"group\":0,\"confidence\":0.943}],\"groups\":[{\"text\":\"Paris\",\"label\":\"LOC\",\
-             \"count\":1,\"first\":0}],\"quotes\":[]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[],\"quotes\":[]}\n"
+             \"count\":1,\"first\":0,\"salience\":1.0}],\"quotes\":[]}\n{\"id\":null,\"sentences\":[],\"entities\":[],\"groups\":[],\"quotes\":[]}\n"
         );
         let error = outcome.unwrap_err();
         assert_eq!(error.line(), Some(4));

@@ -24,8 +24,10 @@ mod calendar;
 pub mod document;
 pub mod entity;
 pub mod jsonl;
+pub mod jsonld;
 pub mod quote;
 pub mod render;
+pub mod salience;
 pub mod sentence;
 pub mod span;
 pub mod token;
@@ -121,6 +123,7 @@ impl Analyzer {
     ///     name: "OpenAI".into(),
     ///     label: Label::Org,
     ///     aliases: vec!["the ChatGPT maker".into()],
+    ///     url: None,
     /// }])
     /// .expect("names of a few words");
     /// let analysis = analyzer.analyze("OpenAI's deal: the ChatGPT maker agreed.");
@@ -158,7 +161,8 @@ impl Analyzer {
     pub fn analyze(&self, text: &str) -> Analysis {
         let document = Document::new(text);
         let mut entities = self.entities.tag(&document);
-        let groups = self.entities.group(&mut entities);
+        let mut groups = self.entities.group(&mut entities);
+        salience::set_salience(&document, &entities, &mut groups);
         let quotes = quote::find(&document, &entities);
         Analysis {
             sentences: document.sentences().iter().map(|s| s.span).collect(),
@@ -208,6 +212,7 @@ mod tests {
             name: "Acme Corp.".into(),
             label: Label::Org,
             aliases: vec!["Acme".into()],
+            url: Some("https://acme.example".into()),
         }])
         .expect("a short name");
         let text = "Acme Corp. hired Jane Doe on Monday. Acme rose. \"We will grow in every market,\" Jane Doe said.";
@@ -220,7 +225,12 @@ mod tests {
         assert_eq!(keys(&json["sentences"][0]), declared_fields("Span"));
         assert_eq!(keys(&json["entities"][0]), declared_fields("Entity"));
         assert_eq!(keys(&json["groups"][0]), declared_fields("EntityGroup"));
-        let custom = CustomEntity { name: "Acme".into(), label: Label::Org, aliases: Vec::new() };
+        let custom = CustomEntity {
+            name: "Acme".into(),
+            label: Label::Org,
+            aliases: Vec::new(),
+            url: Some("https://acme.example".into()),
+        };
         let custom = serde_json::to_value(custom).expect("serializes");
         assert_eq!(keys(&custom), declared_fields("CustomEntity"));
         let labels =

@@ -4,20 +4,25 @@ use std::io::{self, BufWriter, Read, Write};
 use std::num::NonZeroUsize;
 use std::process::ExitCode;
 
-use article_analyzer::{jsonl, Analyzer, CustomEntity};
+use article_analyzer::{jsonl, jsonld, Analyzer, CustomEntity};
 
 const USAGE: &str = "\
 Usage: article-analyzer [--entities FILE.json] [FILE]   analyse FILE (or stdin when FILE is absent or -),
                                                        write one JSON object
+       article-analyzer [--entities FILE.json] --jsonld [--headline TEXT] [--url URL] [FILE]
+                                                       write the entities as schema.org JSON-LD: a
+                                                       NewsArticle about its most salient entities
        article-analyzer [--entities FILE.json] --jsonl [--threads N]
                                                        read {\"id\":..,\"text\":..} lines on stdin, write
                                                        one result line each, ids and order preserved
 
 Options:
   --entities FILE.json  also tag custom entities: a JSON array of
-                        {\"name\": \"OpenAI\", \"label\": \"ORG\", \"aliases\": [\"Open AI\"]} (aliases optional;
-                        labels PERSON, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT, QUANTITY). Their mentions
-                        win over the model and group under their name.
+                        {\"name\": \"OpenAI\", \"label\": \"ORG\", \"aliases\": [\"Open AI\"], \"url\": \"https://openai.com\"}
+                        (aliases and url optional; labels PERSON, ORG, LOC, MISC, DATE, TIME, MONEY, PERCENT,
+                        QUANTITY). Their mentions win over the model and group under their name, with url.
+  --headline TEXT, --url URL
+                        with --jsonld: the article's headline and address
   --threads N           with --jsonl: analyse N lines at once (default: one per core); results are still
                         written in input order
   -h, --help            print this help
@@ -29,7 +34,18 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     let result = take_option(&mut args, "--entities", "a FILE.json argument").and_then(|entities| {
         let threads = take_option(&mut args, "--threads", "a number")?.map(|n| threads(&n)).transpose()?;
-        run(&args, entities, threads)
+        let article = Article {
+            headline: take_option(&mut args, "--headline", "a TEXT argument")?,
+            url: take_option(&mut args, "--url", "a URL argument")?,
+        };
+        let jsonld = match args.iter().position(|a| a == "--jsonld") {
+            Some(at) => Some(args.remove(at)).map(|_| article),
+            None if article.headline.is_some() || article.url.is_some() => {
+                return Err("--headline and --url are for --jsonld; see --help".to_string());
+            }
+            None => None,
+        };
+        run(&args, entities, threads, jsonld)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -80,8 +96,14 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// Runs the command for the arguments left once `--entities` and `--threads` are taken out.
-fn run(args: &[String], entities: Option<String>, threads: Option<NonZeroUsize>) -> Result<(), String> {
+/// Runs the command for the arguments left once `--entities`, `--threads` and `--jsonld` (with its
+/// article's headline and address) are taken out.
+fn run(
+    args: &[String],
+    entities: Option<String>,
+    threads: Option<NonZeroUsize>,
+    jsonld: Option<Article>,
+) -> Result<(), String> {
     let analyzer = || -> Result<Analyzer, String> {
         Ok(match &entities {
             Some(path) => read_entities(path)?,
@@ -97,15 +119,18 @@ fn run(args: &[String], entities: Option<String>, threads: Option<NonZeroUsize>)
             println!("article-analyzer {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
+        ["--jsonl"] if jsonld.is_some() => {
+            Err("--jsonld is for one document, not --jsonl; see --help".into())
+        }
         ["--jsonl"] => analyze_lines(&analyzer()?, threads),
         _ if threads.is_some() => Err("--threads is for --jsonl; see --help".to_string()),
         [] | ["-"] => {
             let analyzer = analyzer()?;
-            read_stdin().and_then(|text| analyze_document(&analyzer, &text))
+            read_stdin().and_then(|text| analyze_document(&analyzer, &text, jsonld.as_ref()))
         }
         [path] if !path.starts_with('-') => {
             let analyzer = analyzer()?;
-            read_file(path).and_then(|text| analyze_document(&analyzer, &text))
+            read_file(path).and_then(|text| analyze_document(&analyzer, &text, jsonld.as_ref()))
         }
         _ => Err(format!("unexpected arguments {args:?}; see --help")),
     }
@@ -128,10 +153,18 @@ fn utf8(bytes: Vec<u8>, source: &str) -> Result<String, String> {
     })
 }
 
-fn analyze_document(analyzer: &Analyzer, text: &str) -> Result<(), String> {
+/// Writes the analysis of `text`, or with `jsonld` its JSON-LD, as one line.
+fn analyze_document(analyzer: &Analyzer, text: &str, jsonld: Option<&Article>) -> Result<(), String> {
     let analysis = analyzer.analyze(text).into_utf16(text);
     let mut out = io::stdout().lock();
-    serde_json::to_writer(&mut out, &analysis).map_err(|e| format!("cannot write output: {e}"))?;
+    let written = match jsonld {
+        Some(Article { headline, url }) => {
+            let article = jsonld::NewsArticle::new(&analysis.groups, headline.as_deref(), url.as_deref());
+            serde_json::to_writer(&mut out, &article)
+        }
+        None => serde_json::to_writer(&mut out, &analysis),
+    };
+    written.map_err(|e| format!("cannot write output: {e}"))?;
     writeln!(out).and_then(|()| out.flush()).map_err(|e| format!("cannot write output: {e}"))
 }
 
@@ -154,4 +187,10 @@ fn analyze_lines(analyzer: &Analyzer, threads: Option<NonZeroUsize>) -> Result<(
         _ => jsonl::analyze_lines(analyzer, io::stdin().lock(), output),
     };
     result.map_err(|e| e.to_string())
+}
+
+/// What `--jsonld` is told of the article beyond its text.
+struct Article {
+    headline: Option<String>,
+    url: Option<String>,
 }

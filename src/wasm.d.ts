@@ -32,6 +32,13 @@ export interface EntityGroup {
   label: Label;
   count: number;
   first: number;
+  /**
+   * How much the text is about it, from 0 to 1 (three decimals), summing to 1 over the PERSON, ORG, LOC and MISC
+   * groups; 0 for dates and amounts.
+   */
+  salience: number;
+  /** The custom entity's `url`, when it has one. */
+  url?: string;
 }
 
 /**
@@ -42,6 +49,8 @@ export interface CustomEntity {
   name: string;
   label: Label;
   aliases?: string[];
+  /** A web address that identifies it: the group's `url`, and `sameAs` in JSON-LD. */
+  url?: string;
 }
 
 /**
@@ -72,4 +81,25 @@ export interface Analysis {
   groups: EntityGroup[];
   /** Direct quotations in order (absent from an analysis made before quotations, which renders the same). */
   quotes: Quote[];
+}
+
+/** One entity of a `NewsArticle`: `Person`, `Organization`, `Place` or `Thing` (PERSON, ORG, LOC, MISC). */
+export interface JsonLdThing {
+  "@type": "Person" | "Organization" | "Place" | "Thing";
+  /** The group's `text`. */
+  name: string;
+  /** The group's `url`, from a custom entity. */
+  sameAs?: string;
+}
+
+/** The entities of an analysis as schema.org JSON-LD (`toJsonLd`, the CLI's `--jsonld`). */
+export interface NewsArticle {
+  "@context": "https://schema.org";
+  "@type": "NewsArticle";
+  headline?: string;
+  url?: string;
+  /** The three most salient named entities, most salient first. */
+  about: JsonLdThing[];
+  /** The other named entities, by salience. */
+  mentions: JsonLdThing[];
 }

@@ -16,7 +16,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node, Text};
 
-use crate::entity::{CustomEntity, Label};
+use crate::entity::{CustomEntity, EntityGroup, Label};
+use crate::jsonld::NewsArticle;
 use crate::render::{self, Piece};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
@@ -65,6 +66,42 @@ pub fn render_analysis(
     let text = JsText::argument(FUNCTION, text)?;
     let analysis = analysis_argument(analysis, text.js.length() as usize)?;
     render_into(&target, &text, &analysis)
+}
+
+/// The entities of `analysis` (its `groups`, as `analyze` returns them) as a schema.org `NewsArticle`
+/// in JSON-LD, about the three most salient named entities and mentioning the others, with
+/// `options.headline` and `options.url` when given (the CLI's `--jsonld`). Throws a `TypeError` if an
+/// argument has the wrong shape.
+#[wasm_bindgen(js_name = toJsonLd, unchecked_return_type = "NewsArticle")]
+pub fn to_json_ld(
+    #[wasm_bindgen(unchecked_param_type = "Pick<Analysis, \"groups\">")] analysis: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ headline?: string; url?: string }")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    const FUNCTION: &str = "toJsonLd";
+    let groups = if analysis.is_object() { Reflect::get(&analysis, &"groups".into())? } else { analysis };
+    if !Array::is_array(&groups) {
+        return Err(wrong_type(FUNCTION, "`analysis.groups` must be an array", &groups));
+    }
+    let groups: Vec<EntityGroup> = serde_wasm_bindgen::from_value(groups).map_err(|error| {
+        let error = error.to_string();
+        let message = error.strip_prefix("Error: ").unwrap_or(&error);
+        type_error(&format!("{FUNCTION}: `analysis.groups`: {message}"))
+    })?;
+    let option = |name: &str| -> Result<Option<String>, JsValue> {
+        if options.is_null_or_undefined() {
+            return Ok(None);
+        }
+        let value = Reflect::get(&options, &name.into())?;
+        if value.is_null_or_undefined() {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| wrong_type(FUNCTION, &format!("`options.{name}` must be a string"), &value))
+    };
+    let (headline, url) = (option("headline")?, option("url")?);
+    to_js(&NewsArticle::new(&groups, headline.as_deref(), url.as_deref()))
 }
 
 /// The labels an entity can have, in the order the page's legend shows them.
@@ -234,13 +271,13 @@ impl Target {
 }
 
 /// The fields a custom entity may have.
-const CUSTOM_ENTITY_FIELDS: [&str; 3] = ["name", "label", "aliases"];
+const CUSTOM_ENTITY_FIELDS: [&str; 4] = ["name", "label", "aliases", "url"];
 
 /// The `custom_entities` argument of `new Analyzer`, read field by field (not by serde) so that
 /// each misuse gets a `TypeError` naming the entity and the field.
 fn custom_entities_argument(list: &JsValue) -> Result<Vec<CustomEntity>, JsValue> {
     if !Array::is_array(list) {
-        let expected = "`custom_entities` must be an array of {name, label, aliases} objects";
+        let expected = "`custom_entities` must be an array of {name, label, aliases, url} objects";
         return Err(wrong_type(CONSTRUCTOR, expected, list));
     }
     list.unchecked_ref::<Array>()
@@ -250,17 +287,19 @@ fn custom_entities_argument(list: &JsValue) -> Result<Vec<CustomEntity>, JsValue
         .collect()
 }
 
-/// Custom entity number `index` (from 0), an object `{name, label, aliases}`; `aliases` may be
-/// missing, `undefined` or `null`.
+/// Custom entity number `index` (from 0), an object `{name, label, aliases, url}`; `aliases` and
+/// `url` may be missing, `undefined` or `null`.
 fn custom_entity(index: usize, value: &JsValue) -> Result<CustomEntity, JsValue> {
     let context = || format!("{CONSTRUCTOR}: custom entity {index}");
     if !value.is_object() || Array::is_array(value) {
-        return Err(wrong_type(&context(), "must be an object {name, label, aliases}", value));
+        return Err(wrong_type(&context(), "must be an object {name, label, aliases, url}", value));
     }
     for field in Object::keys(value.unchecked_ref::<Object>()).iter().filter_map(|key| key.as_string()) {
         if !CUSTOM_ENTITY_FIELDS.contains(&field.as_str()) {
-            let message =
-                format!("{}: unknown field `{field}` (expected `name`, `label` or `aliases`)", context());
+            let message = format!(
+                "{}: unknown field `{field}` (expected `name`, `label`, `aliases` or `url`)",
+                context()
+            );
             return Err(type_error(&message));
         }
     }
@@ -292,7 +331,13 @@ fn custom_entity(index: usize, value: &JsValue) -> Result<CustomEntity, JsValue>
     } else {
         return Err(wrong_type(&context(), "`aliases` must be an array of strings", &aliases));
     };
-    Ok(CustomEntity { name, label, aliases })
+    let url = field("url")?;
+    let url = if url.is_null_or_undefined() {
+        None
+    } else {
+        Some(url.as_string().ok_or_else(|| wrong_type(&context(), "`url` must be a string", &url))?)
+    };
+    Ok(CustomEntity { name, label, aliases, url })
 }
 
 /// A JavaScript `TypeError` with `message`, which names the function and argument misused.

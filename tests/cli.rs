@@ -370,3 +370,67 @@ fn quotes_come_with_utf16_offsets_in_json_and_jsonl() {
     }
     assert_eq!(plain["quotes"], jsonl["quotes"]);
 }
+
+#[test]
+fn jsonld_is_a_news_article_about_the_most_salient_entities() {
+    let file = scratch_file(
+        "jsonld-entities.json",
+        r#"[{"name": "Nordvik Shipping", "label": "ORG", "aliases": ["Nordvik"], "url": "https://nordvik.example"}]"#,
+    );
+    let text = "Nordvik to cut 500 jobs\n\nNordvik Shipping said on Monday it would cut 500 jobs in Oslo. \
+                Its chief, Jane Doe, said Nordvik had no choice. Unions in Bergen and Oslo protested, \
+                and Reuters reported that the Labour Party would ask questions.";
+    let args = ["--entities", file.to_str().unwrap(), "--jsonld", "--headline", "Nordvik cuts jobs"];
+    let jsonld = &json_lines(&run(&args, text.as_bytes()))[0];
+    let analysis = &json_lines(&run(&["--entities", file.to_str().unwrap()], text.as_bytes()))[0];
+    assert_eq!(jsonld["@context"], "https://schema.org");
+    assert_eq!(jsonld["@type"], "NewsArticle");
+    assert_eq!(jsonld["headline"], "Nordvik cuts jobs");
+    assert!(jsonld.get("url").is_none(), "{jsonld}");
+    let about = jsonld["about"].as_array().expect("about");
+    let mentions = jsonld["mentions"].as_array().expect("mentions");
+    assert_eq!(about.len(), 3, "{jsonld}");
+    assert_eq!(
+        about[0],
+        serde_json::json!({"@type": "Organization", "name": "Nordvik Shipping", "sameAs": "https://nordvik.example"})
+    );
+    // Every named group once, by salience, typed by its label; dates and amounts left out.
+    let mut named: Vec<&Value> = analysis["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| ["PERSON", "ORG", "LOC", "MISC"].contains(&g["label"].as_str().unwrap()))
+        .collect();
+    named.sort_by(|a, b| b["salience"].as_f64().unwrap().total_cmp(&a["salience"].as_f64().unwrap()));
+    let things: Vec<(&str, &str)> = about
+        .iter()
+        .chain(mentions)
+        .map(|t| (t["@type"].as_str().unwrap(), t["name"].as_str().unwrap()))
+        .collect();
+    let expected: Vec<(&str, &str)> = named
+        .iter()
+        .map(|g| {
+            let kind = match g["label"].as_str().unwrap() {
+                "PERSON" => "Person",
+                "ORG" => "Organization",
+                "LOC" => "Place",
+                _ => "Thing",
+            };
+            (kind, g["text"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(things, expected);
+    assert!(things.contains(&("Place", "Oslo")) && things.contains(&("Person", "Jane Doe")), "{things:?}");
+    let url = json_lines(&run(&["--jsonld", "--url=https://news.example/a"], b"Paris."));
+    assert_eq!(url[0]["url"], "https://news.example/a");
+    assert_eq!(url[0]["about"], serde_json::json!([{"@type": "Place", "name": "Paris"}]));
+    assert_eq!(url[0]["mentions"], serde_json::json!([]));
+    for (args, message) in [
+        (&["--headline", "H"][..], "--headline and --url are for --jsonld"),
+        (&["--jsonld", "--jsonl"][..], "--jsonld is for one document"),
+        (&["--jsonld", "--url"][..], "--url needs a URL argument"),
+    ] {
+        let line = one_line_failure(&run(args, b"text"));
+        assert!(line.contains(message), "{args:?}: {line}");
+    }
+}

@@ -169,8 +169,8 @@ proptest! {
     #[test]
     fn merged_mentions_are_clean_on_arbitrary_text(text in rule_text()) {
         let analyzer = Analyzer::with_custom_entities(vec![
-            CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()] },
-            CustomEntity { name: "May".into(), label: Label::Person, aliases: Vec::new() },
+            CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()], url: None },
+            CustomEntity { name: "May".into(), label: Label::Person, aliases: Vec::new(), url: None },
         ])
         .unwrap();
         let analysis = analyzer.analyze(&text);

@@ -212,7 +212,12 @@ fn prose_costs_linear_time_and_memory() {
 /// `count` custom entities whose names all begin with "The".
 fn names_starting_with_the(count: usize) -> Vec<CustomEntity> {
     (0..count)
-        .map(|k| CustomEntity { name: format!("The Name{k}"), label: Label::Org, aliases: Vec::new() })
+        .map(|k| CustomEntity {
+            name: format!("The Name{k}"),
+            label: Label::Org,
+            aliases: Vec::new(),
+            url: None,
+        })
         .collect()
 }
 
@@ -243,6 +248,7 @@ fn loading_custom_entities_costs_linear_time_and_memory() {
                 name: format!("Company Number {k} Holdings"),
                 label: Label::Org,
                 aliases: vec![format!("CN{k}")],
+                url: None,
             })
             .collect()
     };
@@ -270,6 +276,7 @@ fn a_long_custom_name_is_matched_in_linear_time_or_refused() {
         name: name.clone(),
         label: Label::Misc,
         aliases: Vec::new(),
+        url: None,
     }])
     .unwrap();
     assert_linear(&analyzer, "Aaa ");
@@ -278,6 +285,7 @@ fn a_long_custom_name_is_matched_in_linear_time_or_refused() {
         name: "Fine".into(),
         label: Label::Org,
         aliases: vec![too_long],
+        url: None,
     }])
     .unwrap_err();
     assert_eq!(

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use article_analyzer::entity::custom::MAX_NAME_TOKENS;
-use article_analyzer::wasm::{analyze, labels, render, render_analysis, WasmAnalyzer};
+use article_analyzer::wasm::{analyze, labels, render, render_analysis, to_json_ld, WasmAnalyzer};
 use article_analyzer::{entity, Analysis, Entity, Label, Span};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -138,7 +138,7 @@ fn hand_made(text: &str, sentences: &[&str], mentions: &[(Label, &str, usize, us
     for mention in &entities {
         if mention.group == groups.len() {
             let (text, label, first) = (mention.text.clone(), mention.label, mention.span.start);
-            groups.push(entity::EntityGroup { text, label, count: 0, first });
+            groups.push(entity::EntityGroup::new(text, label, first));
         }
         groups[mention.group].count += 1;
     }
@@ -219,7 +219,7 @@ fn render_analysis_marks_each_mention_with_its_group_as_given() {
 #[wasm_bindgen_test]
 fn analyzer_with_custom_entities_tags_and_groups_them() {
     let custom = js_sys::JSON::parse(
-        r#"[{"name":"Harbor Freight Lines","label":"ORG","aliases":["Harbor Freight"]},
+        r#"[{"name":"Harbor Freight Lines","label":"ORG","aliases":["Harbor Freight"],"url":"https://hfl.example"},
             {"name":"Maria Lindqvist","label":"PERSON"}]"#,
     )
     .unwrap();
@@ -228,7 +228,15 @@ fn analyzer_with_custom_entities_tags_and_groups_them() {
     let value = analyzer.analyze(text.into()).unwrap();
     let json = String::from(js_sys::JSON::stringify(&value).unwrap());
     assert!(
-        json.contains(r#""groups":[{"text":"Harbor Freight Lines","label":"ORG","count":2,"first":0}"#),
+        json.contains(
+            r#""groups":[{"text":"Harbor Freight Lines","label":"ORG","count":2,"first":0,"salience":"#
+        ),
+        "{json}"
+    );
+    assert!(
+        json.contains(
+            r#","url":"https://hfl.example"},{"text":"Maria Lindqvist","label":"PERSON","count":1,"#
+        ),
         "{json}"
     );
     let analysis = parse(value);
@@ -327,16 +335,16 @@ fn new_analyzer_names_the_entity_and_field_that_is_wrong() {
     let expected = |problem: &str| format!("new Analyzer: custom entity 3: {problem}");
     assert_type_error(
         new("5"),
-        "new Analyzer: `custom_entities` must be an array of {name, label, aliases} objects, got number",
+        "new Analyzer: `custom_entities` must be an array of {name, label, aliases, url} objects, got number",
     );
     assert_type_error(
         new(r#"{"name":"Acme","label":"ORG"}"#),
-        "new Analyzer: `custom_entities` must be an array of {name, label, aliases} objects, got object",
+        "new Analyzer: `custom_entities` must be an array of {name, label, aliases, url} objects, got object",
     );
-    assert_type_error(fourth("null"), &expected("must be an object {name, label, aliases}, got null"));
+    assert_type_error(fourth("null"), &expected("must be an object {name, label, aliases, url}, got null"));
     assert_type_error(
         fourth(r#""Acme""#),
-        &expected(r#"must be an object {name, label, aliases}, got "Acme""#),
+        &expected(r#"must be an object {name, label, aliases, url}, got "Acme""#),
     );
     assert_type_error(fourth(r#"{"label":"ORG"}"#), &expected("`name` must be a string, got undefined"));
     assert_type_error(
@@ -357,8 +365,12 @@ fn new_analyzer_names_the_entity_and_field_that_is_wrong() {
         &expected("`aliases[1]` must be a string, got number"),
     );
     assert_type_error(
+        fourth(r#"{"name":"Acme","label":"ORG","url":5}"#),
+        &expected("`url` must be a string, got number"),
+    );
+    assert_type_error(
         fourth(r#"{"name":"Acme","label":"ORG","alias":["Acme Corp"]}"#),
-        &expected("unknown field `alias` (expected `name`, `label` or `aliases`)"),
+        &expected("unknown field `alias` (expected `name`, `label`, `aliases` or `url`)"),
     );
     // The core's own refusal, a name too long to match in bounded time, is a TypeError too.
     let long = "Word ".repeat(MAX_NAME_TOKENS + 1);
@@ -546,4 +558,30 @@ fn a_quotes_speaker_keeps_its_lone_surrogate() {
     assert!(!slice.is_valid_utf16(), "the speaker is the custom name with its lone surrogate");
     assert_eq!(field(&speaker, "text"), JsValue::from(&slice));
     assert_eq!(field(&field(&quotes.get(0), "cue"), "start").as_f64(), Some(f64::from(end as u32 + 1)));
+}
+
+#[wasm_bindgen_test]
+fn to_json_ld_is_the_core_news_article_of_the_groups() {
+    let custom =
+        js_sys::JSON::parse(r#"[{"name":"Harbor Freight Lines","label":"ORG","url":"https://hfl.example"}]"#)
+            .unwrap();
+    let analyzer = WasmAnalyzer::new(Some(custom.unchecked_into())).unwrap();
+    let text = "Harbor Freight Lines hired Maria Lindqvist in Oslo on Monday. Harbor Freight Lines grew.";
+    let value = analyzer.analyze(text.into()).unwrap();
+    let options = js_sys::JSON::parse(r#"{"headline":"Hired"}"#).unwrap();
+    let json = String::from(js_sys::JSON::stringify(&to_json_ld(value.clone(), options).unwrap()).unwrap());
+    let analysis = parse(value);
+    let expected = article_analyzer::jsonld::NewsArticle::new(&analysis.groups, Some("Hired"), None);
+    assert_eq!(json, serde_json::to_string(&expected).unwrap());
+    assert!(
+        json.contains(r#""about":[{"@type":"Organization","name":"Harbor Freight Lines","sameAs":"https://hfl.example"}"#),
+        "{json}"
+    );
+    assert_type_error(
+        to_json_ld(JsValue::from(5), JsValue::UNDEFINED),
+        "toJsonLd: `analysis.groups` must be an array, got number",
+    );
+    let bad = js_sys::JSON::parse(r#"{"groups":[{"text":"A","label":"ORG","count":1,"first":0}]}"#).unwrap();
+    let url = js_sys::JSON::parse(r#"{"url":7}"#).unwrap();
+    assert_type_error(to_json_ld(bad, url), "toJsonLd: `options.url` must be a string, got number");
 }

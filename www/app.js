@@ -30,6 +30,9 @@
   const heldNote = byId('held-note');
   const copyButton = byId('copy-json');
   const downloadButton = byId('download-json');
+  const copyJsonLdButton = byId('copy-jsonld');
+  const about = byId('about');
+  const aboutList = byId('about-list');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
   // The site's URLs (hashed in dist/): the worker's script, the glue it loads, the wasm index.html preloads.
@@ -395,6 +398,7 @@
     renderPanel(packed);
     copyButton.disabled = false;
     downloadButton.disabled = false;
+    copyJsonLdButton.disabled = false;
     document.documentElement.dataset.drawn = String(mine);
     // Where the time of an update went, for benchmarks (the e2e tests read these entries).
     performance.measure('analyzer:update', {
@@ -650,11 +654,17 @@
 
   let panelDrawn = null; // the groups the panel shows, as JSON
 
-  /** One row per distinct entity, the PANEL_ROWS most mentioned of each label; redrawn only when the groups change. */
+  /**
+   * One row per distinct entity, the PANEL_ROWS most salient of each label (dates and amounts, which
+   * have no salience: the most mentioned), with its salience as a bar; above them, what the story is
+   * about. Redrawn only when the groups change.
+   */
   function renderPanel(packed) {
     const groups = JSON.stringify(packed.groups);
     if (groups === panelDrawn) return;
     panelDrawn = groups;
+    renderAbout(packed.groups);
+    const top = Math.max(0, ...packed.groups.map((group) => group.salience));
     const byLabel = new Map();
     packed.groups.forEach((group, index) => {
       if (!byLabel.has(group.label)) byLabel.set(group.label, []);
@@ -665,17 +675,22 @@
       const label = button.dataset.label;
       const entries = byLabel.get(label);
       if (!entries) continue;
-      entries.sort((a, b) => b.group.count - a.group.count || a.group.first - b.group.first);
+      entries.sort((a, b) => b.group.salience - a.group.salience || b.group.count - a.group.count
+        || a.group.first - b.group.first);
       const items = entries.slice(0, PANEL_ROWS).map(({ group, index }) => {
-        const link = el('button', { type: 'button', class: 'entity-link', 'data-label': label, 'data-group': String(index) },
-          el('span', { class: 'name' }, group.text),
-          el('span', { class: 'count', 'aria-label': plural(group.count, 'mention', 'mentions') }, `×${group.count}`));
-        link.addEventListener('click', () => jumpTo(index, group, link));
+        const link = entityLink(group, index);
+        if (top > 0 && NAMED.has(label)) {
+          const percent = `${Math.round(group.salience * 100)}%`;
+          link.append(el('meter', {
+            class: 'salience', min: '0', max: String(top), value: String(group.salience),
+            'aria-label': `salience ${percent}`, title: `${percent} of what the story is about`,
+          }));
+        }
         return el('li', {}, link);
       });
       if (entries.length > PANEL_ROWS) {
-        items.push(el('li', { class: 'more' }, `and ${entries.length - PANEL_ROWS} more, each mentioned `
-          + `${plural(entries[PANEL_ROWS].group.count, 'time', 'times')} or less (all in the JSON)`));
+        items.push(el('li', { class: 'more' }, `and ${entries.length - PANEL_ROWS} more, less salient or less `
+          + 'mentioned (all in the JSON)'));
       }
       const headingId = `entities-${label.toLowerCase()}`;
       sections.push(el('section', { 'aria-labelledby': headingId },
@@ -683,6 +698,32 @@
     }
     if (sections.length === 0) sections.push(el('p', { class: 'empty' }, 'No entities found.'));
     panel.replaceChildren(...sections);
+  }
+
+  /** The labels of named entities, which have a salience. */
+  const NAMED = new Set(['PERSON', 'ORG', 'LOC', 'MISC']);
+
+  /** A panel row's button: the entity's name and mention count; it jumps to its mentions. */
+  function entityLink(group, index) {
+    const link = el('button', { type: 'button', class: 'entity-link', 'data-label': group.label, 'data-group': String(index) },
+      el('span', { class: 'name' }, group.text),
+      el('span', { class: 'count', 'aria-label': plural(group.count, 'mention', 'mentions') }, `×${group.count}`));
+    link.addEventListener('click', () => jumpTo(index, group, link));
+    return link;
+  }
+
+  /** The JSON-LD of the groups (the wasm `toJsonLd`, as the CLI's `--jsonld` writes it). */
+  const jsonLdOf = (groups) => wasm_bindgen.toJsonLd({ groups }, {});
+
+  /** "What this story is about": the entities of the JSON-LD's `about`, most salient first. */
+  function renderAbout(groups) {
+    const types = { Person: 'PERSON', Organization: 'ORG', Place: 'LOC', Thing: 'MISC' };
+    const items = jsonLdOf(groups).about.map((thing) => {
+      const index = groups.findIndex((g) => g.text === thing.name && g.label === types[thing['@type']]);
+      return el('li', {}, entityLink(groups[index], index));
+    });
+    aboutList.replaceChildren(...items);
+    about.hidden = items.length === 0;
   }
 
   let jumpedFrom = null; // the panel row whose mention has focus, for Escape to return to
@@ -810,8 +851,8 @@
 
   const json = () => engine.json(current.text);
 
-  copyButton.addEventListener('click', async () => {
-    const text = await json();
+  /** Puts `text` on the clipboard. */
+  async function copy(text) {
     try {
       await navigator.clipboard.writeText(text);
     } catch {
@@ -823,7 +864,16 @@
       document.execCommand('copy');
       scratch.remove();
     }
+  }
+
+  copyButton.addEventListener('click', async () => {
+    await copy(await json());
     say('Copied the analysis as JSON.');
+  });
+
+  copyJsonLdButton.addEventListener('click', async () => {
+    await copy(`${JSON.stringify(jsonLdOf(current.packed.groups), null, 2)}\n`);
+    say('Copied the entities as JSON-LD (schema.org NewsArticle).');
   });
 
   function download(blob, name) {
@@ -897,7 +947,7 @@
       wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', {
         sentences: [{ start: 0, end: 5 }],
         entities: [{ start: 0, end: 4, label: 'LOC', text: 'Oslo', group: 0, confidence: 0.9 }],
-        groups: [{ text: 'Oslo', label: 'LOC', count: 1, first: 0 }],
+        groups: [{ text: 'Oslo', label: 'LOC', count: 1, first: 0, salience: 1 }],
       });
       await first;
     } catch (error) {

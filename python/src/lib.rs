@@ -74,7 +74,8 @@ struct Analyzer {
 #[pymethods]
 impl Analyzer {
     /// Creates an analyzer with the embedded model and, when given, custom entities: a list of
-    /// `{"name": str, "label": str, "aliases": [str, ...]}` dicts, as the CLI's `--entities` JSON.
+    /// `{"name": str, "label": str, "aliases": [str, ...], "url": str}` dicts, as the CLI's
+    /// `--entities` JSON.
     #[new]
     #[pyo3(signature = (custom_entities = None))]
     fn new(custom_entities: Option<&Bound<'_, PyAny>>) -> PyResult<Analyzer> {
@@ -104,7 +105,7 @@ impl Analyzer {
         analyze_all("Analyzer.analyze_many", &self.inner, texts, threads)
     }
 
-    /// The custom entities, as dicts with all three keys.
+    /// The custom entities, as dicts with `name`, `label`, `aliases`, and `url` when given.
     #[getter]
     fn custom_entities<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let entities = self.custom.iter().map(|entity| custom_entity_to_python(py, entity));
@@ -367,6 +368,10 @@ fn to_python<'py>(text: &Text<'py>, result: &Result) -> PyResult<Bound<'py, PyDi
         dict.set_item(intern!(py, "label"), label(group.label))?;
         dict.set_item(intern!(py, "count"), group.count)?;
         dict.set_item(intern!(py, "first"), group.first)?;
+        dict.set_item(intern!(py, "salience"), group.salience)?;
+        if let Some(url) = &group.url {
+            dict.set_item(intern!(py, "url"), url)?;
+        }
         Ok(dict)
     });
     let groups = PyList::new(py, groups.collect::<PyResult<Vec<_>>>()?)?;
@@ -488,7 +493,7 @@ fn custom_entities_argument(value: &Bound<'_, PyAny>) -> PyResult<Vec<CustomEnti
     {
         return Err(wrong_type(
             FUNCTION,
-            "`custom_entities` must be a list of {name, label, aliases} dicts",
+            "`custom_entities` must be a list of {name, label, aliases, url} dicts",
             value,
         ));
     }
@@ -563,6 +568,9 @@ fn custom_entity_to_python<'py>(py: Python<'py>, entity: &CustomEntity) -> PyRes
     dict.set_item("name", &entity.name)?;
     dict.set_item("label", entity.label.as_str())?;
     dict.set_item("aliases", PyList::new(py, &entity.aliases)?)?;
+    if let Some(url) = &entity.url {
+        dict.set_item("url", url)?;
+    }
     Ok(dict)
 }
 
@@ -609,6 +617,7 @@ mod tests {
             name: "Acme\u{fffd} Corp".into(),
             label: Label::Org,
             aliases: Vec::new(),
+            url: None,
         }])
         .expect("a short name");
         let text = "😀 Acme\u{fffd} Corp hired Jane Doe.";

@@ -52,7 +52,12 @@ def test_custom_entities_give_the_clis_json(cli, articles):
         analyzer.analyze(text) for text in articles.values()
     ]
     groups = analyzer.analyze(articles["edges.txt"])["groups"]
-    assert {"text": "OpenAI", "label": "ORG", "count": 3, "first": 7} in groups
+    openai = next(g for g in groups if g["text"] == "OpenAI")
+    assert list(openai) == ["text", "label", "count", "first", "salience", "url"]
+    assert (openai["count"], openai["first"], openai["url"]) == (3, 7, "https://openai.com")
+    named = [g["salience"] for g in groups if g["label"] in {"PERSON", "ORG", "LOC", "MISC"}]
+    assert all(0 < s <= 1 for s in named) and abs(sum(named) - 1) < 1e-9, named
+    assert all("url" not in g for g in groups if g["text"] != "OpenAI")
 
 
 @pytest.mark.parametrize(
@@ -64,6 +69,7 @@ def test_custom_entities_give_the_clis_json(cli, articles):
         ([{"name": "OpenAI", "label": "ORG", "aliases": "Open AI"}], TypeError),
         ([{"name": "OpenAI", "label": "ORG"}, ["OpenAI", "ORG"]], TypeError),
         ([{"name": 5, "label": "ORG"}], TypeError),
+        ([{"name": "OpenAI", "label": "ORG", "url": 5}], TypeError),
         ([{"name": " ".join(["word"] * 65), "label": "ORG"}], ValueError),
     ],
 )
@@ -105,7 +111,10 @@ def test_a_wrong_argument_raises_a_type_error_that_names_it():
 
 
 def test_custom_entities_round_trip_through_pickle_as_engines_ship_functions():
-    entities = [{"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"]}, {"name": "Oslo", "label": "LOC"}]
+    entities = [
+        {"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"], "url": "https://openai.com"},
+        {"name": "Oslo", "label": "LOC"},
+    ]
     analyzer = Analyzer(custom_entities=tuple(entities))
     assert analyzer.custom_entities == [entities[0], {**entities[1], "aliases": []}]
     copy = pickle.loads(pickle.dumps(analyzer))
@@ -233,8 +242,9 @@ def test_the_wheel_ships_stubs_that_declare_what_the_module_has():
         keys += [n.target.id for n in declared[name].body if isinstance(n, ast.AnnAssign)]
         return keys
 
+    acme = {"name": "Acme", "label": "ORG", "url": "https://acme.example"}
     text = 'Acme hired Jane Doe on Monday. "We will grow fast in every market this year," Jane Doe said.'
-    analysis = Analyzer([{"name": "Acme", "label": "ORG"}]).analyze(text)
+    analysis = Analyzer([acme]).analyze(text)
     assert fields("Analysis") == list(analysis)
     assert fields("Quote") == list(analysis["quotes"][0])
     assert fields("Speaker") == list(analysis["quotes"][0]["speaker"])
@@ -242,7 +252,7 @@ def test_the_wheel_ships_stubs_that_declare_what_the_module_has():
     assert fields("Span") == list(analysis["sentences"][0])
     assert fields("Entity") == list(analysis["entities"][0])
     assert fields("EntityGroup") == list(analysis["groups"][0])
-    assert fields("CustomEntity") == list(Analyzer([{"name": "A", "label": "ORG"}]).custom_entities[0])
+    assert fields("CustomEntity") == list(Analyzer([acme]).custom_entities[0])
     label = next(n for n in stub.body if isinstance(n, ast.Assign) and n.targets[0].id == "Label")
     assert tuple(e.value for e in label.value.slice.elts) == article_analyzer.LABELS
 

@@ -36,10 +36,10 @@ use crate::token::{tokenize_into, Gap, Token};
 
 /// An entity supplied at run time: its canonical name, its label and other names it goes by.
 ///
-/// Deserializes from `{"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"]}` (`aliases` may be
-/// omitted; another field is an error, and so is anything but an object). Every mention of the name
-/// or an alias is tagged with `label`, and the mentions group under `name` in
-/// [`Analysis::groups`](crate::Analysis::groups).
+/// Deserializes from `{"name": "OpenAI", "label": "ORG", "aliases": ["Open AI"], "url":
+/// "https://openai.com"}` (`aliases` and `url` may be omitted; another field is an error, and so is
+/// anything but an object). Every mention of the name or an alias is tagged with `label`, and the
+/// mentions group under `name` in [`Analysis::groups`](crate::Analysis::groups), with `url`.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, remote = "Self")]
 pub struct CustomEntity {
@@ -50,6 +50,10 @@ pub struct CustomEntity {
     /// Other spellings matched in the text ("Open AI", "the ChatGPT maker").
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A web address that identifies it (its site, its Wikipedia or Wikidata page): the group's
+    /// [`url`](crate::EntityGroup::url) and its `sameAs` in JSON-LD. Not serialized when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// Only an object is a custom entity: serde's derived code would also take the fields in order from
@@ -60,7 +64,7 @@ impl<'de> Deserialize<'de> for CustomEntity {
         impl<'de> serde::de::Visitor<'de> for ObjectOnly {
             type Value = CustomEntity;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object {name, label, aliases}")
+                f.write_str("an object {name, label, aliases, url}")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<CustomEntity, A::Error> {
                 CustomEntity::deserialize(serde::de::value::MapAccessDeserializer::new(map))
@@ -263,11 +267,16 @@ impl Gazetteer {
     /// The canonical name of the custom entity that a mention with this canonical text and label
     /// spells, if any.
     pub fn name_of(&self, canonical: &str, label: Label) -> Option<&str> {
+        self.entity_of(canonical, label).map(|entity| entity.name.as_str())
+    }
+
+    /// The custom entity that a mention with this canonical text and label spells, if any.
+    pub fn entity_of(&self, canonical: &str, label: Label) -> Option<&CustomEntity> {
         // The key is an owned (String, Label) pair: skip building it when there are no names.
         if self.names.is_empty() {
             return None;
         }
-        self.names.get(&(canonical.to_string(), label)).map(|&index| self.entities[index].name.as_str())
+        self.names.get(&(canonical.to_string(), label)).map(|&index| &self.entities[index])
     }
 }
 
@@ -277,7 +286,8 @@ mod tests {
     use crate::entity::tests::pairs;
 
     fn entity(name: &str, label: Label, aliases: &[&str]) -> CustomEntity {
-        CustomEntity { name: name.into(), label, aliases: aliases.iter().map(|a| a.to_string()).collect() }
+        let aliases = aliases.iter().map(|a| a.to_string()).collect();
+        CustomEntity { name: name.into(), label, aliases, url: None }
     }
 
     fn compiled(entities: Vec<CustomEntity>) -> Gazetteer {
@@ -372,15 +382,21 @@ mod tests {
             serde_json::to_string(&parsed[0]).unwrap(),
             r#"{"name":"OpenAI","label":"ORG","aliases":[]}"#
         );
+        let with_url: CustomEntity =
+            serde_json::from_str(r#"{"name":"OpenAI","label":"ORG","url":"https://openai.com"}"#).unwrap();
+        assert_eq!(with_url.url.as_deref(), Some("https://openai.com"));
+        assert_eq!(
+            serde_json::to_string(&with_url).unwrap(),
+            r#"{"name":"OpenAI","label":"ORG","aliases":[],"url":"https://openai.com"}"#
+        );
     }
 
     #[test]
     #[cfg(not(target_arch = "wasm32"))]
     fn only_objects_with_known_fields_are_custom_entities() {
         let error = |json| serde_json::from_str::<CustomEntity>(json).unwrap_err().to_string();
-        assert!(
-            error(r#"["OpenAI", "ORG", ["Open AI"]]"#).contains("expected an object {name, label, aliases}")
-        );
+        assert!(error(r#"["OpenAI", "ORG", ["Open AI"]]"#)
+            .contains("expected an object {name, label, aliases, url}"));
         assert!(error(r#"{"name": "OpenAI", "label": "ORG", "alias": []}"#).contains("unknown field `alias`"));
         assert!(error(r#"{"name": "OpenAI"}"#).contains("missing field `label`"));
     }

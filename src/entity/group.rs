@@ -96,12 +96,7 @@ pub(super) fn group_by(
     for &s in &order {
         group_of[s] = groups.len();
         let spelling = &spellings[s];
-        groups.push(EntityGroup {
-            text: spelling.text.clone(),
-            label: spelling.label,
-            count: 0,
-            first: first[s].1,
-        });
+        groups.push(EntityGroup::new(spelling.text.clone(), spelling.label, first[s].1));
     }
     for (s, spelling) in spellings.iter().enumerate() {
         group_of[s] = group_of[full_name[s]];

@@ -143,8 +143,8 @@ impl<'de> Deserialize<'de> for Entity {
 }
 
 /// A distinct entity: all mentions with the same label and canonical text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(expecting = "an EntityGroup {text, label, count, first}")]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(expecting = "an EntityGroup {text, label, count, first, salience, url}")]
 pub struct EntityGroup {
     /// The canonical text (possessive endings removed, curly apostrophes made straight).
     pub text: String,
@@ -154,7 +154,38 @@ pub struct EntityGroup {
     pub count: usize,
     /// The offset of its first mention.
     pub first: usize,
+    /// How much the text is about it, in [0, 1] to three decimals, summing to 1 over the named
+    /// groups (PERSON, ORG, LOC, MISC); 0 for dates and amounts. See [`salience`](crate::salience).
+    /// Read as 0 when absent, as in an analysis saved before salience existed.
+    #[serde(default)]
+    pub salience: f64,
+    /// The web address that identifies it, when a custom entity supplies one (its `url`); not
+    /// serialized when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
+
+impl EntityGroup {
+    /// A group of no mentions yet, with salience 0 and no address.
+    pub fn new(text: String, label: Label, first: usize) -> EntityGroup {
+        EntityGroup { text, label, count: 0, first, salience: 0.0, url: None }
+    }
+}
+
+/// Field by field, the salience by its bits: it is never NaN, so this is an equivalence, and
+/// [`Eq`] holds.
+impl PartialEq for EntityGroup {
+    fn eq(&self, other: &EntityGroup) -> bool {
+        self.text == other.text
+            && self.label == other.label
+            && self.count == other.count
+            && self.first == other.first
+            && self.salience.to_bits() == other.salience.to_bits()
+            && self.url == other.url
+    }
+}
+
+impl Eq for EntityGroup {}
 
 #[cfg(test)]
 mod tests {

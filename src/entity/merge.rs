@@ -152,7 +152,7 @@ mod tests {
     }
 
     fn custom(name: &str, label: Label) -> CustomEntity {
-        CustomEntity { name: name.into(), label, aliases: Vec::new() }
+        CustomEntity { name: name.into(), label, aliases: Vec::new(), url: None }
     }
 
     #[test]

@@ -102,15 +102,19 @@ impl EntityTagger {
 
     /// Groups mentions into distinct entities like [`group`] (setting each mention's group),
     /// except that mentions spelling a custom entity's name or alias (with its label) group under
-    /// its name.
+    /// its name, and the group gets its `url`.
     pub fn group(&self, entities: &mut [Entity]) -> Vec<EntityGroup> {
-        group::group_by(entities, |entity| {
+        let mut groups = group::group_by(entities, |entity| {
             let text = canonical_text(&entity.text);
             match self.custom.name_of(&text, entity.label) {
                 Some(name) => Cow::Owned(name.to_string()),
                 None => text,
             }
-        })
+        });
+        for group in &mut groups {
+            group.url = self.custom.entity_of(&group.text, group.label).and_then(|e| e.url.clone());
+        }
+        groups
     }
 }
 
@@ -137,8 +141,12 @@ mod tests {
     #[test]
     fn tagger_output_is_sorted_and_groups_use_custom_names() {
         let mut tagger = EntityTagger::default();
-        let openai =
-            CustomEntity { name: "OpenAI".into(), label: Label::Org, aliases: vec!["Open AI".into()] };
+        let openai = CustomEntity {
+            name: "OpenAI".into(),
+            label: Label::Org,
+            aliases: vec!["Open AI".into()],
+            url: Some("https://openai.com".into()),
+        };
         tagger.set_custom_entities(vec![openai]).unwrap();
         let text = "In 2019, Open AI's chief met OpenAI staff. OpenAI’s plan cost $1 billion.";
         let mut entities = tagger.tag(&Document::new(text));
@@ -149,6 +157,8 @@ mod tests {
             (openai.text.as_str(), openai.count, openai.first),
             ("OpenAI", 3, text.find("Open AI").unwrap())
         );
+        assert_eq!(openai.url.as_deref(), Some("https://openai.com"));
+        assert!(groups.iter().filter(|g| g.label != Label::Org).all(|g| g.url.is_none()));
         // Without the custom entity, the alias is its own group.
         let plain = group(&mut entities);
         assert_eq!(plain.iter().filter(|g| g.label == Label::Org).count(), 2);

@@ -303,6 +303,59 @@ test('copy JSON puts the analysis on the clipboard', async () => {
   assertNoProblems(record);
 });
 
+/** The CLI's `--jsonld` of `text`. */
+function cliJsonLd(text) {
+  return JSON.parse(execFileSync(CLI, ['--jsonld', '-'], { input: text, encoding: 'utf8', maxBuffer: 1 << 30 }));
+}
+
+test('the entity panel sorts by salience with a bar, under what the story is about', async () => {
+  const record = await openAnalysed();
+  const { page } = record;
+  const text = await page.inputValue('#article-input');
+  const analysis = cli(text);
+  const shown = await page.evaluate(() => ({
+    sections: [...document.querySelectorAll('#entity-panel section')].map((section) => [...section.querySelectorAll('.entity-link')]
+      .map((link) => ({ group: Number(link.dataset.group), label: link.dataset.label, meter: link.querySelector('meter.salience')?.value ?? null }))),
+    about: [...document.querySelectorAll('#about-list .entity-link')].map((link) => link.querySelector('.name').textContent),
+    aboutHidden: document.getElementById('about').hidden,
+  }));
+  const named = new Set(['PERSON', 'ORG', 'LOC', 'MISC']);
+  let bars = 0;
+  for (const rows of shown.sections) {
+    const saliences = rows.map((row) => analysis.groups[row.group].salience);
+    assert.deepEqual(saliences, [...saliences].sort((a, b) => b - a), 'rows by salience, highest first');
+    for (const row of rows) {
+      if (named.has(row.label)) {
+        assert.equal(row.meter, analysis.groups[row.group].salience, 'the bar is the salience');
+        bars += 1;
+      } else {
+        assert.equal(row.meter, null, 'dates and amounts have no bar');
+      }
+    }
+  }
+  assert.ok(bars >= 3, `${bars} bars`);
+  assert.equal(shown.aboutHidden, false);
+  assert.deepEqual(shown.about, cliJsonLd(text).about.map((thing) => thing.name));
+  await paste(page, 'Nothing to see here.');
+  await page.waitForFunction(() => document.getElementById('about').hidden);
+  assertNoProblems(record);
+});
+
+test('copy JSON-LD puts the CLI --jsonld of the text on the clipboard', async () => {
+  const record = await open(BASE);
+  const { page } = record;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+  await analysed(page);
+  await page.click('#copy-jsonld');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
+  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  const expected = cliJsonLd(await page.inputValue('#article-input'));
+  assert.deepEqual(copied, expected);
+  assert.equal(copied['@type'], 'NewsArticle');
+  assert.ok(copied.about.length > 0, JSON.stringify(copied));
+  assertNoProblems(record);
+});
+
 test('on a phone in dark mode it fits the width and uses the dark scheme', async () => {
   const record = await open(BASE, { viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true });
   const { page } = record;

@@ -11,7 +11,8 @@ use article_analyzer::{token::tokenize, Analysis};
 /// non-whitespace character. Tokens: the same order and coverage. Entities: in order,
 /// non-overlapping, within the text on character boundaries, their `text` the slice they span, their
 /// confidence in [[`MIN_CONFIDENCE`], 1] (the model's less likely names are left out).
-/// Groups: in order of first mention, counting every mention once. Quotes: in order,
+/// Groups: in order of first mention, counting every mention once; their salience in thousandths
+/// of [0, 1], summing to exactly 1 over the named groups (if any), 0 for the others. Quotes: in order,
 /// non-overlapping, each opening with a quote mark, its speaker's `text` the slice it spans and its
 /// `group` a group, its cue inside the text. UTF-16: the converted offsets span the same text.
 pub fn assert_invariants(text: &str, analysis: &Analysis) {
@@ -91,6 +92,18 @@ fn assert_groups(analysis: &Analysis) {
     for (group, count) in analysis.groups.iter().zip(counts) {
         assert_eq!(group.count, count, "mentions of {group:?}");
     }
+    let mut named = (0, 0);
+    for group in &analysis.groups {
+        let thousandths = group.salience * 1000.0;
+        assert!((0.0..=1000.0).contains(&thousandths), "salience out of range: {group:?}");
+        assert!((thousandths - thousandths.round()).abs() < 1e-6, "salience in thousandths: {group:?}");
+        if article_analyzer::salience::is_named(group.label) {
+            named = (named.0 + 1, named.1 + thousandths.round() as u32);
+        } else {
+            assert_eq!(group.salience, 0.0, "a date or amount has no salience: {group:?}");
+        }
+    }
+    assert!(named.0 == 0 || named.1 == 1000, "the named groups' saliences sum to {} thousandths", named.1);
 }
 
 /// [`Analysis::to_utf16`] keeps every item, and each converted span holds the same text.

@@ -161,7 +161,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let (p, r, f) = corpus.score(|document| analyzer.analyze(&document.text).entities).prf(None);
         println!("  {name:<8} P {p:.2} R {r:.2} F1 {f:.2}");
     }
-    Ok(())
+    crate::salience_eval::report(&analyzer)
 }
 
 /// Prints a breakdown of the errors of `tag` (the model alone or the full pipeline) on `documents`

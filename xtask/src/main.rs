@@ -12,6 +12,7 @@ mod lists;
 mod process;
 mod python;
 mod quote_eval;
+mod salience_eval;
 mod sentence_eval;
 mod train;
 mod web;
@@ -52,8 +53,12 @@ Tasks:
            how well entity confidences match how often entities are right, on CoNLL-2003 dev (or
            test), for a range of temperatures of the model
   eval [--data DIR] [--model FILE] [--errors]
-           entity P/R/F1 on CoNLL-2003 dev and test, tagging speed,
+           entity P/R/F1 on CoNLL-2003 dev and test, tagging speed, salience against GUM's,
            sentence boundary P/R/F1 (--errors: list the dev errors) and the quotations of eval-quotes
+  eval --salience [--fit]
+           salience alone: rank correlation and precision of the top 3 against GUM's salience on
+           ../shared/eval/gum-news, next to two baselines (--fit: first choose weights on GUM's other
+           genres in ../shared/data/gum); see docs/salience.md
   bench [--data DIR] [--rounds N] [--long-mb N] [--no-build] [--jsonl-only]
            speed (MB/s, tokens/s), model load time, gzipped page size and wasm memory of the native
            and wasm builds next to compromise and wink-nlp (benches/peers), on CoNLL-2003 test;
@@ -77,6 +82,7 @@ fn main() -> ExitCode {
         Some("eval-sentences") => Args::new("eval-sentences", rest, &["--errors"])
             .and_then(|args| sentence_eval::run(&repo_root().join(SENTENCE_SETS), args.switch("--errors"))),
         Some("train") => train::run(rest),
+        Some("eval") if rest.iter().any(|arg| arg == "--salience") => salience_eval::run(rest),
         Some("eval") => eval::run(rest)
             .and_then(|()| sentence_eval::run(&repo_root().join(SENTENCE_SETS), false))
             .and_then(|()| example_eval::run(&repo_root().join(RUNNING_EXAMPLE)))

@@ -69,8 +69,8 @@ impl Site {
 
     /// The modules of `highlight()`, copied under their own names: an integrator's code imports
     /// them by name (see docs/editor.md).
-    const EDITOR_MODULES: [&'static str; 4] =
-        ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js"];
+    const EDITOR_MODULES: [&'static str; 5] =
+        ["highlight.js", "text-reader.js", "highlight.css", "prosemirror.js", "jsonld.js"];
 
     /// What the demo CMS page (www/demo.html, which imports dist/pkg/) loads besides the package,
     /// copied under the same names: its script and styles, and the vendored ProseMirror with its

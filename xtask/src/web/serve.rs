@@ -58,6 +58,7 @@ pub fn test() -> Result<(), String> {
             "quill.test.mjs",
             "package.test.mjs",
             "demo.test.mjs",
+            "jsonld.test.mjs",
         ],
     )
     .dir(&root.join("tests/e2e"))
