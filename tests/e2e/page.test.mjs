@@ -1263,6 +1263,10 @@ test('the Quotes panel lists each quotation with its speaker as the CLI has it, 
   assert.deepEqual(listed, analysis.quotes.map((quote) => ({
     speaker: quote.speaker?.text ?? 'unattributed', quote: text.slice(quote.start, quote.end),
   })));
+  // The packed form (the worker's and the main thread's engine both use packAnalysis) holds the CLI's offsets and groups.
+  const none = 0xFFFFFFFF;
+  assert.deepEqual(await page.evaluate((t) => [...packAnalysis(t, wasm_bindgen.analyze(t)).quotes], text),
+    analysis.quotes.flatMap(({ start, end, speaker }) => [start, end, speaker?.start ?? none, speaker?.end ?? none, speaker?.group ?? none]));
 
   // The unattributed quotation is below the visible part of the output until its button is activated (by keyboard).
   const last = analysis.quotes[1];
