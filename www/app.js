@@ -33,6 +33,7 @@
   const copyJsonLdButton = byId('copy-jsonld');
   const about = byId('about');
   const aboutList = byId('about-list');
+  const quotePanel = byId('quote-panel');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
   // The site's URLs (hashed in dist/): the worker's script, the glue it loads, the wasm index.html preloads.
@@ -55,6 +56,10 @@
   const SLICE_MS = 8;
   /** Rows of the entity panel per label; the export lists every distinct entity. */
   const PANEL_ROWS = 100;
+  /** Rows of the quotes panel: the first quotations of the text; the export lists them all. */
+  const QUOTE_ROWS = 200;
+  /** Characters of a quotation shown in its row; a longer one ends with an ellipsis. */
+  const QUOTE_CHARS = 140;
   /** Where the draft is kept across a reload (sessionStorage). */
   const DRAFT_KEY = 'article-analyzer:draft';
   const NAMES = {
@@ -396,6 +401,7 @@
     showLanguage(packed.language);
     updateLegend(packed);
     renderPanel(packed);
+    renderQuotes(text, packed);
     copyButton.disabled = false;
     downloadButton.disabled = false;
     copyJsonLdButton.disabled = false;
@@ -746,6 +752,92 @@
     say(`${group.text}: ${plural(group.count, 'mention', 'mentions')} highlighted.`);
   }
 
+  // ---- The quotes panel: the first QUOTE_ROWS quotations, each with a jump to the output and to the box. ----
+
+  let quotesDrawn = null; // the rows the quotes panel shows, as JSON
+
+  /** The quotations of `packed` (of `text`) as `{start, end, speaker, excerpt}` rows, speaker null when unattributed. */
+  function quoteRows(text, packed) {
+    const { quotes } = packed;
+    const rows = [];
+    for (let i = 0; i < quotes.length / 5 && i < QUOTE_ROWS; i++) {
+      const [start, end, speakerStart, speakerEnd] = quotes.subarray(5 * i, 5 * i + 4);
+      let cut = Math.min(end, start + QUOTE_CHARS);
+      if (cut < end && /[\uDC00-\uDFFF]/.test(text[cut])) cut -= 1; // never half of a surrogate pair
+      const excerpt = cut < end ? `${text.slice(start, cut).trimEnd()}…` : text.slice(start, end);
+      rows.push({ start, end, speaker: speakerStart === NO_SPEAKER ? null : text.slice(speakerStart, speakerEnd), excerpt });
+    }
+    return rows;
+  }
+
+  /** Lists the quotations: who said each (or "unattributed") and its text; redrawn only when the rows change. */
+  function renderQuotes(text, packed) {
+    const rows = quoteRows(text, packed);
+    const key = JSON.stringify([rows, packed.quotes.length]);
+    if (key === quotesDrawn) return;
+    quotesDrawn = key;
+    const total = packed.quotes.length / 5;
+    const items = rows.map(({ start, end, speaker, excerpt }) => {
+      const which = speaker ? `the quotation by ${speaker}` : 'the unattributed quotation';
+      const jump = el('button', { type: 'button', class: 'quote-link' },
+        el('span', { class: speaker ? 'speaker' : 'speaker unattributed' }, speaker ?? 'unattributed'),
+        el('span', { class: 'quote-text' }, excerpt));
+      jump.addEventListener('click', () => jumpToQuote(start, end, which));
+      const inBox = el('button', { type: 'button', class: 'secondary', 'aria-label': `Select ${which} in the article box` }, 'In the text');
+      inBox.addEventListener('click', () => selectInBox(start, end, 'quotation'));
+      return el('li', {}, jump, inBox);
+    });
+    if (total > QUOTE_ROWS) {
+      items.push(el('li', { class: 'more' }, `and ${(total - QUOTE_ROWS).toLocaleString('en')} more (all in the JSON)`));
+    }
+    quotePanel.replaceChildren(el('h3', { id: 'quotes-count' }, plural(total, 'quotation', 'quotations')),
+      items.length ? el('ul', { 'aria-labelledby': 'quotes-count' }, ...items) : el('p', { class: 'empty' }, 'No quotations found.'));
+  }
+
+  /**
+   * The text node and offset in it where UTF-16 offset `at` of the text is drawn, or null past the
+   * drawing: at a node's edge, the start of the next node when `starts`, else the end of the previous.
+   */
+  function pointAt(at, starts) {
+    const block = drawnBlocks.find((b) => (starts ? b.start <= at && at < b.end : b.start < at && at <= b.end));
+    if (!block) return null;
+    const walker = document.createTreeWalker(block.element, NodeFilter.SHOW_TEXT);
+    let offset = at - block.start;
+    while (walker.nextNode()) {
+      const { length } = walker.currentNode;
+      if (starts ? offset < length : offset <= length) return { node: walker.currentNode, offset };
+      offset -= length;
+    }
+    return null;
+  }
+
+  /** Scrolls to a quotation (`which`, for the status) in the output, focuses the sentence where it starts and selects it. */
+  function jumpToQuote(start, end, which) {
+    const from = pointAt(start, true);
+    const to = pointAt(end, false);
+    if (!from || !to) {
+      say('This quotation is past the part of the text that is drawn.');
+      return;
+    }
+    const sentence = from.node.parentElement.closest('.sentence') ?? from.node.parentElement;
+    const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    sentence.tabIndex = -1;
+    sentence.scrollIntoView({ block: 'center', behavior: reduceMotion ? 'auto' : 'smooth' });
+    sentence.focus({ preventScroll: true });
+    getSelection().setBaseAndExtent(from.node, from.offset, to.node, to.offset);
+    say(`Selected ${which} in the highlighted article.`);
+  }
+
+  /** Selects the text from `start` to `end` (a `what`) in the textarea, or says that the box does not show that far. */
+  function selectInBox(start, end, what) {
+    if (end > input.value.length) {
+      say(`This ${what} is past the first ${input.value.length.toLocaleString('en')} characters, all that the box shows of this text.`);
+      return;
+    }
+    input.focus();
+    input.setSelectionRange(start, end);
+  }
+
   // ---- The card of a mark: what it is, where its mentions are, and its correction. ----
 
   const card = byId('entity-card');
@@ -779,14 +871,7 @@
     const facts = [`${NAMES[label]} (${label})`, plural(count, 'mention', 'mentions')];
     if (packed.confidence) facts.push(`confidence ${Math.round(packed.confidence[mention] * 100)}%`);
     const show = el('button', { type: 'button', class: 'secondary' }, 'Show in the text');
-    show.addEventListener('click', () => {
-      if (end > input.value.length) {
-        say(`This mention is past the first ${input.value.length.toLocaleString('en')} characters, all that the box shows of this text.`);
-        return;
-      }
-      input.focus();
-      input.setSelectionRange(start, end);
-    });
+    show.addEventListener('click', () => selectInBox(start, end, 'mention'));
     const next = el('button', { type: 'button', class: 'secondary' }, 'Next mention');
     next.addEventListener('click', () => {
       const marks = marksOf(group);

@@ -38,12 +38,17 @@ async function loadAnalyzer({ module, base64, url }, compiled = () => {}) {
   }
 }
 
+/** In a packed quotation: no speaker (its start), or a speaker that names no distinct entity (its group). */
+const NO_SPEAKER = 0xFFFFFFFF;
+
 /**
  * The page's form of `analysis` (of `text`), cheap to send from its worker and to read: the
- * sentences as `[start, end, ...]` and the mentions as `[start, end, label, group, ...]` (label an
- * index of `labels`) in typed arrays that are transferred, not copied, `confidence` per mention
- * when the analysis gives one, the distinct entities as they are, and whether the text reads as
- * English (`language`, see `languageOf`). Even 10 MB of text arrives in one short task.
+ * sentences as `[start, end, ...]`, the mentions as `[start, end, label, group, ...]` (label an
+ * index of `labels`) and the quotations as `[start, end, speakerStart, speakerEnd, speakerGroup,
+ * ...]` (NO_SPEAKER for a quotation without speaker and for a speaker without group; the speaker's
+ * text is the text's slice) in typed arrays that are transferred, not copied, `confidence` per
+ * mention when the analysis gives one, the distinct entities as they are, and whether the text
+ * reads as English (`language`, see `languageOf`). Even 10 MB of text arrives in one short task.
  */
 function packAnalysis(text, analysis) {
   const labels = wasm_bindgen.labels();
@@ -59,15 +64,20 @@ function packAnalysis(text, analysis) {
     entities.set([entity.start, entity.end, labels.indexOf(entity.label), entity.group], 4 * i);
     if (confidence) confidence[i] = entity.confidence;
   });
+  const quoted = analysis.quotes ?? []; // an analyzer from before quotations has none
+  const quotes = new Uint32Array(quoted.length * 5);
+  quoted.forEach(({ start, end, speaker }, i) => {
+    quotes.set([start, end, speaker?.start ?? NO_SPEAKER, speaker?.end ?? NO_SPEAKER, speaker?.group ?? NO_SPEAKER], 5 * i);
+  });
   return {
     length: text.length, labels, sentences, entities, confidence, groups: analysis.groups,
-    language: languageOf(text),
+    language: languageOf(text), quotes,
   };
 }
 
 /** The buffers of a packed analysis, to transfer with it. */
 function packedBuffers(packed) {
-  return [packed.sentences.buffer, packed.entities.buffer, packed.confidence?.buffer].filter(Boolean);
+  return [packed.sentences.buffer, packed.entities.buffer, packed.confidence?.buffer, packed.quotes.buffer].filter(Boolean);
 }
 
 /** The English words that make up about a third of any English news text. */
@@ -94,7 +104,7 @@ function languageOf(text) {
  * An analysis of text with a reader's corrections: each `{name, label, aliases}` is a custom entity
  * (as the CLI's --entities: every mention of the name or an alias gets the label and groups under the
  * name), and each `{name, label: null}` ("not a name") drops the mentions of the distinct entity
- * called `name`. Returns `text => analysis`.
+ * called `name` (a quotation's speaker so called keeps its place, with no group). Returns `text => analysis`.
  */
 function correctedAnalyzer(corrections) {
   const custom = corrections.filter(({ label }) => label !== null)
@@ -112,6 +122,9 @@ function correctedAnalyzer(corrections) {
     });
     const entities = analysis.entities.filter(({ group }) => renumbered[group] >= 0)
       .map((entity) => ({ ...entity, group: renumbered[entity.group] }));
-    return { ...analysis, entities, groups };
+    // A speaker stays a speaker when its name is "not a name", without a group.
+    const regroup = ({ group, ...speaker }) => ({ ...speaker, group: renumbered[group] >= 0 ? renumbered[group] : null });
+    const quotes = analysis.quotes?.map((quote) => (quote.speaker ? { ...quote, speaker: regroup(quote.speaker) } : quote));
+    return { ...analysis, entities, groups, ...(quotes && { quotes }) };
   };
 }

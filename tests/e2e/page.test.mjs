@@ -1294,3 +1294,63 @@ test('the status is announced once the output settles, not at each key', async (
   assert.deepEqual(announced, [status], 'announced once, the settled status');
   assertNoProblems(record);
 });
+
+test('the Quotes panel lists each quotation with its speaker as the CLI has it, and jumps to it', async () => {
+  const filler = Array.from({ length: 40 }, (_, i) => `Item ${i + 1} on the agenda was the harbour budget.`).join(' ');
+  const text = 'The mayor of Oslo met the press on Monday. "We will build the bridge by next summer," said Maria '
+    + `Lindqvist, the city's transport chief.\n\n${filler}\n\nNot everyone agreed. "Nobody asked us about the noise `
+    + 'of the trucks at night," one resident said.';
+  const analysis = cli(text);
+  assert.deepEqual(analysis.quotes.map((quote) => quote.speaker?.text ?? null), ['Maria Lindqvist', null],
+    'the CLI finds one attributed and one unattributed quotation');
+  const record = await open(BASE, { viewport: { width: 1280, height: 700 } });
+  const { page } = record;
+  await analysed(page);
+  await paste(page, text);
+  assert.equal(await page.textContent('#quotes-heading'), 'Quotes');
+  const rows = page.locator('#quote-panel li');
+  await page.waitForFunction((n) => document.querySelectorAll('#quote-panel li').length === n, analysis.quotes.length);
+  const listed = await rows.evaluateAll((items) => items.map((item) => ({
+    speaker: item.querySelector('.speaker').textContent, quote: item.querySelector('.quote-text').textContent,
+  })));
+  assert.deepEqual(listed, analysis.quotes.map((quote) => ({
+    speaker: quote.speaker?.text ?? 'unattributed', quote: text.slice(quote.start, quote.end),
+  })));
+  // The packed form (the worker's and the main thread's engine both use packAnalysis) holds the CLI's offsets and groups.
+  const none = 0xFFFFFFFF;
+  assert.deepEqual(await page.evaluate((t) => [...packAnalysis(t, wasm_bindgen.analyze(t)).quotes], text),
+    analysis.quotes.flatMap(({ start, end, speaker }) => [start, end, speaker?.start ?? none, speaker?.end ?? none, speaker?.group ?? none]));
+
+  // The unattributed quotation is below the visible part of the output until its button is activated (by keyboard).
+  const last = analysis.quotes[1];
+  const quoted = text.slice(last.start, last.end);
+  // Whether the element `target` names is in the visible part of the output and of the window.
+  const visible = (target) => {
+    const element = target === 'focus' ? document.activeElement
+      : [...document.querySelectorAll('#article-output .sentence')].find((s) => s.textContent.includes(target));
+    const box = element.getBoundingClientRect();
+    const view = document.getElementById('article-output').getBoundingClientRect();
+    return box.bottom > view.top && box.top < view.bottom && box.top >= 0 && box.bottom <= innerHeight;
+  };
+  assert.equal(await page.evaluate(visible, quoted), false, 'the quotation starts off screen');
+  await rows.nth(1).locator('.quote-link').focus();
+  await page.keyboard.press('Enter');
+  const focused = await page.evaluate(() => ({
+    inOutput: document.getElementById('article-output').contains(document.activeElement),
+    sentence: document.activeElement.classList.contains('sentence'),
+    text: document.activeElement.textContent,
+    selected: getSelection().toString(),
+  }));
+  assert.deepEqual({ ...focused, text: focused.text.startsWith(quoted) },
+    { inOutput: true, sentence: true, text: true, selected: quoted }, 'the quotation\'s sentence has focus, the quotation is selected');
+  await page.waitForFunction(visible, 'focus'); // scrolled into view (smoothly, unless the reader asks for less motion)
+
+  // "In the text" selects the attributed quotation in the textarea.
+  await rows.nth(0).getByRole('button', { name: /in the article box/ }).click();
+  const box = await page.evaluate(() => {
+    const input = document.getElementById('article-input');
+    return { focused: document.activeElement === input, start: input.selectionStart, end: input.selectionEnd };
+  });
+  assert.deepEqual(box, { focused: true, start: analysis.quotes[0].start, end: analysis.quotes[0].end });
+  assertNoProblems(record);
+});
