@@ -8,8 +8,9 @@
 //! are round, chosen on GUM's Wikinews documents (five summaries of each, one by a person and four
 //! by language models, say which entities matter), the set `cargo xtask eval --salience` scores: weights chosen on GUM's other genres rank
 //! news worse, and a leave-one-document-out run measures how well the choice carries to a document
-//! it did not see. A mention's place as a sentence's subject and a bonus for the lead were tried and
-//! left out: neither ranked better. Method and figures: docs/salience.md.
+//! it did not see. A mention's place as a sentence's subject, a bonus for the lead and being a
+//! quotation's speaker were tried and left out: none ranked better. Method and figures:
+//! docs/salience.md.
 //!
 //! The features are read in one pass over the sentences and the mentions: linear time.
 
@@ -39,8 +40,8 @@ pub struct Features {
 }
 
 /// How much each [feature](Features) counts. The count enters as `ln(1 + n)`: the tenth mention
-/// says less than the second. A new feature (a quote's speaker, once quotes exist) is a field here,
-/// one in [`Features`] and a term of [`Weights::score`].
+/// says less than the second. A new feature is a field here, one in [`Features`] and a term of
+/// [`Weights::score`] (being a quotation's speaker was tried so and chose weight 0: docs/salience.md).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Weights {
     /// Of `ln(1 + mentions)`.
