@@ -290,15 +290,20 @@ test('the legend toggles labels, the panel jumps to and flashes mentions, the JS
   assertSameOrigin(record);
 });
 
+/** Clicks the copy button `selector` of an analysed page and returns what it put on the clipboard. */
+async function copiedBy(page, selector) {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+  await analysed(page);
+  await page.click(selector);
+  // A copy may wait for the worker: read the clipboard once the page says it is done.
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
 test('copy JSON puts the analysis on the clipboard', async () => {
   const record = await open(BASE);
   const { page } = record;
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
-  await analysed(page);
-  await page.click('#copy-json');
-  // The copy waits for the worker's JSON: read the clipboard once the page says it is done.
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
-  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const copied = await copiedBy(page, '#copy-json');
   assert.deepEqual(JSON.parse(copied), cli(await page.inputValue('#article-input')));
   assertNoProblems(record);
 });
@@ -344,11 +349,7 @@ test('the entity panel sorts by salience with a bar, under what the story is abo
 test('copy JSON-LD puts the CLI --jsonld of the text on the clipboard', async () => {
   const record = await open(BASE);
   const { page } = record;
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
-  await analysed(page);
-  await page.click('#copy-jsonld');
-  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Copied'));
-  const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+  const copied = JSON.parse(await copiedBy(page, '#copy-jsonld'));
   const expected = cliJsonLd(await page.inputValue('#article-input'));
   assert.deepEqual(copied, expected);
   assert.equal(copied['@type'], 'NewsArticle');
