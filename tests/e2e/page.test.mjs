@@ -1321,6 +1321,15 @@ test('the Quotes panel lists each quotation with its speaker as the CLI has it, 
   const none = 0xFFFFFFFF;
   assert.deepEqual(await page.evaluate((t) => [...packAnalysis(t, wasm_bindgen.analyze(t)).quotes], text),
     analysis.quotes.flatMap(({ start, end, speaker }) => [start, end, speaker?.start ?? none, speaker?.end ?? none, speaker?.group ?? none]));
+  // A "not a name" correction renumbers the speakers' groups with the mentions', and a speaker whose
+  // name it drops stays the speaker, with no group.
+  const corrected = await page.evaluate((t) => [[{ name: 'Oslo', label: null }], [{ name: 'Maria Lindqvist', label: null }]]
+    .map((corrections) => {
+      const corrected = correctedAnalyzer(corrections)(t);
+      return corrected.quotes.map(({ speaker }) => speaker
+        && [speaker.text, speaker.group === null ? null : corrected.groups[speaker.group].text]);
+    }), text);
+  assert.deepEqual(corrected, [[['Maria Lindqvist', 'Maria Lindqvist'], null], [['Maria Lindqvist', null], null]]);
 
   // The unattributed quotation is below the visible part of the output until its button is activated (by keyboard).
   const last = analysis.quotes[1];
