@@ -1,5 +1,5 @@
 //! Any bytes as the custom-entities JSON of the CLI's `--entities FILE.json`: what parses is an
-//! array of objects with no member but `name`, `label` and `aliases`, and the analyzer built from
+//! array of objects with no member but `name`, `label`, `aliases` and `url`, and the analyzer built from
 //! it either refuses it with a message or analyses a fixed article and a text made of the names
 //! themselves, keeping every invariant of an analysis.
 #![no_main]
@@ -13,7 +13,7 @@ const ARTICLE: &str = "OpenAI's chief met Microsoft in New York on Tuesday, Marc
     \"The deal,\" said Satya Nadella, \"is worth $10 billion.\" Shares rose 5% to 1,000 units.";
 
 /// The members a custom entity may have.
-const MEMBERS: [&str; 3] = ["name", "label", "aliases"];
+const MEMBERS: [&str; 4] = ["name", "label", "aliases", "url"];
 
 fuzz_target!(|bytes: &[u8]| {
     let Ok(entities) = serde_json::from_slice::<Vec<CustomEntity>>(bytes) else { return };

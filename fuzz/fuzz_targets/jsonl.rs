@@ -57,6 +57,7 @@ fn assert_result_of(analyzer: &Analyzer, line: &[u8], result: &str) {
         ("sentences", serde_json::to_string(&alone.sentences)),
         ("entities", serde_json::to_string(&alone.entities)),
         ("groups", serde_json::to_string(&alone.groups)),
+        ("quotes", serde_json::to_string(&alone.quotes)),
     ];
     assert_eq!(output.len(), 1 + expected.len(), "members of {result}");
     for (member, json) in expected {
