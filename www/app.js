@@ -760,8 +760,8 @@
   function quoteRows(text, packed) {
     const { quotes } = packed;
     const rows = [];
-    for (let i = 0; i < quotes.length / 5 && i < QUOTE_ROWS; i++) {
-      const [start, end, speakerStart, speakerEnd] = quotes.subarray(5 * i, 5 * i + 4);
+    for (let i = 0; i < quotes.length / QUOTE_FIELDS && i < QUOTE_ROWS; i++) {
+      const [start, end, speakerStart, speakerEnd] = quotes.subarray(QUOTE_FIELDS * i, QUOTE_FIELDS * i + 4);
       let cut = Math.min(end, start + QUOTE_CHARS);
       if (cut < end && /[\uDC00-\uDFFF]/.test(text[cut])) cut -= 1; // never half of a surrogate pair
       const excerpt = cut < end ? `${text.slice(start, cut).trimEnd()}…` : text.slice(start, end);
@@ -776,7 +776,7 @@
     const key = JSON.stringify([rows, packed.quotes.length]);
     if (key === quotesDrawn) return;
     quotesDrawn = key;
-    const total = packed.quotes.length / 5;
+    const total = packed.quotes.length / QUOTE_FIELDS;
     const items = rows.map(({ start, end, speaker, excerpt }) => {
       const which = speaker ? `the quotation by ${speaker}` : 'the unattributed quotation';
       const jump = el('button', { type: 'button', class: 'quote-link' },

@@ -57,7 +57,7 @@ class ArticleAnalyzerElement extends HTMLElement {
     this.setAttribute('text', value);
   }
 
-  /** The last analysis ({sentences, entities, groups}, UTF-16 offsets), or null before the first. */
+  /** The last analysis ({sentences, entities, groups, quotes}, UTF-16 offsets), or null before the first. */
   get analysis() {
     return this.#analysis;
   }

@@ -69,14 +69,22 @@ export function engine({ worker = 'worker.js', glue = 'analyzer.js', wasm = 'art
 }
 
 /** The CLI's analysis of `text` (plus `text`) from the worker's packed form. */
-export function unpack(text, { sentences, entities, labels, confidence, groups }) {
-  const analysis = { text, sentences: [], entities: [], groups };
+export function unpack(text, { sentences, entities, labels, confidence, groups, quotes = [] }) {
+  const analysis = { text, sentences: [], entities: [], groups, quotes: [] };
   for (let i = 0; i < sentences.length; i += 2) analysis.sentences.push({ start: sentences[i], end: sentences[i + 1] });
   for (let i = 0; i < entities.length; i += 4) {
     const [start, end, label, group] = entities.subarray(i, i + 4);
     const entity = { start, end, label: labels[label], text: text.slice(start, end), group };
     if (confidence) entity.confidence = confidence[i / 4];
     analysis.entities.push(entity);
+  }
+  // [start, end, speakerStart, speakerEnd, speakerGroup, cueStart, cueEnd] a quotation, 0xFFFFFFFF for none (packAnalysis).
+  const none = 0xFFFFFFFF;
+  for (let i = 0; i < quotes.length; i += 7) {
+    const [start, end, speakerStart, speakerEnd, group, cueStart, cueEnd] = quotes.subarray(i, i + 7);
+    const speaker = speakerStart === none ? null
+      : { start: speakerStart, end: speakerEnd, text: text.slice(speakerStart, speakerEnd), group: group === none ? null : group };
+    analysis.quotes.push({ start, end, speaker, cue: cueStart === none ? null : { start: cueStart, end: cueEnd } });
   }
   return analysis;
 }
@@ -112,7 +120,7 @@ export class HighlightController extends EventTarget {
   #sequence = 0;
   #frame = 0;
   #cleanup = [];
-  /** The last analysis: the CLI's `{sentences, entities, groups}` with offsets into `text`, the text read. */
+  /** The last analysis: the CLI's `{sentences, entities, groups, quotes}` with offsets into `text`, the text read. */
   analysis = null;
 
   constructor(root, options) {

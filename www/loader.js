@@ -38,15 +38,17 @@ async function loadAnalyzer({ module, base64, url }, compiled = () => {}) {
   }
 }
 
-/** In a packed quotation: no speaker (its start), or a speaker that names no distinct entity (its group). */
+/** In a packed quotation: no speaker (its start), a speaker that names no distinct entity (its group), or no cue. */
 const NO_SPEAKER = 0xFFFFFFFF;
+/** The numbers of a packed quotation. */
+const QUOTE_FIELDS = 7;
 
 /**
  * The page's form of `analysis` (of `text`), cheap to send from its worker and to read: the
  * sentences as `[start, end, ...]`, the mentions as `[start, end, label, group, ...]` (label an
  * index of `labels`) and the quotations as `[start, end, speakerStart, speakerEnd, speakerGroup,
- * ...]` (NO_SPEAKER for a quotation without speaker and for a speaker without group; the speaker's
- * text is the text's slice) in typed arrays that are transferred, not copied, `confidence` per
+ * cueStart, cueEnd, ...]` (NO_SPEAKER for a quotation without speaker, a speaker without group and a
+ * quotation without cue; the speaker's text is the text's slice) in typed arrays that are transferred, not copied, `confidence` per
  * mention when the analysis gives one, the distinct entities as they are, and whether the text
  * reads as English (`language`, see `languageOf`). Even 10 MB of text arrives in one short task.
  */
@@ -65,9 +67,10 @@ function packAnalysis(text, analysis) {
     if (confidence) confidence[i] = entity.confidence;
   });
   const quoted = analysis.quotes ?? []; // an analyzer from before quotations has none
-  const quotes = new Uint32Array(quoted.length * 5);
-  quoted.forEach(({ start, end, speaker }, i) => {
-    quotes.set([start, end, speaker?.start ?? NO_SPEAKER, speaker?.end ?? NO_SPEAKER, speaker?.group ?? NO_SPEAKER], 5 * i);
+  const quotes = new Uint32Array(quoted.length * QUOTE_FIELDS);
+  quoted.forEach(({ start, end, speaker, cue }, i) => {
+    quotes.set([start, end, speaker?.start ?? NO_SPEAKER, speaker?.end ?? NO_SPEAKER, speaker?.group ?? NO_SPEAKER,
+      cue?.start ?? NO_SPEAKER, cue?.end ?? NO_SPEAKER], QUOTE_FIELDS * i);
   });
   return {
     length: text.length, labels, sentences, entities, confidence, groups: analysis.groups,

@@ -1320,7 +1320,8 @@ test('the Quotes panel lists each quotation with its speaker as the CLI has it, 
   // The packed form (the worker's and the main thread's engine both use packAnalysis) holds the CLI's offsets and groups.
   const none = 0xFFFFFFFF;
   assert.deepEqual(await page.evaluate((t) => [...packAnalysis(t, wasm_bindgen.analyze(t)).quotes], text),
-    analysis.quotes.flatMap(({ start, end, speaker }) => [start, end, speaker?.start ?? none, speaker?.end ?? none, speaker?.group ?? none]));
+    analysis.quotes.flatMap(({ start, end, speaker, cue }) => [start, end, speaker?.start ?? none, speaker?.end ?? none,
+      speaker?.group ?? none, cue?.start ?? none, cue?.end ?? none]));
   // A "not a name" correction renumbers the speakers' groups with the mentions', and a speaker whose
   // name it drops stays the speaker, with no group.
   const corrected = await page.evaluate((t) => [[{ name: 'Oslo', label: null }], [{ name: 'Maria Lindqvist', label: null }]]

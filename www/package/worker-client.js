@@ -6,7 +6,7 @@ import { engine, unpack } from './highlight.js';
 export { engine, unpack };
 
 /**
- * Analyses `text` in the shared worker; resolves to the CLI's `{sentences, entities, groups}` plus
+ * Analyses `text` in the shared worker; resolves to the CLI's `{sentences, entities, groups, quotes}` plus
  * `text`. Options: `entities` (custom entities, as the CLI's --entities), and `worker`, `glue`,
  * `wasm` as `highlight` takes them (e.g. `wasm` on a CDN).
  */

@@ -263,7 +263,10 @@ impl Site {
     fn write_package(&self, pkg: &Path) -> Result<(), String> {
         let www = crate::repo_root().join("www");
         for (from, to) in PACKAGE_FILES {
-            write(&pkg.join(to), read(&www.join(from))?.as_bytes())?;
+            let text = read(&www.join(from))?;
+            // The modules' documentation is in their .d.ts files: the code ships without its comment lines.
+            let text = if to.ends_with(".js") { without_js_comment_lines(&text) } else { text };
+            write(&pkg.join(to), text.as_bytes())?;
         }
         write(&pkg.join("analyzer.js"), self.glue.as_bytes())?;
         write(&pkg.join("element.js"), self.element_module()?.as_bytes())?;
@@ -377,7 +380,8 @@ fn write_node_package(dist: &Path) -> Result<(), String> {
 const PACKAGE_DESCRIPTION: &str =
     "Splits English news articles into sentences and tags their entities (WebAssembly).";
 
-/// The npm package's files copied from www/ as they are: (source under www/, name in the package).
+/// The npm package's files copied from www/ (the scripts without their comment lines): (source under
+/// www/, name in the package).
 const PACKAGE_FILES: [(&str, &str); 13] = [
     ("highlight.js", "highlight.js"),
     ("text-reader.js", "text-reader.js"),
@@ -489,6 +493,33 @@ fn without_css_comments(css: &str) -> String {
     out
 }
 
+/// `js` without its lines that hold only a comment: `// ...` lines, and `/* ... */` blocks that start
+/// a line and end one (our modules have no such line inside a template literal).
+fn without_js_comment_lines(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_block = false;
+    for line in js.lines() {
+        let code = line.trim_start();
+        if in_block {
+            in_block = !line.trim_end().ends_with("*/");
+        } else if let Some(comment) = code.strip_prefix("/*") {
+            match comment.find("*/") {
+                None => in_block = true,
+                // Code after a one-line comment: kept whole.
+                Some(end) if !comment[end + 2..].trim().is_empty() => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+                Some(_) => {}
+            }
+        } else if !code.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -570,6 +601,15 @@ mod tests {
             assert!(!is_hashed_name(plain), "{plain}");
         }
         std::fs::remove_dir_all(&dist).unwrap();
+    }
+
+    #[test]
+    fn js_comment_lines_are_dropped_and_the_code_kept() {
+        let js = "// a module\n/**\n * Doc.\n */\nexport function f(a) {\n  /* one line */\n  return a; // kept\n}\n/* note */ const b = '// not a comment';\n";
+        assert_eq!(
+            without_js_comment_lines(js),
+            "export function f(a) {\n  return a; // kept\n}\n/* note */ const b = '// not a comment';\n"
+        );
     }
 
     #[test]
