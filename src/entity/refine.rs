@@ -28,7 +28,8 @@
 //! 5. Short forms: a name of two or more words tagged PERSON that begins an organization's longer
 //!    name elsewhere in the document is that organization ("Harbor Freight" after "Harbor Freight
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
-//!    "Washington Post".
+//!    "Washington Post", and so is a name whose last word the document gives a person alone
+//!    ("Andy Warhol" beside "Warhol" and the "Andy Warhol Foundation").
 //!
 //! Rules 6 to 10 fix the edges of the model's names, before rule 2 reads them:
 //!
@@ -768,7 +769,8 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization.
+    /// Rule 5: a PERSON of two or more words that begins a longer ORG name is that organization,
+    /// unless its last word names a person alone elsewhere in the document.
     fn short_forms(&self, mentions: &mut [Mention]) {
         // The words of every longer ORG name as a trie, so that a name of n words costs n entries
         // (not its n beginnings, n²/2 words: a capitalized table can be one ORG name).
@@ -786,7 +788,17 @@ impl<'a> Doc<'a> {
                 ends_beginning[node] |= depth >= 1;
             }
         }
+        // Surnames the document names a person by alone: "Andy Warhol" beside "Warhol" and the
+        // "Andy Warhol Foundation" is the man the foundation is named after.
+        let surnames: HashSet<&str> = mentions
+            .iter()
+            .filter(|m| m.label == Label::Person && m.tokens.len() == 1)
+            .map(|m| self.word(m.tokens.start))
+            .collect();
         for mention in mentions.iter_mut().filter(|m| m.label == Label::Person && m.tokens.len() >= 2) {
+            if surnames.contains(self.word(mention.tokens.end - 1)) {
+                continue;
+            }
             let node =
                 mention.tokens.clone().try_fold(0, |node, k| children.get(&(node, self.word(k))).copied());
             if node.is_some_and(|node| ends_beginning[node]) {
@@ -1288,7 +1300,8 @@ mod tests {
     fn a_short_form_of_an_organization_is_no_person() {
         let text =
             "Blue River Freight Lines bought a ship. Blue River said so. Mary Ann Evans met Mary Ann. \
-                    Washington Post staff live in Washington.";
+                    Washington Post staff live in Washington. The Ada Lovick Trust thanked Ada Lovick, \
+                    as Lovick asked.";
         let model = [
             ("Blue River Freight Lines", Label::Org),
             ("Blue River", Label::Person),
@@ -1296,6 +1309,9 @@ mod tests {
             ("Mary Ann", Label::Person),
             ("Washington Post", Label::Org),
             ("Washington", Label::Loc),
+            ("Ada Lovick Trust", Label::Org),
+            ("Ada Lovick", Label::Person),
+            ("Lovick", Label::Person),
         ];
         assert_eq!(
             refined(text, &model),
@@ -1306,6 +1322,9 @@ mod tests {
                 ("Mary Ann", Label::Person),
                 ("Washington Post", Label::Org),
                 ("Washington", Label::Loc),
+                ("Ada Lovick Trust", Label::Org),
+                ("Ada Lovick", Label::Person),
+                ("Lovick", Label::Person),
             ])
         );
     }
