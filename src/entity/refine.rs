@@ -19,8 +19,8 @@
 //!    model's scores of all its mentions. A name with shareholders, investors or executives, one
 //!    invested in or a party to "a deal with X", is no person (though it may be a country): its
 //!    PERSON mentions become ORG, and its PERSON scores count for ORG. The label with most of the
-//!    scores of all its mentions (and of the longer names of people that end with it: "Warhol"
-//!    beside "Andy Warhol") wins, unless the scores are unsure and cue words agree on another:
+//!    scores of all its mentions (and of the longer names of people that end with it: "Lovick"
+//!    beside "Ada Lovick") wins, unless the scores are unsure and cue words agree on another:
 //!    appositive type words ("startup X", "X Inc", "X, the startup," make an organization; "its X
 //!    cloud", "its X app", "X, Acme's chatbot," a product), and a longer name of a person.
 //!    A word with an inner capital ("ChatGPT") is no place: tagged LOC before "'s success", "'s
@@ -29,7 +29,7 @@
 //!    name elsewhere in the document is that organization ("Harbor Freight" after "Harbor Freight
 //!    Lines"); one-word names are left alone, as "Washington" may well be a place beside the
 //!    "Washington Post", and so is a name whose last word the document gives a person alone
-//!    ("Andy Warhol" beside "Warhol" and the "Andy Warhol Foundation").
+//!    ("Ada Lovick" beside "Lovick" and the "Ada Lovick Foundation").
 //!
 //! Rules 6 to 10 fix the edges of the model's names, before rule 2 reads them:
 //!
@@ -60,7 +60,7 @@
 //! Last, after rules 4 and 5:
 //!
 //! 11. A name's kind word decides between a place and an organization, whatever the scores say: a
-//!     facility is a place ("Dulles International Airport", "Ramstein Air Base", "Wembley
+//!     facility is a place ("Heathrow Airport", "Ramstein Air Base", "Wembley
 //!     Stadium"), "University of X", "Ministry of X" and the like are organizations, not the
 //!     place X. Not the words that name both ("Center", "Museum", "Hall", "Council").
 //! 12. An acronym in brackets (round or square) just after a name, whose letters the name spells in order from its
@@ -122,7 +122,7 @@ const ORG_BEFORE: [&str; 13] = [
 /// Words that, just after a name, say it is an organization ("X Inc").
 const ORG_AFTER: [&str; 10] = ["inc", "inc.", "corp", "corp.", "ltd", "ltd.", "labs", "plc", "llc", "gmbh"];
 
-/// Rule 11: last words of a facility's name, which make it a place ("Dulles International
+/// Rule 11: last words of a facility's name, which make it a place ("Heathrow
 /// Airport", "Ramstein Air Base").
 const PLACE_KINDS: [&str; 13] = [
     "Airport",
@@ -885,8 +885,8 @@ impl<'a> Doc<'a> {
                     k + 2 == mention.tokens.end && ORG_AFTER.contains(&self.lower(Some(k + 1)).as_ref());
             }
         }
-        // Surnames the document names a person by alone: "Andy Warhol" beside "Warhol" and the
-        // "Andy Warhol Foundation" is the man the foundation is named after, unless the longer
+        // Surnames the document names a person by alone: "Ada Lovick" beside "Lovick" and the
+        // "Ada Lovick Foundation" is the woman the foundation is named after, unless the longer
         // name is the same words and a company's suffix.
         let surnames: HashSet<&str> = mentions
             .iter()
@@ -999,7 +999,7 @@ impl<'a> Doc<'a> {
     }
 
     /// For each name in `groups` of one word, the longer names that end with it and are people by
-    /// their own scores (`own`): "Warhol" beside "Andy Warhol", in a headline before it too.
+    /// their own scores (`own`): "Lovick" beside "Ada Lovick", in a headline before it too.
     fn full_names(
         &self,
         mentions: &[Mention],
@@ -1233,18 +1233,18 @@ mod tests {
 
     #[test]
     fn a_surname_of_a_person_named_in_full_is_a_person_unless_its_scores_are_sure() {
-        let text = "Warhol prints sold. Andy Warhol made them, and Warhol kept them. Warhol Hall opened.";
+        let text = "Lovick prints sold. Ada Lovick made them, and Lovick kept them. Lovick Hall opened.";
         let model = [
-            ("Warhol", Label::Org, [0.2, 0.6, 0.1, 0.0]),
-            ("Andy Warhol", Label::Person, [0.5, 0.4, 0.0, 0.0]),
-            ("Warhol", Label::Org, [0.1, 0.7, 0.1, 0.0]),
-            ("Warhol Hall", Label::Loc, [0.0, 0.1, 0.8, 0.0]),
+            ("Lovick", Label::Org, [0.2, 0.6, 0.1, 0.0]),
+            ("Ada Lovick", Label::Person, [0.5, 0.4, 0.0, 0.0]),
+            ("Lovick", Label::Org, [0.1, 0.7, 0.1, 0.0]),
+            ("Lovick Hall", Label::Loc, [0.0, 0.1, 0.8, 0.0]),
         ];
         let labels: Vec<Label> = scored(text, &model).into_iter().map(|e| e.label).collect();
         assert_eq!(labels, [Label::Person, Label::Person, Label::Person, Label::Loc]);
-        // Sure that "Warhol" is an organization, beside a person of that name: it stays one.
-        let sure = ("Warhol", Label::Org, [0.0, 1.0, 0.0, 0.0]);
-        let model = [sure, ("Andy Warhol", Label::Person, [0.15, 0.1, 0.0, 0.0]), sure, model[3]];
+        // Sure that "Lovick" is an organization, beside a person of that name: it stays one.
+        let sure = ("Lovick", Label::Org, [0.0, 1.0, 0.0, 0.0]);
+        let model = [sure, ("Ada Lovick", Label::Person, [0.15, 0.1, 0.0, 0.0]), sure, model[3]];
         let labels: Vec<Label> = scored(text, &model).into_iter().map(|e| e.label).collect();
         assert_eq!(labels, [Label::Org, Label::Person, Label::Org, Label::Loc]);
     }
