@@ -14,6 +14,7 @@ mod gazetteer;
 mod hash;
 mod word;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use crate::sentence::Sentence;
@@ -24,8 +25,8 @@ pub(crate) use gazetteer::KeyFilter;
 // Only the trainer reads these.
 #[cfg(feature = "training")]
 pub use gazetteer::{gazetteer_key, GAZETTEER_MAX_LEN};
-use hash::Hash;
 pub(crate) use hash::WordHashes;
+use hash::{Hash, TextHashes};
 use word::{mark_sentence, Word, ALL_LOWER, CAPS_SENTENCE, NO_ALNUM, SENTENCE_START};
 
 /// Version of the feature definitions; stored in the model file and checked on load.
@@ -127,14 +128,15 @@ pub fn extract(
     out.keys.reserve(tokens.len() * if word_features == WordFeatures::Every { 48 } else { 24 });
     out.offsets.reserve(tokens.len() + 1);
     out.parts.reserve(tokens.len());
-    let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
+    let mut words = words_of(text, tokens);
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
     }
     out.words.clear();
     out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = DocumentContext::new(&words, sentences);
-    let mut emitted: HashSet<u64, WordHashes> = HashSet::default();
+    let mut emitted: HashSet<u64, WordHashes> =
+        HashSet::with_capacity_and_hasher(tokens.len() / 3, WordHashes::default());
     let every = word_features == WordFeatures::Every;
     let no_features = |out: &mut Features| {
         out.parts.push(Parts { ends: [out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()], identity: 0 });
@@ -168,6 +170,27 @@ pub fn extract(
     while out.offsets.len() <= tokens.len() {
         no_features(out);
     }
+}
+
+/// The [`Word`] of each token, before [`mark_sentence`]: most tokens repeat a word of the document,
+/// whose analysis is copied rather than made again.
+fn words_of(text: &str, tokens: &[Token]) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::with_capacity(tokens.len());
+    // News text has a distinct word for every three to five tokens.
+    let mut seen: HashMap<&str, usize, TextHashes> =
+        HashMap::with_capacity_and_hasher(tokens.len() / 3, TextHashes::default());
+    for token in tokens {
+        let word = match seen.entry(token.text(text)) {
+            Entry::Occupied(first) => words[*first.get()],
+            Entry::Vacant(entry) => {
+                let word = Word::new(entry.key());
+                entry.insert(words.len());
+                word
+            }
+        };
+        words.push(word);
+    }
+    words
 }
 
 /// The features of the second pass (written into `out`): what the first pass tagged (`first_pass`,
@@ -238,7 +261,8 @@ struct DocumentContext {
 impl DocumentContext {
     /// The context of the document whose sentences are `sentences`, over its `words`.
     fn new(words: &[Word], sentences: &[Sentence]) -> DocumentContext {
-        let mut entries: HashMap<u64, DocumentEntry, WordHashes> = HashMap::default();
+        let mut entries: HashMap<u64, DocumentEntry, WordHashes> =
+            HashMap::with_capacity_and_hasher(words.len() / 3, WordHashes::default());
         let mut contexts = Vec::new();
         for sentence in sentences {
             let range = sentence.tokens.clone();
