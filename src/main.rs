@@ -156,7 +156,9 @@ fn utf8(bytes: Vec<u8>, source: &str) -> Result<String, String> {
 /// Writes the analysis of `text`, or with `jsonld` its JSON-LD, as one line.
 fn analyze_document(analyzer: &Analyzer, text: &str, jsonld: Option<&Article>) -> Result<(), String> {
     let analysis = analyzer.analyze(text).into_utf16(text);
-    let mut out = io::stdout().lock();
+    // Buffered: stdout alone is line-buffered, which looks for a line break in each of the
+    // serializer's many small writes.
+    let mut out = BufWriter::new(io::stdout().lock());
     let written = match jsonld {
         Some(Article { headline, url }) => {
             let article = jsonld::NewsArticle::new(&analysis.groups, headline.as_deref(), url.as_deref());

@@ -181,10 +181,11 @@ impl Builder<'_, '_> {
         };
         self.spaced = false;
         self.newlines = 0;
-        let after_opener = self
-            .tokens
-            .last()
-            .is_some_and(|t| matches!(&self.text[t.start..t.end], "(" | "[" | "<" | "\"" | "'" | "“" | "‘"));
+        // (Openers are at most 3 bytes long: most tokens are told apart by their length alone.)
+        let after_opener = self.tokens.last().is_some_and(|t| {
+            t.end - t.start <= 3
+                && matches!(&self.text[t.start..t.end], "(" | "[" | "<" | "\"" | "'" | "“" | "‘")
+        });
         if gap != Gap::None || self.tokens.is_empty() {
             self.special_scans = 0;
         }
@@ -272,6 +273,10 @@ fn kind_of(text: &str) -> TokenKind {
 
 /// Where a word with a clitic ends its stem: "OpenAI's" -> 6, "didn't" -> 3.
 fn clitic_split(word: &str) -> Option<usize> {
+    // Every clitic ends in s or t: most words are turned away by their last byte.
+    if !matches!(word.as_bytes().last(), Some(b's' | b'S' | b't' | b'T')) {
+        return None;
+    }
     for clitic in ["'s", "’s", "'S", "’S"] {
         if let Some(stem) = word.strip_suffix(clitic) {
             return (!stem.is_empty() && stem.ends_with(char::is_alphanumeric)).then_some(stem.len());
@@ -293,6 +298,14 @@ fn is_trailing_punctuation(c: char) -> bool {
 /// A URL or e-mail address starting at byte `start` of `text`: its kind and end.
 fn special_at(text: &str, start: usize) -> Option<(TokenKind, usize)> {
     let rest = &text[start..];
+    // Most pieces are neither: a URL starts with h or w, and an e-mail address has an @ before
+    // the next whitespace (ASCII whitespace ends the chunk below, if nothing before it does).
+    let bytes = rest.as_bytes();
+    if !matches!(bytes.first(), Some(b'h' | b'H' | b'w' | b'W'))
+        && !bytes.iter().take_while(|b| !b.is_ascii_whitespace()).any(|&b| b == b'@')
+    {
+        return None;
+    }
     let chunk_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let chunk = &rest[..chunk_len];
     let lower_prefix =

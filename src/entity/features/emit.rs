@@ -206,7 +206,7 @@ impl Emitter<'_> {
                 self.gazetteer_at(slot, self.word(offset).map_or(0, |w| w.gazetteer));
             }
         }
-        if let (Some(entry), true) = (document.entries.get(&w.lower), w.capitalized()) {
+        if let Some(entry) = w.capitalized().then(|| document.entries.get(&w.lower)).flatten() {
             for &(_, context) in &document.contexts[entry.contexts.clone()] {
                 self.one(AGGREGATE, context);
             }

@@ -14,8 +14,10 @@ mod gazetteer;
 mod hash;
 mod word;
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
+use super::decode::NUM_TAGS;
 use crate::sentence::Sentence;
 use crate::token::Token;
 use emit::{lower_at_offset, template, Emitter};
@@ -24,8 +26,8 @@ pub(crate) use gazetteer::KeyFilter;
 // Only the trainer reads these.
 #[cfg(feature = "training")]
 pub use gazetteer::{gazetteer_key, GAZETTEER_MAX_LEN};
-use hash::Hash;
 pub(crate) use hash::WordHashes;
+use hash::{Hash, TextHashes};
 use word::{mark_sentence, Word, ALL_LOWER, CAPS_SENTENCE, NO_ALNUM, SENTENCE_START};
 
 /// Version of the feature definitions; stored in the model file and checked on load.
@@ -73,6 +75,7 @@ pub enum WordFeatures {
 
 impl Features {
     /// The feature hashes written for token `i`: all its features with [`WordFeatures::Every`].
+    #[cfg(any(test, feature = "training"))]
     pub fn token(&self, i: usize) -> &[u32] {
         &self.keys[self.offsets[i]..self.offsets[i + 1]]
     }
@@ -127,14 +130,15 @@ pub fn extract(
     out.keys.reserve(tokens.len() * if word_features == WordFeatures::Every { 48 } else { 24 });
     out.offsets.reserve(tokens.len() + 1);
     out.parts.reserve(tokens.len());
-    let mut words: Vec<Word> = tokens.iter().map(|t| Word::new(t.text(text))).collect();
+    let mut words = words_of(text, tokens);
     for sentence in sentences {
         mark_sentence(&mut words[sentence.tokens.clone()], gazetteer);
     }
     out.words.clear();
     out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = DocumentContext::new(&words, sentences);
-    let mut emitted: HashSet<u64, WordHashes> = HashSet::default();
+    let mut emitted: HashSet<u64, WordHashes> =
+        HashSet::with_capacity_and_hasher(tokens.len() / 3, WordHashes::default());
     let every = word_features == WordFeatures::Every;
     let no_features = |out: &mut Features| {
         out.parts.push(Parts { ends: [out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()], identity: 0 });
@@ -170,44 +174,151 @@ pub fn extract(
     }
 }
 
+/// The [`Word`] of each token, before [`mark_sentence`]: most tokens repeat a word of the document,
+/// whose analysis is copied rather than made again.
+fn words_of(text: &str, tokens: &[Token]) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::with_capacity(tokens.len());
+    // News text has a distinct word for every three to five tokens.
+    let mut seen: HashMap<&str, usize, TextHashes> =
+        HashMap::with_capacity_and_hasher(tokens.len() / 3, TextHashes::default());
+    for token in tokens {
+        let word = match seen.entry(token.text(text)) {
+            Entry::Occupied(first) => words[*first.get()],
+            Entry::Vacant(entry) => {
+                let word = Word::new(entry.key());
+                entry.insert(words.len());
+                word
+            }
+        };
+        words.push(word);
+    }
+    words
+}
+
 /// The features of the second pass (written into `out`): what the first pass tagged (`first_pass`,
 /// one tag per token) at the token and at the other occurrences of its word in the document. The
 /// second pass scores base features plus these, so that a name gets one label across an article.
+/// (The tagger sums them from [`second_pass`] directly.)
+#[cfg(any(test, feature = "training"))]
 pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Features) {
     out.offsets.clear();
     out.keys.clear();
     out.words.clear();
     out.parts.clear();
-    let kind = |tag: u8| usize::from(tag).div_ceil(4);
+    out.offsets.push(0);
+    second_pass(base, first_pass, |_, features| {
+        out.keys.extend(features.iter().map(|feature| feature.key()));
+        out.offsets.push(out.keys.len());
+    });
+}
+
+/// One feature of the second pass, by template, with its values (each from a small range, so that
+/// the tagger can sum the weights of every possible one beforehand, see [`SecondPassFeature::index`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SecondPassFeature {
+    /// The token's first-pass tag (below [`NUM_TAGS`]).
+    Own(u8),
+    /// The entity kinds (0 for O, 1 to 4 by type) of the tokens before and after it, 5 beyond the
+    /// document's edges.
+    Neighbours(u8, u8),
+    /// The kind most capitalized occurrences of its word got (0 to 4), and how many there are (1
+    /// to 3, 3 for more).
+    Majority(u8, u8),
+    /// The token's own kind and the majority kind of its word.
+    OwnMajority(u8, u8),
+    /// The entity kind (1 to 4) most of its word's occurrences that are entities got, and their
+    /// share of all occurrences in quarters (0 to 4).
+    EntityMajority(u8, u8),
+}
+
+impl SecondPassFeature {
+    /// How many indices [`SecondPassFeature::index`] gives.
+    pub(crate) const COUNT: usize = NUM_TAGS + 6 * 6 + 5 * 3 + 5 * 5 + 4 * 5;
+
+    /// Every second-pass feature, in the order of their indices.
+    pub(crate) fn all() -> impl Iterator<Item = SecondPassFeature> {
+        let pairs = |first: std::ops::Range<u8>, second: u8| {
+            first.flat_map(move |a| (0..second).map(move |b| (a, b)))
+        };
+        (0..NUM_TAGS as u8)
+            .map(SecondPassFeature::Own)
+            .chain(pairs(0..6, 6).map(|(a, b)| SecondPassFeature::Neighbours(a, b)))
+            .chain(pairs(0..5, 3).map(|(a, b)| SecondPassFeature::Majority(a, b + 1)))
+            .chain(pairs(0..5, 5).map(|(a, b)| SecondPassFeature::OwnMajority(a, b)))
+            .chain(pairs(1..5, 5).map(|(a, b)| SecondPassFeature::EntityMajority(a, b)))
+    }
+
+    /// The feature's place in [`SecondPassFeature::all`], below [`SecondPassFeature::COUNT`].
+    pub(crate) fn index(self) -> usize {
+        const NEIGHBOURS: usize = NUM_TAGS;
+        const MAJORITY: usize = NEIGHBOURS + 6 * 6;
+        const OWN_MAJORITY: usize = MAJORITY + 5 * 3;
+        const ENTITY_MAJORITY: usize = OWN_MAJORITY + 5 * 5;
+        let at = |start: usize, a: u8, b: u8, width: usize| start + usize::from(a) * width + usize::from(b);
+        match self {
+            SecondPassFeature::Own(tag) => usize::from(tag),
+            SecondPassFeature::Neighbours(previous, next) => at(NEIGHBOURS, previous, next, 6),
+            // Counted from 1.
+            SecondPassFeature::Majority(majority, count) => at(MAJORITY, majority, count - 1, 3),
+            SecondPassFeature::OwnMajority(own, majority) => at(OWN_MAJORITY, own, majority, 5),
+            SecondPassFeature::EntityMajority(kind, share) => at(ENTITY_MAJORITY, kind - 1, share, 5),
+        }
+    }
+
+    /// The feature's key.
+    pub(crate) fn key(self) -> u32 {
+        let hash = |template: u64, values: &[u8]| {
+            values.iter().fold(Hash::new(template), |hash, &v| hash.value(u64::from(v))).finish()
+        };
+        match self {
+            SecondPassFeature::Own(tag) => hash(template::OWN, &[tag]),
+            SecondPassFeature::Neighbours(previous, next) => hash(template::NEIGHBOURS, &[previous, next]),
+            SecondPassFeature::Majority(majority, count) => hash(template::MAJORITY, &[majority, count]),
+            SecondPassFeature::OwnMajority(own, majority) => hash(template::OWN_MAJORITY, &[own, majority]),
+            SecondPassFeature::EntityMajority(kind, share) => hash(template::ENTITY_MAJORITY, &[kind, share]),
+        }
+    }
+}
+
+/// Calls `each` with every token's index and its second-pass features (see [`extract_second_pass`]),
+/// in token order.
+pub(crate) fn second_pass(
+    base: &Features,
+    first_pass: &[u8],
+    mut each: impl FnMut(usize, &[SecondPassFeature]),
+) {
+    let kind = |tag: u8| (tag as usize).div_ceil(4) as u8;
     let mut counts: HashMap<u64, [u16; 5], WordHashes> = HashMap::default();
     for (&(lower, cased), &tag) in base.words.iter().zip(first_pass) {
         if cased {
-            let slot = &mut counts.entry(lower).or_default()[kind(tag)];
+            let slot = &mut counts.entry(lower).or_default()[usize::from(kind(tag))];
             *slot = slot.saturating_add(1);
         }
     }
-    out.offsets.push(0);
     for (i, (&(lower, cased), &tag)) in base.words.iter().zip(first_pass).enumerate() {
-        let own = kind(tag) as u64;
-        out.keys.push(Hash::new(template::OWN).value(u64::from(tag)).finish());
-        let previous = i.checked_sub(1).and_then(|j| first_pass.get(j)).map_or(5, |&t| kind(t)) as u64;
-        let next = first_pass.get(i + 1).map_or(5, |&t| kind(t)) as u64;
-        out.keys.push(Hash::new(template::NEIGHBOURS).value(previous).value(next).finish());
+        let own = kind(tag);
+        let mut features = [SecondPassFeature::Own(tag); 5];
+        let previous = i.checked_sub(1).and_then(|j| first_pass.get(j)).map_or(5, |&t| kind(t));
+        let next = first_pass.get(i + 1).map_or(5, |&t| kind(t));
+        features[1] = SecondPassFeature::Neighbours(previous, next);
+        let mut len = 2;
         if let (true, Some(counts)) = (cased, counts.get(&lower)) {
             // Summed in u32: a word capitalised 65,536 times must not wrap to a zero total.
             let total: u32 = counts.iter().map(|&c| u32::from(c)).sum();
-            let majority = (0..5).rev().max_by_key(|&k| counts[k]).unwrap_or(0) as u64;
-            let bucket = u64::from(total.min(3));
-            out.keys.push(Hash::new(template::MAJORITY).value(majority).value(bucket).finish());
-            out.keys.push(Hash::new(template::OWN_MAJORITY).value(own).value(majority).finish());
+            let majority = (0..5).rev().max_by_key(|&k| counts[usize::from(k)]).unwrap_or(0);
+            let count = total.min(3) as u8;
+            features[2] = SecondPassFeature::Majority(majority, count);
+            features[3] = SecondPassFeature::OwnMajority(own, majority);
+            len = 4;
             let entities = total - u32::from(counts[0]);
             if entities > 0 {
-                let kind = (1..5).rev().max_by_key(|&k| counts[k]).unwrap_or(1) as u64;
-                let share = u64::from(4 * entities / total);
-                out.keys.push(Hash::new(template::ENTITY_MAJORITY).value(kind).value(share).finish());
+                let kind = (1..5).rev().max_by_key(|&k| counts[usize::from(k)]).unwrap_or(1);
+                let share = (4 * entities / total) as u8;
+                features[4] = SecondPassFeature::EntityMajority(kind, share);
+                len = 5;
             }
         }
-        out.offsets.push(out.keys.len());
+        each(i, &features[..len]);
     }
 }
 
@@ -238,7 +349,8 @@ struct DocumentContext {
 impl DocumentContext {
     /// The context of the document whose sentences are `sentences`, over its `words`.
     fn new(words: &[Word], sentences: &[Sentence]) -> DocumentContext {
-        let mut entries: HashMap<u64, DocumentEntry, WordHashes> = HashMap::default();
+        let mut entries: HashMap<u64, DocumentEntry, WordHashes> =
+            HashMap::with_capacity_and_hasher(words.len() / 3, WordHashes::default());
         let mut contexts = Vec::new();
         for sentence in sentences {
             let range = sentence.tokens.clone();
@@ -376,6 +488,35 @@ mod tests {
             }
         }
         assert!(first_of.len() < tokens.len());
+    }
+
+    #[test]
+    fn second_pass_features_have_one_index_each_in_the_order_of_all() {
+        let indices: Vec<usize> = SecondPassFeature::all().map(SecondPassFeature::index).collect();
+        assert_eq!(indices, (0..SecondPassFeature::COUNT).collect::<Vec<_>>());
+        let mut keys: Vec<u32> = SecondPassFeature::all().map(SecondPassFeature::key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), SecondPassFeature::COUNT);
+    }
+
+    #[test]
+    fn every_second_pass_feature_of_a_document_is_among_all() {
+        let text = "Reuters said Reuters and REUTERS met Angela Merkel in Berlin. Merkel left. Apple rose.";
+        let base = features(text, &Gazetteer::default());
+        let tags: Vec<u8> = (0..base.words.len()).map(|i| (i * 7 % NUM_TAGS) as u8).collect();
+        let mut seen = 0;
+        second_pass(&base, &tags, |_, features| {
+            for &feature in features {
+                assert!(feature.index() < SecondPassFeature::COUNT, "{feature:?}");
+                assert_eq!(
+                    SecondPassFeature::all().nth(feature.index()).map(|f| f.key()),
+                    Some(feature.key())
+                );
+                seen += 1;
+            }
+        });
+        assert!(seen > 2 * base.words.len(), "{seen}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ const HAS_APOSTROPHE: u32 = 1 << 10;
 const SINGLE_CHAR: u32 = 1 << 11;
 
 /// What the features need of one token, hashed once per document.
+#[derive(Clone, Copy)]
 pub(super) struct Word {
     /// The [lowercased, normalized hash](super::hash::lower_hash) of the word.
     pub(super) lower: u64,

@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::decode::{spans, Decoder, Marginals, Potentials, NUM_TAGS, OUTSIDE, TYPES};
 use super::features::{
-    self, extract, extract_second_pass, Features, Gazetteer, KeyFilter, WordFeatures, WordHashes,
+    self, extract, second_pass, Features, Gazetteer, KeyFilter, SecondPassFeature, WordFeatures, WordHashes,
     NEIGHBOUR_OFFSETS,
 };
 pub use format::ModelError;
@@ -109,6 +109,11 @@ impl Model {
         let mut rebased = Vec::new();
         let mut word_sums = WordSums::default();
         let beyond_edges = std::array::from_fn(|slot| self.sums(&features::beyond_edge(slot)));
+        // The second pass's features take few values: their sums, once for every one.
+        let mut second_pass_sums = [[0; NUM_TAGS]; SecondPassFeature::COUNT];
+        for feature in SecondPassFeature::all() {
+            second_pass_sums[feature.index()] = self.sums(&[feature.key()]);
+        }
         let mut first = 0;
         while first < sentences.len() {
             let start = sentences[first].tokens.start;
@@ -123,7 +128,8 @@ impl Model {
                 tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
             }));
             let document = &tokens[start..stop];
-            entities.extend(self.tag_document(text, document, &rebased, &mut word_sums, &beyond_edges));
+            let known = (&beyond_edges, &second_pass_sums);
+            entities.extend(self.tag_document(text, document, &rebased, &mut word_sums, known));
             first = end;
         }
         entities
@@ -136,7 +142,7 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         word_sums: &mut WordSums,
-        beyond_edges: &[[i32; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()],
+        (beyond_edges, second_pass_sums): (&BeyondEdges, &SecondPassSums),
     ) -> Vec<Scored> {
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, WordFeatures::OncePerIdentity, &mut features);
@@ -183,13 +189,17 @@ impl Model {
             first_pass[sentence.tokens.clone()].copy_from_slice(&tags);
         }
         // Second pass: plus what the first pass said about the same words across the document.
-        let mut second = Features::default();
-        extract_second_pass(&features, &first_pass, &mut second);
-        for (i, scores) in base.iter_mut().enumerate() {
-            for (score, extra) in scores.iter_mut().zip(self.scores(second.token(i))) {
-                *score += extra;
+        second_pass(&features, &first_pass, |i, second| {
+            let mut sums = [0; NUM_TAGS];
+            for feature in second {
+                for (sum, &weight) in sums.iter_mut().zip(&second_pass_sums[feature.index()]) {
+                    *sum += weight;
+                }
             }
-        }
+            for (score, sum) in base[i].iter_mut().zip(sums) {
+                *score += sum as f32 * self.scale;
+            }
+        });
         let mut entities = Vec::new();
         let mut marginals = Marginals::default();
         for sentence in sentences {
@@ -213,6 +223,7 @@ impl Model {
     }
 
     /// The score of each tag for a token with the features `keys`.
+    #[cfg(test)]
     fn scores(&self, keys: &[u32]) -> [f32; NUM_TAGS] {
         self.sums(keys).map(|s| s as f32 * self.scale)
     }
@@ -239,6 +250,12 @@ impl Model {
         sums
     }
 }
+
+/// The sums of the features a token gets for each of its [`NEIGHBOUR_OFFSETS`] beyond its sentence's edge.
+type BeyondEdges = [[i32; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()];
+
+/// The sums of every [`SecondPassFeature`], by [index](SecondPassFeature::index).
+type SecondPassSums = [[i32; NUM_TAGS]; SecondPassFeature::COUNT];
 
 /// A mention the model found, with the probability, for each of [`TYPES`], that its span is
 /// exactly one entity of that type (its [confidence](Entity::confidence) is that of its label).
