@@ -1,6 +1,6 @@
 // The analysis worker. It receives first the URL of the glue ({glue}), which it loads while the page
 // downloads the wasm, then the compiled wasm module once ({module}), and answers {ready} once it has
-// instantiated it (requests that come meanwhile wait for that). It answers each
+// instantiated it and warmed it (requests that come meanwhile wait for that). It answers each
 // {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays transferred) and each
 // {id, text, corrections, json: true} with {id, json}, the JSON of the analysis (for Copy and
 // Download), or with {id, error}. `corrections` are the reader's (see `correctedAnalyzer`). On the
@@ -12,6 +12,13 @@ let corrected = { key: null, analyze: null };
 let loaded = Promise.reject(new Error('the analyzer has no module yet'));
 loaded.catch(() => {});
 
+/**
+ * A few words that take the analysis through its one-time costs, the load of the entity model and
+ * the lazy compile of most of its wasm functions, before the page's first request (on the site
+ * the worker has the module well before the page asks: see www/boot.js).
+ */
+const WARM_UP = 'Ms. Berg of Acme Corp. met Tom Hale in Oslo on Monday. "We sold 5% for $3 million," she said.';
+
 self.onmessage = async ({ data }) => {
   if ('glue' in data) {
     try {
@@ -22,7 +29,7 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (data.module) {
-    loaded = loadAnalyzer({ module: data.module });
+    loaded = loadAnalyzer({ module: data.module }).then(() => wasm_bindgen.analyze(WARM_UP));
     try {
       await loaded;
       self.postMessage({ ready: true });
