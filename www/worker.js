@@ -1,6 +1,6 @@
 // The analysis worker. It receives first the URL of the glue ({glue}), which it loads while the page
 // downloads the wasm, then the compiled wasm module once ({module}), and answers {ready} once it has
-// instantiated it and warmed it (requests that come meanwhile wait for that). It answers each
+// instantiated it (requests that come meanwhile wait for that). It answers each
 // {id, text, corrections} with {id, packed} (`packAnalysis`, its arrays transferred) and each
 // {id, text, corrections, json: true} with {id, json}, the JSON of the analysis (for Copy and
 // Download), or with {id, error}. `corrections` are the reader's (see `correctedAnalyzer`). On the
@@ -12,12 +12,20 @@ let corrected = { key: null, analyze: null };
 let loaded = Promise.reject(new Error('the analyzer has no module yet'));
 loaded.catch(() => {});
 
+/** Whether an analysis has run, which took the analysis through its one-time costs. */
+let warm = false;
+
 /**
- * A few words that take the analysis through its one-time costs, the load of the entity model and
- * the lazy compile of most of its wasm functions, before the page's first request (on the site
- * the worker has the module well before the page asks: see www/boot.js).
+ * Takes the analysis through its one-time costs (the load of the entity model, the lazy compile of
+ * its wasm functions) on a few words, unless a request did already: after the module's
+ * instantiation, once the requests already waiting have run. On the site's repeat visit the
+ * worker has the module well before the page asks (see www/boot.js); on a first visit the page's
+ * first request is waiting, and pays these costs itself, as a warm-up would only come before it.
  */
-const WARM_UP = 'Ms. Berg of Acme Corp. met Tom Hale in Oslo on Monday. "We sold 5% for $3 million," she said.';
+function warmUp() {
+  if (!warm) wasm_bindgen.analyze('Ms. Berg of Acme Corp. met Tom Hale in Oslo on Monday.');
+  warm = true;
+}
 
 self.onmessage = async ({ data }) => {
   if ('glue' in data) {
@@ -29,10 +37,11 @@ self.onmessage = async ({ data }) => {
     return;
   }
   if (data.module) {
-    loaded = loadAnalyzer({ module: data.module }).then(() => wasm_bindgen.analyze(WARM_UP));
+    loaded = loadAnalyzer({ module: data.module });
     try {
       await loaded;
       self.postMessage({ ready: true });
+      setTimeout(warmUp);
     } catch (error) {
       self.postMessage({ ready: false, error: String(error) });
     }
@@ -44,6 +53,7 @@ self.onmessage = async ({ data }) => {
     if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
     const start = performance.now();
     const analysis = corrected.analyze(data.text);
+    warm = true;
     if (data.json) {
       self.postMessage({ id: data.id, json: `${JSON.stringify(analysis, null, 2)}\n` });
     } else {
