@@ -105,9 +105,9 @@
 
   /**
    * Analyses in the worker, answers matched to requests by id. If the worker fails to get ready
-   * (within 10 s) or dies, the main thread takes over.
+   * (`ready`, a promise of whether it did, within 10 s) or dies, the main thread takes over.
    */
-  function workerEngine(worker) {
+  function workerEngine({ worker, ready }) {
     const pending = new Map();
     let nextId = 0;
     let stopped = false;
@@ -123,13 +123,12 @@
       update();
     };
     const readyTimer = setTimeout(stop, 10000);
+    ready.then((instantiated) => {
+      clearTimeout(readyTimer);
+      if (!instantiated) stop();
+    });
     worker.onmessage = ({ data }) => {
-      if ('ready' in data) {
-        clearTimeout(readyTimer);
-        if (!data.ready) stop();
-        else performance.mark('analyzer:worker-ready');
-        return;
-      }
+      if ('ready' in data) return; // see `ready`
       const request = pending.get(data.id);
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
@@ -974,7 +973,7 @@
       if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
       restoreDraft();
       renderCorrections();
-      const worker = await starting;
+      const worker = await starting; // { worker, ready }, or null
       engine = worker ? workerEngine(worker) : mainThreadEngine;
       document.documentElement.dataset.engine = engine.name;
       const first = update();

@@ -25,9 +25,10 @@ function workerScriptUrl(url) {
 /**
  * Starts the analysis worker from `url` at once, so that it loads its script and the glue (from
  * `glue`, unless its script holds it) while the wasm downloads, and hands it the compiled module
- * when `compiled` (a promise of it) resolves. Resolves to the worker as soon as it has the module
- * (it instantiates it while the page does; requests sent meanwhile wait in the worker), or to null
- * if workers are unavailable or it fails first.
+ * when `compiled` (a promise of it) resolves. Resolves as soon as the worker has the module (it
+ * instantiates it while the page does; requests sent meanwhile wait in the worker) to
+ * `{ worker, ready }`, `ready` a promise of whether the worker instantiated it (it may have come
+ * before the page looks), or to null if workers are unavailable or it fails first.
  */
 function startWorker(compiled, url, glue) {
   return new Promise((resolve) => {
@@ -38,19 +39,26 @@ function startWorker(compiled, url, glue) {
       resolve(null);
       return;
     }
+    let readied;
+    const ready = new Promise((done) => { readied = done; });
     const fail = () => {
       worker.terminate();
+      readied(false);
       resolve(null);
     };
     // A Content-Security-Policy without blob: workers, for instance, shows up as an error event.
     worker.onerror = fail;
-    worker.onmessage = ({ data }) => {
-      if (!data.ready) fail(); // the glue did not load
-    };
+    worker.addEventListener('message', ({ data }) => {
+      if (data.ready === false) fail(); // the glue or the module did not load
+      else if (data.ready) {
+        performance.mark('analyzer:worker-ready');
+        readied(true);
+      }
+    });
     if (glue) worker.postMessage({ glue });
     compiled.then((module) => {
       worker.postMessage({ module });
-      resolve(worker);
+      resolve({ worker, ready });
     }, fail);
   });
 }
@@ -67,8 +75,8 @@ async function compileFetched(url) {
 }
 
 /**
- * On the site: the compile of the wasm (`compiled`, a promise of the module) and the worker
- * (`worker`, as `startWorker` resolves it), both under way; undefined in the single file.
+ * On the site: the compile of the wasm (`compiled`, a promise of the module) and the worker's start
+ * (`worker`, as `startWorker` resolves), both under way; undefined in the single file.
  */
 var analyzerStart = (() => {
   const boot = document.currentScript.dataset;
