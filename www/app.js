@@ -1,9 +1,10 @@
 // The page: analyses the textarea as the user types (debounced, in a Web Worker), draws the result
 // with the wasm `renderAnalysis` (DOM nodes only, never HTML strings), and keeps the legend, the
 // entity panel and the JSON buttons in step. A classic script, so that it also runs from file:// in
-// the single-file build, where the wasm is inlined as base64 and the worker is a blob. On the site,
-// www/boot.js has started the wasm's compile and the worker from the head (`analyzerStart`); this
-// script instantiates the module with `loadAnalyzer` (www/loader.js, in analyzer.js with the glue).
+// the single-file build, where the wasm is inlined as base64 and the worker is a blob. The wasm is
+// loaded by `loadAnalyzer` (www/loader.js, in analyzer.js with the glue), from the URL that
+// index.html preloads; the script's data-worker and data-glue name the worker and the glue (their
+// names in dist/ carry a hash of their content).
 //
 // The main thread never holds a long task, even for 10 MB: the output is drawn in blocks (runs of
 // sentences, cut at paragraphs and at sentences picked by their content, never inside a mention),
@@ -35,6 +36,9 @@
   const quotePanel = byId('quote-panel');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
+  // The site's URLs (hashed in dist/): the worker's script, the glue it loads, the wasm index.html preloads.
+  const { worker: WORKER_URL, glue: GLUE_URL } = document.currentScript.dataset;
+  const WASM_URL = document.querySelector('link[rel="preload"][as="fetch"]')?.getAttribute('href');
 
   const DEBOUNCE_MS = 150;
   /**
@@ -104,10 +108,62 @@
   }
 
   /**
-   * Analyses in the worker, answers matched to requests by id. If the worker fails to get ready
-   * (`ready`, a promise of whether it did, within 10 s) or dies, the main thread takes over.
+   * The worker's script URL as the page's CSP requires it (Trusted Types): a TrustedScriptURL from
+   * the one policy the CSP allows, 'article-analyzer', which passes only the URLs this script makes
+   * (worker.js beside the page, the single file's blob) and never leaves this function. Called once:
+   * a policy name can be taken only once. Where the browser has no Trusted Types, the checked string.
    */
-  function workerEngine({ worker, ready }) {
+  function workerScriptUrl(url) {
+    const allow = (candidate) => {
+      if (candidate === WORKER_URL || candidate.startsWith('blob:')) return candidate;
+      throw new TypeError(`not a worker URL of this page: ${candidate}`);
+    };
+    if (!window.trustedTypes) return allow(url);
+    return trustedTypes.createPolicy('article-analyzer', { createScriptURL: allow }).createScriptURL(url);
+  }
+
+  /**
+   * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
+   * downloads, and hands it the compiled module when `compiled` (a promise of it) resolves. Resolves
+   * to the worker as soon as it has the module (it instantiates it while this page does; requests
+   * sent meanwhile wait in the worker), or to null if workers are unavailable or it fails first.
+   */
+  function startWorker(compiled) {
+    return new Promise((resolve) => {
+      let worker;
+      try {
+        let url = WORKER_URL;
+        if (inlinedWasm) {
+          const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
+          url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        }
+        worker = new Worker(workerScriptUrl(url));
+      } catch {
+        resolve(null);
+        return;
+      }
+      const fail = () => {
+        worker.terminate();
+        resolve(null);
+      };
+      // A Content-Security-Policy without blob: workers, for instance, shows up as an error event.
+      worker.onerror = fail;
+      worker.onmessage = ({ data }) => {
+        if (!data.ready) fail(); // the glue did not load
+      };
+      worker.postMessage({ glue: GLUE_URL });
+      compiled.then((module) => {
+        worker.postMessage({ module });
+        resolve(worker);
+      }, fail);
+    });
+  }
+
+  /**
+   * Analyses in the worker, answers matched to requests by id. If the worker fails to get ready
+   * (within 10 s) or dies, the main thread takes over.
+   */
+  function workerEngine(worker) {
     const pending = new Map();
     let nextId = 0;
     let stopped = false;
@@ -123,12 +179,13 @@
       update();
     };
     const readyTimer = setTimeout(stop, 10000);
-    ready.then((instantiated) => {
-      clearTimeout(readyTimer);
-      if (!instantiated) stop();
-    });
     worker.onmessage = ({ data }) => {
-      if ('ready' in data) return; // see `ready`
+      if ('ready' in data) {
+        clearTimeout(readyTimer);
+        if (!data.ready) stop();
+        else performance.mark('analyzer:worker-ready');
+        return;
+      }
       const request = pending.get(data.id);
       pending.delete(data.id);
       if (data.error) request.reject(new Error(data.error));
@@ -943,37 +1000,27 @@
     edited();
   });
 
-  /**
-   * The single file's start, as boot.js's on the site: the worker (a blob of the inlined glue and
-   * worker script) first, as a worker takes long to start on a slow phone, then the compile of the
-   * inlined wasm, whose module the worker gets. Returns the worker's start and this page's instance.
-   */
-  function startInline() {
-    let handOver;
-    const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
-    const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
-    const worker = startWorker(compiled, URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
-    const loaded = loadAnalyzer({ base64: inlinedWasm.textContent }, (module) => {
-      performance.mark('analyzer:compiled');
-      handOver.resolve(module);
-    });
-    loaded.catch(handOver.reject);
-    return { worker, loaded };
-  }
-
   async function start() {
     performance.mark('analyzer:start');
     try {
-      // The worker gets the module as soon as it is compiled, with the first analysis right behind it:
-      // it instantiates the module and analyses while this page instantiates it.
-      const { worker: starting, loaded } = analyzerStart
-        ? { ...analyzerStart, loaded: analyzerStart.compiled.then((module) => loadAnalyzer({ module })) }
-        : startInline();
+      const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
+      let handOver;
+      const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
+      // The worker first: a worker takes long to start on a slow phone, and it loads its glue while the
+      // wasm downloads. It gets the module as soon as it is compiled, with the first analysis right
+      // behind it: it instantiates the module and analyses (loading the model) while this page
+      // instantiates it.
+      const starting = startWorker(compiled);
+      const loaded = loadAnalyzer(source, (module) => {
+        performance.mark('analyzer:compiled');
+        handOver.resolve(module);
+      });
+      loaded.catch(handOver.reject);
       instantiated = loaded;
       if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
       restoreDraft();
       renderCorrections();
-      const worker = await starting; // { worker, ready }, or null
+      const worker = await starting;
       engine = worker ? workerEngine(worker) : mainThreadEngine;
       document.documentElement.dataset.engine = engine.name;
       const first = update();

@@ -8,13 +8,13 @@
 /**
  * Compiles the analyzer's wasm (unless it comes compiled) and instantiates the glue with it, so that
  * `wasm_bindgen.analyze` and the rest can be called. `source` is one of `{ module }`, compiled
- * already (on the site by www/boot.js, which fetches it; by the page, for its worker), or
- * `{ base64 }`, the wasm inlined as base64 text (the single file, the element). Resolves to the
- * compiled module, which a worker can be sent to load without compiling again; `compiled` is called
- * with it as soon as it is compiled, before it is instantiated here.
+ * already (by the page, for its worker), `{ base64 }`, the wasm inlined as base64 text (the single
+ * file, the element), or `{ url }`, where to fetch it (the site). Resolves to the compiled module,
+ * which a worker can be sent to load without compiling again; `compiled` is called with it as soon
+ * as it is compiled, before it is instantiated here.
  */
-async function loadAnalyzer({ module, base64 }, compiled = () => {}) {
-  module ??= await WebAssembly.compile(decodeBase64(base64));
+async function loadAnalyzer({ module, base64, url }, compiled = () => {}) {
+  module ??= await (base64 === undefined ? compileFetched(url) : WebAssembly.compile(decodeBase64(base64)));
   compiled(module);
   await wasm_bindgen({ module_or_path: module });
   return module;
@@ -24,6 +24,17 @@ async function loadAnalyzer({ module, base64 }, compiled = () => {}) {
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes;
+  }
+
+  async function compileFetched(wasmUrl) {
+    const response = await fetch(wasmUrl);
+    if (!response.ok) throw new Error(`${wasmUrl}: HTTP ${response.status}`);
+    try {
+      return await WebAssembly.compileStreaming(response.clone());
+    } catch {
+      // Served without the application/wasm type: compile from the bytes instead.
+      return WebAssembly.compile(await response.arrayBuffer());
+    }
   }
 }
 

@@ -12,21 +12,6 @@ let corrected = { key: null, analyze: null };
 let loaded = Promise.reject(new Error('the analyzer has no module yet'));
 loaded.catch(() => {});
 
-/** Whether an analysis has run, which took the analysis through its one-time costs. */
-let warm = false;
-
-/**
- * Takes the analysis through its one-time costs (the load of the entity model, the lazy compile of
- * its wasm functions) on a few words, unless a request did already: after the module's
- * instantiation, once the requests already waiting have run. On the site's repeat visit the
- * worker has the module well before the page asks (see www/boot.js); on a first visit the page's
- * first request is waiting, and pays these costs itself, as a warm-up would only come before it.
- */
-function warmUp() {
-  if (!warm) wasm_bindgen.analyze('Ms. Berg of Acme Corp. met Tom Hale in Oslo on Monday.');
-  warm = true;
-}
-
 self.onmessage = async ({ data }) => {
   if ('glue' in data) {
     try {
@@ -41,7 +26,6 @@ self.onmessage = async ({ data }) => {
     try {
       await loaded;
       self.postMessage({ ready: true });
-      setTimeout(warmUp);
     } catch (error) {
       self.postMessage({ ready: false, error: String(error) });
     }
@@ -53,7 +37,6 @@ self.onmessage = async ({ data }) => {
     if (key !== corrected.key) corrected = { key, analyze: correctedAnalyzer(data.corrections) };
     const start = performance.now();
     const analysis = corrected.analyze(data.text);
-    warm = true;
     if (data.json) {
       self.postMessage({ id: data.id, json: `${JSON.stringify(analysis, null, 2)}\n` });
     } else {

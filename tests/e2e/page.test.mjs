@@ -866,7 +866,7 @@ const loadTimes = (page) => page.evaluate(() => {
   return {
     wasmStart: wasm.startTime, wasmEnd: wasm.responseEnd, wasmBytes: wasm.transferSize,
     html: performance.getEntriesByType('navigation')[0].responseEnd,
-    boot: mark('boot'), start: mark('start'),
+    start: mark('start'),
     compiled: mark('compiled'), instantiated: mark('instantiated'), workerReady: mark('worker-ready'),
     asked: update.startTime, worker: update.detail.answered, analysis: update.detail.analyse, drawn: update.detail.drawn,
     highlight: update.startTime + update.duration,
@@ -874,7 +874,7 @@ const loadTimes = (page) => page.evaluate(() => {
 });
 
 /** Where the time of a first highlight went. */
-const highlightParts = (times) => `(HTML at ${times.html.toFixed(0)} ms, boot.js running at ${times.boot.toFixed(0)} ms, app.js at ${times.start.toFixed(0)} ms, `
+const highlightParts = (times) => `(HTML at ${times.html.toFixed(0)} ms, app.js running at ${times.start.toFixed(0)} ms, `
   + `wasm compiled at ${times.compiled.toFixed(0)} ms, instantiated in the page at ${times.instantiated.toFixed(0)} ms, the worker ready at `
   + `${times.workerReady.toFixed(0)} ms, analysis asked at ${times.asked.toFixed(0)} ms, the worker's answer ${times.worker.toFixed(0)} ms `
   + `later, of which the analysis ${times.analysis.toFixed(0)} ms, then drawn in ${times.drawn.toFixed(0)} ms)`;
@@ -921,9 +921,7 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
   const wasm = html.match(/<link rel="preload" href="(analyzer_bg\.[0-9a-f]{10}\.wasm)" as="fetch" type="application\/wasm" crossorigin>/);
   assert.ok(wasm, 'index.html preloads the hashed wasm');
   assert.match(html, /<script src="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
-  assert.match(html, /<script src="boot\.[0-9a-f]{10}\.js" data-wasm="analyzer_bg\.[0-9a-f]{10}\.wasm" data-worker="worker\.[0-9a-f]{10}\.js" data-glue="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
-  assert.equal(html.match(/data-wasm="([^"]+)"/)[1], wasm[1], 'boot.js compiles the preloaded wasm');
-  assert.match(html, /<script src="app\.[0-9a-f]{10}\.js"><\/script>/);
+  assert.match(html, /<script src="app\.[0-9a-f]{10}\.js" data-worker="worker\.[0-9a-f]{10}\.js" data-glue="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
   assert.match(html, /<link rel="stylesheet" href="marks\.[0-9a-f]{10}\.css">\s*<link rel="stylesheet" href="style\.[0-9a-f]{10}\.css">/);
   assert.match(html, /<link rel="icon" href="favicon\.[0-9a-f]{10}\.svg" type="image\/svg\+xml">/);
   const wasmRequests = record.requests.filter((url) => url.endsWith('.wasm'));
@@ -948,7 +946,7 @@ test('every file the page loads but the HTML is hashed and kept a year; a repeat
     const page = files.find(({ url }) => url === BASE);
     assert.equal(page.headers['cache-control'], 'no-cache', 'the HTML is asked for again at each visit');
     const assets = files.filter(({ url }) => url !== BASE);
-    for (const name of ['analyzer_bg', 'analyzer', 'app', 'boot', 'worker', 'marks', 'style']) {
+    for (const name of ['analyzer_bg', 'analyzer', 'app', 'worker', 'marks', 'style']) {
       assert.ok(assets.some(({ url }) => new URL(url).pathname.startsWith(`/${name}.`)), `${name} is loaded`);
     }
     for (const { url, headers } of assets) {
