@@ -732,11 +732,12 @@
     about.hidden = items.length === 0;
   }
 
-  let jumpedFrom = null; // the panel row whose mention has focus, for Escape to return to
+  let jumpedFrom = null; // the panel row whose mention or quotation has focus, for Escape to return to
+  let jumpedTo = null; // the quotation's sentence that a row of the quotes panel focused
 
   /** Scrolls to the first mention of a distinct entity, flashes every mention, and focuses the first. */
   function jumpTo(index, group, link) {
-    jumpedFrom = link;
+    [jumpedFrom, jumpedTo] = [link, null];
     const marks = [...output.querySelectorAll(`mark[data-group="${index}"]`)];
     if (marks.length === 0) return;
     const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -782,7 +783,7 @@
       const jump = el('button', { type: 'button', class: 'quote-link' },
         el('span', { class: speaker ? 'speaker' : 'speaker unattributed' }, speaker ?? 'unattributed'),
         el('span', { class: 'quote-text' }, excerpt));
-      jump.addEventListener('click', () => jumpToQuote(start, end, which));
+      jump.addEventListener('click', () => jumpToQuote(start, end, which, jump));
       const inBox = el('button', { type: 'button', class: 'secondary', 'aria-label': `Select ${which} in the article box` }, 'In the text');
       inBox.addEventListener('click', () => selectInBox(start, end, 'quotation'));
       return el('li', {}, jump, inBox);
@@ -812,7 +813,7 @@
   }
 
   /** Scrolls to a quotation (`which`, for the status) in the output, focuses the sentence where it starts and selects it. */
-  function jumpToQuote(start, end, which) {
+  function jumpToQuote(start, end, which, link) {
     const from = pointAt(start, true);
     const to = pointAt(end, false);
     if (!from || !to) {
@@ -824,6 +825,7 @@
     sentence.tabIndex = -1;
     sentence.scrollIntoView({ block: 'center', behavior: reduceMotion ? 'auto' : 'smooth' });
     sentence.focus({ preventScroll: true });
+    [jumpedFrom, jumpedTo] = [link, sentence];
     getSelection().setBaseAndExtent(from.node, from.offset, to.node, to.offset);
     say(`Selected ${which} in the highlighted article.`);
   }
@@ -926,7 +928,7 @@
       event.preventDefault();
       openCard(mark);
       card.querySelector('button').focus();
-    } else if (event.key === 'Escape' && mark && jumpedFrom?.isConnected) {
+    } else if (event.key === 'Escape' && (mark || event.target === jumpedTo) && jumpedFrom?.isConnected) {
       jumpedFrom.focus();
     }
   });

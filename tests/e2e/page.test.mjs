@@ -1371,6 +1371,9 @@ test('the Quotes panel lists each quotation with its speaker as the CLI has it, 
   assert.deepEqual({ ...focused, text: focused.text.startsWith(quoted) },
     { inOutput: true, sentence: true, text: true, selected: quoted }, 'the quotation\'s sentence has focus, the quotation is selected');
   await page.waitForFunction(visible, 'focus'); // scrolled into view (smoothly, unless the reader asks for less motion)
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('li') === document.querySelectorAll('#quote-panel li')[1]),
+    true, 'Escape returns to the quotation\'s row');
 
   // "In the text" selects the attributed quotation in the textarea.
   await rows.nth(0).getByRole('button', { name: /in the article box/ }).click();
