@@ -174,11 +174,9 @@ impl Model {
                 for (slot, &offset) in NEIGHBOUR_OFFSETS.iter().enumerate() {
                     let neighbour = i.checked_add_signed(offset).filter(|j| sentence.tokens.contains(j));
                     let part = neighbour.map_or(&beyond_edges[slot], |j| &sums[sums_of[j]][1 + slot]);
-                    for (sum, &weight) in total.iter_mut().zip(part) {
-                        *sum += weight;
-                    }
+                    add_weights(&mut total, part);
                 }
-                base[i] = total.map(|sum| sum as f32 * self.scale);
+                base[i] = self.scaled(total);
             }
         }
         let mut tags = Vec::new();
@@ -192,12 +190,10 @@ impl Model {
         second_pass(&features, &first_pass, |i, second| {
             let mut sums = [0; NUM_TAGS];
             for feature in second {
-                for (sum, &weight) in sums.iter_mut().zip(&second_pass_sums[feature.index()]) {
-                    *sum += weight;
-                }
+                add_weights(&mut sums, &second_pass_sums[feature.index()]);
             }
-            for (score, sum) in base[i].iter_mut().zip(sums) {
-                *score += sum as f32 * self.scale;
+            for (score, extra) in base[i].iter_mut().zip(self.scaled(sums)) {
+                *score += extra;
             }
         });
         let mut entities = Vec::new();
@@ -225,7 +221,12 @@ impl Model {
     /// The score of each tag for a token with the features `keys`.
     #[cfg(test)]
     fn scores(&self, keys: &[u32]) -> [f32; NUM_TAGS] {
-        self.sums(keys).map(|s| s as f32 * self.scale)
+        self.scaled(self.sums(keys))
+    }
+
+    /// Tag scores from sums of weights in units of the scale.
+    fn scaled(&self, sums: [i32; NUM_TAGS]) -> [f32; NUM_TAGS] {
+        sums.map(|sum| sum as f32 * self.scale)
     }
 
     /// The sum of the weights of `keys` for each tag, in units of the scale.
@@ -248,6 +249,13 @@ impl Model {
             }
         }
         sums
+    }
+}
+
+/// Adds the per-tag `weights` to `sums`.
+fn add_weights(sums: &mut [i32; NUM_TAGS], weights: &[i32; NUM_TAGS]) {
+    for (sum, &weight) in sums.iter_mut().zip(weights) {
+        *sum += weight;
     }
 }
 
