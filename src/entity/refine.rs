@@ -92,7 +92,7 @@ const COMMON_ACRONYMS: [&str; 18] = [
 /// the name begins with its first letter and holds the rest of its characters in order.
 fn is_acronym_of(acronym: &str, name: &str) -> bool {
     let shaped = (2..=8).contains(&acronym.len())
-        && acronym.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && is_capitals_and_digits(acronym)
         && acronym.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
     let mut letters = acronym.chars();
     if !shaped || name.chars().next() != letters.next() || name.split_whitespace().count() < 2 {
@@ -842,7 +842,7 @@ impl<'a> Doc<'a> {
         let word = self.word(k);
         let acronym = (2..=5).contains(&word.len())
             && word.starts_with(|c: char| c.is_ascii_uppercase())
-            && word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && is_capitals_and_digits(word);
         let near = [k.checked_sub(2), k.checked_sub(1), Some(k + 1), Some(k + 2)];
         acronym && near.into_iter().flatten().any(|n| self.word(n).contains(char::is_lowercase))
     }
@@ -1099,6 +1099,11 @@ fn is_name_code(word: &str) -> bool {
     let digits = digits.strip_prefix('-').unwrap_or(digits);
     let period_of_year = matches!(letters, "Q" | "H") && digits.len() == 1;
     !letters.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !period_of_year
+}
+
+/// Whether `word` is made of ASCII capitals and digits only, as acronyms are ("NHA", "G7").
+fn is_capitals_and_digits(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// Whether a token is a currency sign ("$", "€").
