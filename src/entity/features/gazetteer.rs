@@ -25,13 +25,25 @@ pub struct Gazetteer {
 
 impl Gazetteer {
     /// A gazetteer of `(key, kinds)` entries; the kinds of duplicate keys are merged.
+    #[cfg(any(test, feature = "training"))]
     pub fn new(entries: Vec<(u32, u16)>) -> Gazetteer {
-        let mut kinds: HashMap<u32, u16, WordHashes> = HashMap::default();
-        for (key, kind) in entries {
-            *kinds.entry(key).or_default() |= kind;
+        let mut gazetteer = Gazetteer::with_capacity(entries.len());
+        for (key, kinds) in entries {
+            gazetteer.insert(key, kinds);
         }
-        let filter = KeyFilter::new(18, kinds.keys().map(|&key| KeyFilter::of_u32(key)));
-        Gazetteer { kinds, filter }
+        gazetteer
+    }
+
+    /// An empty gazetteer with room for `count` keys.
+    pub(crate) fn with_capacity(count: usize) -> Gazetteer {
+        let kinds = HashMap::with_capacity_and_hasher(count, WordHashes::default());
+        Gazetteer { kinds, filter: KeyFilter::empty(18) }
+    }
+
+    /// Adds `kinds` to those of `key`.
+    pub(crate) fn insert(&mut self, key: u32, kinds: u16) {
+        *self.kinds.entry(key).or_default() |= kinds;
+        self.filter.insert(KeyFilter::of_u32(key));
     }
 
     /// The entries, sorted by key.
@@ -62,12 +74,22 @@ pub(crate) struct KeyFilter {
 impl KeyFilter {
     /// A filter of 2^`log2_bits` bits (6 to 32) holding `keys`.
     pub(crate) fn new(log2_bits: u32, keys: impl Iterator<Item = u64>) -> KeyFilter {
-        let mut filter = KeyFilter { bits: vec![0; 1 << (log2_bits - 6)], shift: 64 - log2_bits };
+        let mut filter = KeyFilter::empty(log2_bits);
         for key in keys {
-            let bit = filter.bit(key);
-            filter.bits[bit / 64] |= 1 << (bit % 64);
+            filter.insert(key);
         }
         filter
+    }
+
+    /// A filter of 2^`log2_bits` bits (6 to 32) holding no key.
+    pub(crate) fn empty(log2_bits: u32) -> KeyFilter {
+        KeyFilter { bits: vec![0; 1 << (log2_bits - 6)], shift: 64 - log2_bits }
+    }
+
+    /// Adds `key`.
+    pub(crate) fn insert(&mut self, key: u64) {
+        let bit = self.bit(key);
+        self.bits[bit / 64] |= 1 << (bit % 64);
     }
 
     /// A 32-bit key as the filter takes it, its bits on top.

@@ -87,6 +87,18 @@ impl From<ErrorKind> for ModelError {
 impl Model {
     /// Parses a model file, checking its magic, versions and checksum.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        Model::parse(bytes, Checksum::Check)
+    }
+
+    /// Parses the model embedded in the library, whose checksum the tests check
+    /// (`the_embedded_model_passes_its_checksum`): its bytes are part of the program, so checking
+    /// them again on every start, over 1.76 MB in a browser's unoptimised first run of the wasm,
+    /// would only make a reader's first analysis later.
+    pub(super) fn from_embedded_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        Model::parse(bytes, Checksum::Trust)
+    }
+
+    fn parse(bytes: &[u8], checksum_check: Checksum) -> Result<Model, ModelError> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ErrorKind::NotAModel.into());
         }
@@ -103,13 +115,7 @@ impl Model {
         if reader.at > body_end {
             return Err(ErrorKind::Truncated.into());
         }
-        let stored = u32::from_le_bytes([
-            bytes[body_end],
-            bytes[body_end + 1],
-            bytes[body_end + 2],
-            bytes[body_end + 3],
-        ]);
-        if checksum(&bytes[..body_end]) != stored {
+        if checksum_check == Checksum::Check && checksum(&bytes[..body_end]) != stored_checksum(bytes) {
             return Err(ErrorKind::Corrupt("checksum mismatch (truncated or damaged)").into());
         }
         let reader = &mut Reader { bytes: &bytes[..body_end], at: reader.at };
@@ -128,35 +134,17 @@ impl Model {
         }
         let count = reader.u32()? as usize;
         let capacity = table_capacity(count);
-        let mut keys = reader.sorted_keys(count)?;
-        let mut slots = vec![Slot { key: 0, weights: [0; NUM_TAGS] }; capacity];
-        for key in &mut keys {
-            *key = key_of_order(*key, capacity);
-            let mask = reader.varint()?;
-            if mask >> NUM_TAGS != 0 {
-                return Err(ErrorKind::Corrupt("bad tag set").into());
-            }
-            let mut weights = [0; NUM_TAGS];
-            for (t, weight) in weights.iter_mut().enumerate() {
-                if mask & (1 << t) != 0 {
-                    *weight = reader.byte()? as i8;
-                }
-            }
-            // In table order, each feature's slot is its home slot or the one after the previous
-            // feature's: the table fills front to back.
-            let mut slot = slot_of(*key, capacity);
-            while slots[slot].key != 0 {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            slots[slot] = Slot { key: *key, weights };
+        let orders = reader.sorted_keys(count)?;
+        let (mut slots, mut present) = (empty_slots(capacity), KeyFilter::empty(20));
+        for orders in orders.chunks(CHUNK) {
+            reader.features(orders, &mut slots, &mut present)?;
         }
         let gazetteer = reader.gazetteer()?;
         if reader.at != reader.bytes.len() {
             return Err(ErrorKind::Corrupt("trailing data").into());
         }
-        let present = KeyFilter::new(20, keys.iter().map(|&key| KeyFilter::of_u32(key)));
         let potentials = Potentials::new(&transitions, TEMPERATURE);
-        Ok(Model { scale, transitions, potentials, slots, present, features: keys.len(), gazetteer })
+        Ok(Model { scale, transitions, potentials, slots, present, features: count, gazetteer })
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights
@@ -214,6 +202,42 @@ impl Model {
 /// stay short.
 fn table_capacity(count: usize) -> usize {
     (count * 4 / 3 + 1).next_power_of_two().max(2)
+}
+
+/// Whether [`Model::parse`] checks the file's checksum.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Checksum {
+    Check,
+    Trust,
+}
+
+/// How many features or keys one call of a [`Reader`] loop reads at most. A first load runs in a
+/// browser's baseline code (V8's Liftoff), and V8 runs a function's optimised code only from its
+/// next call on: a loop cut into calls of this many spends most of its 131,759 steps in optimised
+/// code; one call would spend them all in baseline code.
+const CHUNK: usize = 4096;
+
+/// A table of `capacity` empty slots, written a [`CHUNK`] at a time (by calls of a function of its
+/// own, for V8's sake). Allocating it zeroed would cost nothing in wasm, whose fresh memory is
+/// zeroed already, but `vec!` does so only for types the standard library knows to be all zeros
+/// (not a struct of ours), and this crate has no unsafe code.
+fn empty_slots(capacity: usize) -> Vec<Slot> {
+    #[inline(never)]
+    fn more(slots: &mut Vec<Slot>, count: usize) {
+        slots.extend(std::iter::repeat_n(Slot { key: 0, weights: [0; NUM_TAGS] }, count));
+    }
+    let mut slots = Vec::with_capacity(capacity);
+    while slots.len() < capacity {
+        let count = CHUNK.min(capacity - slots.len());
+        more(&mut slots, count);
+    }
+    slots
+}
+
+/// The checksum stored in the last four bytes of a model file of at least four bytes.
+fn stored_checksum(bytes: &[u8]) -> u32 {
+    let last: [u8; 4] = bytes[bytes.len() - 4..].try_into().expect("four bytes");
+    u32::from_le_bytes(last)
 }
 
 /// The inverse of the multiplier of [`slot_of`] modulo 2^32 (by Newton's iteration, each step
@@ -285,6 +309,13 @@ impl Reader<'_> {
         Ok(byte)
     }
 
+    /// The next `count` bytes.
+    fn take(&mut self, count: usize) -> Result<&[u8], ModelError> {
+        let bytes = self.bytes.get(self.at..self.at + count).ok_or(ErrorKind::Truncated)?;
+        self.at += count;
+        Ok(bytes)
+    }
+
     fn u32(&mut self) -> Result<u32, ModelError> {
         let mut value = [0; 4];
         for b in &mut value {
@@ -313,13 +344,23 @@ impl Reader<'_> {
     fn gazetteer(&mut self) -> Result<Gazetteer, ModelError> {
         let count = self.u32()? as usize;
         let keys = self.sorted_keys(count)?;
-        let mut entries = Vec::with_capacity(keys.len());
-        for key in keys {
+        let mut gazetteer = Gazetteer::with_capacity(keys.len());
+        for keys in keys.chunks(CHUNK) {
+            self.gazetteer_kinds(keys, &mut gazetteer)?;
+        }
+        Ok(gazetteer)
+    }
+
+    /// Reads the kinds of `keys` into `gazetteer`; a function of its own (not inlined) for V8's
+    /// sake, see [`CHUNK`].
+    #[inline(never)]
+    fn gazetteer_kinds(&mut self, keys: &[u32], gazetteer: &mut Gazetteer) -> Result<(), ModelError> {
+        for &key in keys {
             let kinds =
                 u16::try_from(self.varint()?).map_err(|_| ErrorKind::Corrupt("bad gazetteer kinds"))?;
-            entries.push((key, kinds));
+            gazetteer.insert(key, kinds);
         }
-        Ok(Gazetteer::new(entries))
+        Ok(())
     }
 
     /// `count` strictly increasing non-zero keys written as deltas.
@@ -328,13 +369,60 @@ impl Reader<'_> {
             return Err(ErrorKind::Truncated.into());
         }
         let mut keys = Vec::with_capacity(count);
-        let mut key = 0u32;
+        while keys.len() < count {
+            let more = CHUNK.min(count - keys.len());
+            self.more_sorted_keys(&mut keys, more)?;
+        }
+        Ok(keys)
+    }
+
+    /// Appends the next `count` keys of [`Reader::sorted_keys`] to `keys`; a function of its own
+    /// (not inlined) for V8's sake, see [`CHUNK`].
+    #[inline(never)]
+    fn more_sorted_keys(&mut self, keys: &mut Vec<u32>, count: usize) -> Result<(), ModelError> {
+        let mut key = keys.last().copied().unwrap_or(0);
         for _ in 0..count {
             let delta = u32::try_from(self.varint()?).map_err(|_| ErrorKind::Corrupt("bad key"))?;
             key = key.checked_add(delta).filter(|_| delta > 0).ok_or(ErrorKind::Corrupt("unsorted keys"))?;
             keys.push(key);
         }
-        Ok(keys)
+        Ok(())
+    }
+
+    /// Reads the weights of the features whose [table order](table_order)s are `orders` into
+    /// `slots` and their keys into `present`; a function of its own (not inlined) for V8's sake,
+    /// see [`CHUNK`].
+    #[inline(never)]
+    fn features(
+        &mut self,
+        orders: &[u32],
+        slots: &mut [Slot],
+        present: &mut KeyFilter,
+    ) -> Result<(), ModelError> {
+        let capacity = slots.len();
+        for &order in orders {
+            let key = key_of_order(order, capacity);
+            let mask = self.varint()?;
+            if mask >> NUM_TAGS != 0 {
+                return Err(ErrorKind::Corrupt("bad tag set").into());
+            }
+            // One weight for each set bit, in the order of the tags: the loop visits only those.
+            let mut weights = [0; NUM_TAGS];
+            let mut tags = mask;
+            for &weight in self.take(mask.count_ones() as usize)? {
+                weights[tags.trailing_zeros() as usize] = weight as i8;
+                tags &= tags - 1;
+            }
+            // In table order, each feature's slot is its home slot or the one after the previous
+            // feature's: the table fills front to back.
+            let mut slot = slot_of(key, capacity);
+            while slots[slot].key != 0 {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            slots[slot] = Slot { key, weights };
+            present.insert(KeyFilter::of_u32(key));
+        }
+        Ok(())
     }
 }
 
@@ -367,6 +455,25 @@ mod tests {
         let mut flipped = bytes.to_vec();
         flipped[bytes.len() / 2] ^= 0x10;
         assert!(matches!(Model::from_bytes(&flipped).map_err(|e| e.kind), Err(ErrorKind::Corrupt(_))));
+    }
+
+    #[test]
+    fn the_embedded_model_passes_its_checksum() {
+        // Model::embedded() trusts these bytes: here they are checked, and the trusted parse is
+        // the checked one.
+        let bytes = include_bytes!("../../../model/ner.bin");
+        assert_eq!(checksum(&bytes[..bytes.len() - 4]), stored_checksum(bytes));
+        let checked = Model::from_bytes(bytes).unwrap();
+        let trusted = Model::embedded();
+        assert_eq!(trusted.slots.len(), checked.slots.len());
+        assert!(trusted
+            .slots
+            .iter()
+            .zip(&checked.slots)
+            .all(|(a, b)| a.key == b.key && a.weights == b.weights));
+        assert_eq!((trusted.gazetteer.clone(), &trusted.present), (checked.gazetteer, &checked.present));
+        // Both parts are read in several chunks.
+        assert!(trusted.feature_count() > CHUNK && trusted.gazetteer_len() > CHUNK);
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Model {
         static MODEL: OnceLock<Arc<Model>> = OnceLock::new();
         MODEL.get_or_init(|| {
             Arc::new(
-                Model::from_bytes(include_bytes!("../../../model/ner.bin"))
+                Model::from_embedded_bytes(include_bytes!("../../../model/ner.bin"))
                     .unwrap_or_else(|e| panic!("the embedded model/ner.bin is unusable: {e}")),
             )
         })
