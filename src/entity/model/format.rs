@@ -98,6 +98,7 @@ impl Model {
         Model::parse(bytes, Checksum::Trust)
     }
 
+    /// Parses a model file, checking its checksum or not.
     fn parse(bytes: &[u8], checksum_check: Checksum) -> Result<Model, ModelError> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(ErrorKind::NotAModel.into());
@@ -218,7 +219,7 @@ enum Checksum {
 const CHUNK: usize = 4096;
 
 /// A table of `capacity` empty slots, written a [`CHUNK`] at a time (by calls of a function of its
-/// own, for V8's sake). Allocating it zeroed would cost nothing in wasm, whose fresh memory is
+/// own, for V8's sake). Allocating it zeroed would spare this pass in wasm, whose fresh memory is
 /// zeroed already, but `vec!` does so only for types the standard library knows to be all zeros
 /// (not a struct of ours), and this crate has no unsafe code.
 fn empty_slots(capacity: usize) -> Vec<Slot> {
