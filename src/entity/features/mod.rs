@@ -199,7 +199,7 @@ fn words_of(text: &str, tokens: &[Token]) -> Vec<Word> {
 /// one tag per token) at the token and at the other occurrences of its word in the document. The
 /// second pass scores base features plus these, so that a name gets one label across an article.
 /// (The tagger sums them from [`second_pass`] directly.)
-#[cfg(any(test, feature = "training"))]
+#[cfg(feature = "training")]
 pub fn extract_second_pass(base: &Features, first_pass: &[u8], out: &mut Features) {
     out.offsets.clear();
     out.keys.clear();
