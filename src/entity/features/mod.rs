@@ -15,7 +15,7 @@ mod hash;
 mod word;
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::decode::NUM_TAGS;
 use crate::sentence::Sentence;
@@ -54,6 +54,8 @@ pub struct Features {
 struct Parts {
     ends: [usize; 1 + NEIGHBOUR_OFFSETS.len()],
     identity: u64,
+    /// The first token of the document with the same identity (the token itself if none before).
+    first: usize,
 }
 
 /// The offsets of the neighbours whose words are features of a token, in the order of
@@ -97,6 +99,12 @@ impl Features {
         &self.keys[ends[slot]..ends[slot + 1]]
     }
 
+    /// The first token of the document with the [identity](Features::own) of token `i`: `i` itself
+    /// if none before it has that identity.
+    pub(crate) fn first_of_identity(&self, i: usize) -> usize {
+        self.parts[i].first
+    }
+
     /// The features of token `i` that depend on its neighbours and the document.
     pub fn context(&self, i: usize) -> &[u32] {
         &self.keys[self.parts[i].ends[NEIGHBOUR_OFFSETS.len()]..self.offsets[i + 1]]
@@ -137,11 +145,13 @@ pub fn extract(
     out.words.clear();
     out.words.extend(words.iter().map(|w| (w.lower, w.capitalized())));
     let document = DocumentContext::new(&words, sentences);
-    let mut emitted: HashSet<u64, WordHashes> =
-        HashSet::with_capacity_and_hasher(tokens.len() / 3, WordHashes::default());
+    // The first token of each identity.
+    let mut firsts: HashMap<u64, usize, WordHashes> =
+        HashMap::with_capacity_and_hasher(tokens.len() / 3, WordHashes::default());
     let every = word_features == WordFeatures::Every;
     let no_features = |out: &mut Features| {
-        out.parts.push(Parts { ends: [out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()], identity: 0 });
+        let first = out.parts.len();
+        out.parts.push(Parts { ends: [out.keys.len(); 1 + NEIGHBOUR_OFFSETS.len()], identity: 0, first });
         out.offsets.push(out.keys.len());
     };
     out.offsets.push(0);
@@ -153,7 +163,8 @@ pub fn extract(
             let mut emit =
                 Emitter { words: &words[sentence.tokens.clone()], at: i - sentence.tokens.start, out };
             let identity = emit.identity();
-            let write = every || emitted.insert(identity);
+            let first = *firsts.entry(identity).or_insert(i);
+            let write = every || first == i;
             if write {
                 emit.own();
             }
@@ -164,7 +175,7 @@ pub fn extract(
                     *end = emit.out.keys.len();
                 }
             }
-            emit.out.parts.push(Parts { ends, identity });
+            emit.out.parts.push(Parts { ends, identity, first });
             emit.context(&document, i, every);
             out.offsets.push(out.keys.len());
         }
@@ -464,6 +475,7 @@ mod tests {
             let identity = once.own(i).1;
             assert_eq!(identity, every.own(i).1);
             let first = *first_of.entry(identity).or_insert(i);
+            assert_eq!(once.first_of_identity(i), first, "token {i}");
             if first != i {
                 let slots = 0..NEIGHBOUR_OFFSETS.len();
                 assert!(

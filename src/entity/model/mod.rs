@@ -151,21 +151,26 @@ impl Model {
         if word_sums.sums.len() > MAX_WORD_SUMS {
             *word_sums = WordSums::default();
         }
-        // Most tokens repeat a word seen before, whose sums are known.
+        // Most tokens repeat a word seen before, whose sums are known: those of the first token of
+        // its identity in the document, or, for that first token, of an earlier piece of the text.
         let WordSums { index, sums } = word_sums;
-        let sums_of: Vec<usize> = (0..tokens.len())
-            .map(|i| {
-                let (own, identity) = features.own(i);
-                *index.entry(identity).or_insert_with(|| {
-                    let mut parts = [self.sums(own); 1 + NEIGHBOUR_OFFSETS.len()];
-                    for (slot, part) in parts[1..].iter_mut().enumerate() {
-                        *part = self.sums(features.as_neighbour(i, slot));
-                    }
-                    sums.push(parts);
-                    sums.len() - 1
-                })
-            })
-            .collect();
+        let mut sums_of: Vec<usize> = Vec::with_capacity(tokens.len());
+        for i in 0..tokens.len() {
+            let first = features.first_of_identity(i);
+            if first < i {
+                sums_of.push(sums_of[first]);
+                continue;
+            }
+            let (own, identity) = features.own(i);
+            sums_of.push(*index.entry(identity).or_insert_with(|| {
+                let mut parts = [self.sums(own); 1 + NEIGHBOUR_OFFSETS.len()];
+                for (slot, part) in parts[1..].iter_mut().enumerate() {
+                    *part = self.sums(features.as_neighbour(i, slot));
+                }
+                sums.push(parts);
+                sums.len() - 1
+            }));
+        }
         let mut base = vec![[0.0; NUM_TAGS]; tokens.len()];
         for sentence in sentences {
             for i in sentence.tokens.clone() {
