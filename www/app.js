@@ -10,7 +10,8 @@
 // sentences, cut at paragraphs and at sentences picked by their content, never inside a mention),
 // and only the blocks whose text or analysis changed are drawn again, in slices of a few
 // milliseconds between which the page answers; blocks off screen skip layout
-// (content-visibility). Past DRAW_LIMIT characters the rest is not drawn, and a note says so; the
+// (content-visibility). The highlighted text is painted first (data-highlighted), then the legend's
+// counts, the panel and the quotes are built (data-drawn: all of it). Past DRAW_LIMIT characters the rest is not drawn, and a note says so; the
 // analysis, the panel and the export still cover the whole text. A text longer than EDIT_LIMIT never
 // goes into the textarea, whose own layout of it would freeze the page for seconds (Chromium lays
 // out all of a textarea's text): the page holds it, the textarea shows its start, read-only, and a
@@ -391,13 +392,18 @@
       answered = performance.now();
       if (!(await draw(text, packed, mine))) return;
       blocksDrawn = performance.now();
+      if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
+      // The highlighted text first: the browser paints it before the panel and the legend are built.
+      document.documentElement.dataset.highlighted = String(mine);
+      await afterPaint();
+      if (mine !== generation) return; // a newer analysis draws its own panel
     } catch (error) {
       if (mine === generation) say(`Analysis failed: ${error.message}`, true);
       return;
     }
+    const highlighted = performance.now();
+    performance.mark('analyzer:highlighted', { startTime: highlighted, detail: { generation: mine } });
     current = { text, packed };
-    if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
-    settle(statusOf(packed));
     showLanguage(packed.language);
     updateLegend(packed);
     renderPanel(packed);
@@ -405,14 +411,33 @@
     copyButton.disabled = false;
     downloadButton.disabled = false;
     copyJsonLdButton.disabled = false;
+    settle(statusOf(packed));
     document.documentElement.dataset.drawn = String(mine);
     // Where the time of an update went, for benchmarks (the e2e tests read these entries).
     performance.measure('analyzer:update', {
       start: asked,
       detail: {
         characters: text.length, answered: answered - asked, ...packed.took, blocks: blocksDrawn - answered,
-        drawn: performance.now() - answered,
+        highlighted: highlighted - answered, drawn: performance.now() - answered,
       },
+    });
+  }
+
+  /**
+   * Resolves after the browser has painted what the page holds now: a task posted from the next
+   * animation frame runs once that frame is done. A hidden page has no frames: there, the next task.
+   */
+  function afterPaint() {
+    if (document.visibilityState === 'hidden') return nextTask();
+    return new Promise((resolve) => requestAnimationFrame(() => nextTask().then(resolve)));
+  }
+
+  /** Resolves in a task of its own (a message to itself: no timer's clamping). */
+  function nextTask() {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
     });
   }
 
@@ -554,12 +579,7 @@
 
   /** Lets the page handle input and paint before the next slice of drawing. */
   function yieldToPage() {
-    if (globalThis.scheduler?.yield) return scheduler.yield();
-    return new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => resolve();
-      channel.port2.postMessage(null);
-    });
+    return globalThis.scheduler?.yield ? scheduler.yield() : nextTask();
   }
 
   /** A block's element: `renderAnalysis` of its text with its sentences and mentions, numbered as in the whole text. */
