@@ -17,7 +17,7 @@ use std::fmt;
 
 #[cfg(any(test, feature = "training"))]
 use super::MIN_FEATURE_WEIGHT;
-use super::{slot_of, Model, Slot, SLOT_MULTIPLIER, TEMPERATURE};
+use super::{slot_of, KnownSums, Model, Slot, SLOT_MULTIPLIER, TEMPERATURE};
 use crate::entity::decode::{Potentials, NUM_TAGS};
 use crate::entity::features::{self, Gazetteer, KeyFilter};
 
@@ -145,7 +145,10 @@ impl Model {
             return Err(ErrorKind::Corrupt("trailing data").into());
         }
         let potentials = Potentials::new(&transitions, TEMPERATURE);
-        Ok(Model { scale, transitions, potentials, slots, present, features: count, gazetteer })
+        let known_sums = Box::new(KnownSums::ZERO);
+        let model =
+            Model { scale, transitions, potentials, slots, present, features: count, gazetteer, known_sums };
+        Ok(model.with_known_sums())
     }
 
     /// Serializes a model: quantizes `weights` (feature key, weight per tag) to i8, dropping weights

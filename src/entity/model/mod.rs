@@ -57,6 +57,9 @@ pub struct Model {
     /// How many features have weights.
     features: usize,
     gazetteer: Gazetteer,
+    /// The sums a token gets for its neighbours beyond its sentence's edges, and those of every
+    /// second-pass feature (few values): looked up once, when the model loads.
+    known_sums: Box<KnownSums>,
 }
 
 impl Model {
@@ -108,12 +111,6 @@ impl Model {
         let mut entities = Vec::new();
         let mut rebased = Vec::new();
         let mut word_sums = WordSums::default();
-        let beyond_edges = std::array::from_fn(|slot| self.sums(&features::beyond_edge(slot)));
-        // The second pass's features take few values: their sums, once for every one.
-        let mut second_pass_sums = [[0; NUM_TAGS]; SecondPassFeature::COUNT];
-        for feature in SecondPassFeature::all() {
-            second_pass_sums[feature.index()] = self.sums(&[feature.key()]);
-        }
         let mut first = 0;
         while first < sentences.len() {
             let start = sentences[first].tokens.start;
@@ -128,8 +125,7 @@ impl Model {
                 tokens: s.tokens.start.saturating_sub(start)..s.tokens.end.saturating_sub(start),
             }));
             let document = &tokens[start..stop];
-            let known = (&beyond_edges, &second_pass_sums);
-            entities.extend(self.tag_document(text, document, &rebased, &mut word_sums, known));
+            entities.extend(self.tag_document(text, document, &rebased, &mut word_sums));
             first = end;
         }
         entities
@@ -142,8 +138,8 @@ impl Model {
         tokens: &[Token],
         sentences: &[Sentence],
         word_sums: &mut WordSums,
-        (beyond_edges, second_pass_sums): (&BeyondEdges, &SecondPassSums),
     ) -> Vec<Scored> {
+        let KnownSums { beyond_edges, second_pass: second_pass_sums } = &*self.known_sums;
         let mut features = Features::default();
         extract(text, tokens, sentences, &self.gazetteer, WordFeatures::OncePerIdentity, &mut features);
         let mut decoder = Decoder::default();
@@ -264,11 +260,38 @@ fn add_weights(sums: &mut [i32; NUM_TAGS], weights: &[i32; NUM_TAGS]) {
     }
 }
 
-/// The sums of the features a token gets for each of its [`NEIGHBOUR_OFFSETS`] beyond its sentence's edge.
-type BeyondEdges = [[i32; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()];
+/// Weight sums that take few values, looked up once per model.
+#[derive(Clone, Debug)]
+struct KnownSums {
+    /// The sums of the features a token gets for each of its [`NEIGHBOUR_OFFSETS`] beyond its
+    /// sentence's edge.
+    beyond_edges: [[i32; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()],
+    /// The sums of every [`SecondPassFeature`], by [index](SecondPassFeature::index).
+    second_pass: [[i32; NUM_TAGS]; SecondPassFeature::COUNT],
+}
 
-/// The sums of every [`SecondPassFeature`], by [index](SecondPassFeature::index).
-type SecondPassSums = [[i32; NUM_TAGS]; SecondPassFeature::COUNT];
+impl KnownSums {
+    /// All sums zero, until [`Model::with_known_sums`] looks them up.
+    const ZERO: KnownSums = KnownSums {
+        beyond_edges: [[0; NUM_TAGS]; NEIGHBOUR_OFFSETS.len()],
+        second_pass: [[0; NUM_TAGS]; SecondPassFeature::COUNT],
+    };
+}
+
+impl Model {
+    /// The model with its [`KnownSums`] looked up in its weights (once, when it loads).
+    fn with_known_sums(mut self) -> Model {
+        let mut known = KnownSums::ZERO;
+        for (slot, sums) in known.beyond_edges.iter_mut().enumerate() {
+            *sums = self.sums(&features::beyond_edge(slot));
+        }
+        for feature in SecondPassFeature::all() {
+            known.second_pass[feature.index()] = self.sums(&[feature.key()]);
+        }
+        self.known_sums = Box::new(known);
+        self
+    }
+}
 
 /// A mention the model found, with the probability, for each of [`TYPES`], that its span is
 /// exactly one entity of that type (its [confidence](Entity::confidence) is that of its label).
