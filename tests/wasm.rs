@@ -122,6 +122,28 @@ fn analyzer_class_matches_the_free_functions() {
     assert_eq!(a.inner_html(), b.inner_html());
 }
 
+#[wasm_bindgen_test]
+fn analyze_gives_the_core_analysis_as_it_serializes() {
+    // Groups named after a later mention (all capitals first, a possessive), a quote's speaker,
+    // characters of two UTF-16 units and of none in ASCII before and inside names.
+    let text =
+        "ZÜRICH (Reuters) - Siemens AG's chief Roland Busch met Angela Merkel in Zürich 😀 on Monday.\n\
+        \"We will hire 500 people in Zürich next year,\" Busch said. Siemens AG rose 5% to €120.\n\
+        Merkel's office said Merkel would visit Siemens AG's plant in Munich.";
+    let core = article_analyzer::Analyzer::new().analyze(text).into_utf16(text);
+    let expected = core.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap();
+    let got = analyze(text.into()).unwrap();
+    let json = |value: &JsValue| String::from(js_sys::JSON::stringify(value).unwrap());
+    assert_eq!(json(&got), json(&expected));
+    // The case it is about: entities, groups and a speaker, and a group whose text is not its
+    // first mention's.
+    assert!(core.entities.len() > 5 && !core.quotes.is_empty(), "{core:?}");
+    let first_mention_differs = |(index, group): (usize, &entity::EntityGroup)| {
+        core.entities.iter().find(|e| e.group == index).is_some_and(|e| e.text != group.text)
+    };
+    assert!(core.groups.iter().enumerate().any(first_mention_differs), "{core:?}");
+}
+
 /// A hand-made analysis of `text` as JavaScript holds it (UTF-16 offsets), so that entity rendering
 /// is tested whatever the model finds: `sentences` and `mentions` (label, text, which occurrence,
 /// group) found in `text`, and a group per group index, named after its first mention.
