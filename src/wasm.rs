@@ -16,7 +16,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Node, Text};
 
-use crate::entity::{CustomEntity, EntityGroup, Label};
+use crate::entity::{CustomEntity, Entity, EntityGroup, Label};
 use crate::jsonld::NewsArticle;
 use crate::render::{self, Piece};
 use crate::span::Span;
@@ -169,7 +169,7 @@ impl WasmAnalyzer {
     /// as JavaScript slices the text.
     fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
         let analysis = self.inner.analyze(&text.rust).into_utf16(&text.rust);
-        let value = to_js(&AnalysisForJs { analysis: &analysis, text })?;
+        let value = Writer::new().analysis(&analysis, text)?;
         text.restore_speaker_texts(&analysis, &value)?;
         Ok(value)
     }
@@ -185,7 +185,7 @@ impl WasmAnalyzer {
 /// A Rust string cannot hold a lone surrogate (half of a UTF-16 pair with no other half): wasm-bindgen
 /// writes each as U+FFFD, one UTF-16 unit for one, so offsets into `rust` are offsets into `js`. Only a
 /// slice of `rust` that holds U+FFFD can differ from the same slice of `js`; JavaScript gets those
-/// from `js`. Entity texts always come from `js` (see [`AnalysisForJs`]); a quote's speaker and,
+/// from `js`. Entity texts always come from `js` (see [`Writer`]); a quote's speaker and,
 /// when rendering, a text node come from `js` only when they hold U+FFFD.
 struct JsText {
     js: JsString,
@@ -242,61 +242,163 @@ impl JsText {
     }
 }
 
-/// An analysis as `analyze` gives it to JavaScript: serialized as [`Analysis`] is, but each entity's
-/// `text`, and each group's that is the text of one of its mentions, is the slice of the string
-/// JavaScript gave, made by V8 without a copy, where decoding thousands of short strings from UTF-8
-/// took a tenth of a pass. An entity's text keeps its lone surrogates; a group's text holding U+FFFD
-/// (which may stand for one) comes from Rust as before.
-struct AnalysisForJs<'a> {
-    analysis: &'a Analysis,
-    text: &'a JsText,
+#[wasm_bindgen]
+extern "C" {
+    /// A plain JavaScript object, written a property at a time.
+    #[wasm_bindgen(extends = Object, js_name = Object)]
+    type Record;
+
+    /// `{}`.
+    #[wasm_bindgen(constructor, js_class = Object)]
+    fn new() -> Record;
+
+    /// `this[key] = value` for a number, which crosses into JavaScript as it is.
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn set_number(this: &Record, key: &JsValue, value: f64);
+
+    /// `this[key] = value`.
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn set_value(this: &Record, key: &JsValue, value: &JsValue);
 }
 
-impl Serialize for AnalysisForJs<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
+/// Writes an analysis as `analyze` gives it to JavaScript: the objects that serde-wasm-bindgen
+/// makes of [`Analysis`], with fewer calls into JavaScript and fewer strings decoded. Property names
+/// and labels are made once per analysis (serde-wasm-bindgen looks each name up in a map and copies
+/// it for every property), numbers cross as numbers, and each entity's `text`, and each group's that
+/// is the text of one of its mentions, is the slice of the string JavaScript gave, which V8 makes
+/// without a copy (decoding each of thousands of short strings from UTF-8 took about a
+/// microsecond). An entity's text keeps its lone surrogates; a group's text holding U+FFFD (which
+/// may stand for one) comes from Rust. `analyze_gives_the_core_analysis_as_it_serializes`
+/// (tests/wasm.rs) checks the result against serde-wasm-bindgen's, property order included.
+struct Writer {
+    names: Names,
+    /// The name of each label, in the order of [`Label::ALL`] (their declaration's).
+    labels: [JsValue; Label::ALL.len()],
+}
+
+/// The property names of an analysis, as JavaScript strings.
+struct Names {
+    sentences: JsValue,
+    entities: JsValue,
+    groups: JsValue,
+    quotes: JsValue,
+    start: JsValue,
+    end: JsValue,
+    label: JsValue,
+    text: JsValue,
+    group: JsValue,
+    confidence: JsValue,
+    count: JsValue,
+    first: JsValue,
+    salience: JsValue,
+    url: JsValue,
+}
+
+impl Writer {
+    /// A writer with its names made.
+    fn new() -> Writer {
+        let name = JsValue::from_str;
+        let names = Names {
+            sentences: name("sentences"),
+            entities: name("entities"),
+            groups: name("groups"),
+            quotes: name("quotes"),
+            start: name("start"),
+            end: name("end"),
+            label: name("label"),
+            text: name("text"),
+            group: name("group"),
+            confidence: name("confidence"),
+            count: name("count"),
+            first: name("first"),
+            salience: name("salience"),
+            url: name("url"),
+        };
+        Writer { names, labels: Label::ALL.map(|label| name(label.as_str())) }
+    }
+
+    /// `analysis` (UTF-16 offsets) of `text`, as an `Analysis` object.
+    fn analysis(&self, analysis: &Analysis, text: &JsText) -> Result<JsValue, JsValue> {
         // Every field, in the order `Analysis` serializes them (a field added there fails here).
-        let Analysis { sentences, entities, groups, quotes } = self.analysis;
-        let slice = |span: Span| Preserved(self.text.slice(span.start, span.end).into());
-        let mut group_spans = vec![None; groups.len()];
+        let Analysis { sentences, entities, groups, quotes } = analysis;
+        let names = &self.names;
+        let record = Record::new();
+        record.set_value(&names.sentences, &self.spans(sentences));
+        record.set_value(&names.entities, &self.entities(entities, text));
+        record.set_value(&names.groups, &self.groups(groups, entities, text));
+        record.set_value(&names.quotes, &to_js(quotes)?);
+        Ok(record.into())
+    }
+
+    /// `spans` as an array of `{start, end}`.
+    fn spans(&self, spans: &[Span]) -> Array {
+        let array = Array::new();
+        for span in spans {
+            let record = Record::new();
+            record.set_number(&self.names.start, span.start as f64);
+            record.set_number(&self.names.end, span.end as f64);
+            array.push(&record);
+        }
+        array
+    }
+
+    /// The name of `label`.
+    fn label(&self, label: Label) -> &JsValue {
+        // `Label::ALL` lists the labels in the order of their declaration.
+        &self.labels[label as usize]
+    }
+
+    /// `entities` as an array of `{start, end, label, text, group, confidence}`.
+    fn entities(&self, entities: &[Entity], text: &JsText) -> Array {
+        let names = &self.names;
+        let array = Array::new();
+        for entity in entities {
+            let record = Record::new();
+            record.set_number(&names.start, entity.span.start as f64);
+            record.set_number(&names.end, entity.span.end as f64);
+            record.set_value(&names.label, self.label(entity.label));
+            record.set_value(&names.text, &text.slice(entity.span.start, entity.span.end));
+            record.set_number(&names.group, entity.group as f64);
+            record.set_number(&names.confidence, entity.confidence);
+            array.push(&record);
+        }
+        array
+    }
+
+    /// `groups` as an array of `{text, label, count, first, salience, url?}`; `entities` are their
+    /// mentions.
+    fn groups(&self, groups: &[EntityGroup], entities: &[Entity], text: &JsText) -> Array {
+        let names = &self.names;
+        // A mention whose text is its group's, unless that holds U+FFFD.
+        let mut same_text = vec![None; groups.len()];
         for entity in entities {
             if let (Some(span @ None), Some(group)) =
-                (group_spans.get_mut(entity.group), groups.get(entity.group))
+                (same_text.get_mut(entity.group), groups.get(entity.group))
             {
                 if entity.text == group.text && !group.text.contains(char::REPLACEMENT_CHARACTER) {
                     *span = Some(entity.span);
                 }
             }
         }
-        let group_text = |(group, span): (&EntityGroup, &Option<Span>)| match span {
-            Some(span) => slice(*span),
-            None => Preserved(JsValue::from_str(&group.text)),
-        };
-        let mut out = serializer.serialize_struct("Analysis", 4)?;
-        out.serialize_field("sentences", sentences)?;
-        out.serialize_field("entities", &Sequence(|| entities.iter().map(|e| e.flat(slice(e.span)))))?;
-        let groups = Sequence(|| groups.iter().zip(&group_spans).map(|g| g.0.fields(group_text(g))));
-        out.serialize_field("groups", &groups)?;
-        out.serialize_field("quotes", quotes)?;
-        out.end()
-    }
-}
-
-/// The items that a function's iterator gives, serialized as a sequence.
-struct Sequence<F>(F);
-
-impl<F: Fn() -> I, I: IntoIterator<Item: Serialize>> Serialize for Sequence<F> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
-    }
-}
-
-/// A JavaScript value that serde-wasm-bindgen passes on as it is.
-struct Preserved(JsValue);
-
-impl Serialize for Preserved {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serde_wasm_bindgen::preserve::serialize(&self.0, serializer)
+        let array = Array::new();
+        for (group, span) in groups.iter().zip(same_text) {
+            // Every field, in the order `EntityGroup` serializes them (a field added there fails here).
+            let EntityGroup { text: ref name, label, count, first, salience, ref url } = *group;
+            let record = Record::new();
+            match span {
+                Some(span) => record.set_value(&names.text, &text.slice(span.start, span.end)),
+                None => record.set_value(&names.text, &JsValue::from_str(name)),
+            }
+            record.set_value(&names.label, self.label(label));
+            record.set_number(&names.count, count as f64);
+            record.set_number(&names.first, first as f64);
+            record.set_number(&names.salience, salience);
+            if let Some(url) = url {
+                record.set_value(&names.url, &JsValue::from_str(url));
+            }
+            array.push(&record);
+        }
+        array
     }
 }
 

@@ -109,11 +109,10 @@ impl Eq for Entity {}
 
 /// An [`Entity`] as it serializes and deserializes: one struct of six fields, not
 /// `#[serde(flatten)]`, which would make it a map (serde-wasm-bindgen then sends every key of every
-/// mention to JavaScript as a new string). `Text` is `&str` to serialize, `String` to deserialize,
-/// and, in the wasm layer, the slice of the caller's JavaScript string.
+/// mention to JavaScript as a new string). `Text` is `&str` to serialize, `String` to deserialize.
 #[derive(Serialize, Deserialize)]
 #[serde(rename = "Entity", expecting = "an Entity {start, end, label, text, group, confidence}")]
-pub(crate) struct FlatEntity<Text> {
+struct FlatEntity<Text> {
     start: usize,
     end: usize,
     label: Label,
@@ -122,17 +121,11 @@ pub(crate) struct FlatEntity<Text> {
     confidence: f64,
 }
 
-impl Entity {
-    /// The mention as it serializes, with `text` serialized for its text.
-    pub(crate) fn flat<Text>(&self, text: Text) -> FlatEntity<Text> {
-        let Entity { span, label, group, confidence, .. } = *self;
-        FlatEntity { start: span.start, end: span.end, label, text, group, confidence }
-    }
-}
-
 impl Serialize for Entity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.flat(self.text.as_str()).serialize(serializer)
+        let Entity { span, label, ref text, group, confidence } = *self;
+        FlatEntity { start: span.start, end: span.end, label, text: text.as_str(), group, confidence }
+            .serialize(serializer)
     }
 }
 
@@ -150,7 +143,7 @@ impl<'de> Deserialize<'de> for Entity {
 }
 
 /// A distinct entity: all mentions with the same label and canonical text.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(expecting = "an EntityGroup {text, label, count, first, salience, url}")]
 pub struct EntityGroup {
     /// The canonical text (possessive endings removed, curly apostrophes made straight).
@@ -176,32 +169,6 @@ impl EntityGroup {
     /// A group of no mentions yet, with salience 0 and no address.
     pub fn new(text: String, label: Label, first: usize) -> EntityGroup {
         EntityGroup { text, label, count: 0, first, salience: 0.0, url: None }
-    }
-
-    /// The group as it serializes, with `text` serialized for its text.
-    pub(crate) fn fields<Text>(&self, text: Text) -> GroupFields<'_, Text> {
-        let EntityGroup { label, count, first, salience, ref url, .. } = *self;
-        GroupFields { text, label, count, first, salience, url: url.as_deref() }
-    }
-}
-
-/// An [`EntityGroup`] as it serializes. `Text` is `&str`, or, in the wasm layer, the slice of the
-/// caller's JavaScript string.
-#[derive(Serialize)]
-#[serde(rename = "EntityGroup")]
-pub(crate) struct GroupFields<'a, Text> {
-    text: Text,
-    label: Label,
-    count: usize,
-    first: usize,
-    salience: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-}
-
-impl Serialize for EntityGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.fields(self.text.as_str()).serialize(serializer)
     }
 }
 
