@@ -225,9 +225,12 @@ impl JsText {
     /// Sets the `text` of each quote speaker of `value` (`analysis` serialized) that may hold a lone
     /// surrogate to the slice of the text JavaScript gave.
     fn restore_speaker_texts(&self, analysis: &Analysis, value: &JsValue) -> Result<(), JsValue> {
-        let lossy = |text: &str| text.contains(char::REPLACEMENT_CHARACTER);
         let speakers = analysis.quotes.iter().enumerate().filter_map(|(index, quote)| {
-            quote.speaker.as_ref().filter(|speaker| lossy(&speaker.text)).map(|speaker| (index, speaker))
+            quote
+                .speaker
+                .as_ref()
+                .filter(|speaker| holds_replacement(&speaker.text))
+                .map(|speaker| (index, speaker))
         });
         let mut speakers = speakers.peekable();
         if speakers.peek().is_some() {
@@ -375,7 +378,7 @@ impl Writer {
             if let (Some(span @ None), Some(group)) =
                 (same_text.get_mut(entity.group), groups.get(entity.group))
             {
-                if entity.text == group.text && !group.text.contains(char::REPLACEMENT_CHARACTER) {
+                if entity.text == group.text && !holds_replacement(&group.text) {
                     *span = Some(entity.span);
                 }
             }
@@ -400,6 +403,12 @@ impl Writer {
         }
         array
     }
+}
+
+/// Whether `text` holds U+FFFD, which may stand for a lone surrogate of the text JavaScript gave
+/// (`contains` alone runs a substring search for a character beyond ASCII, slow on short texts).
+fn holds_replacement(text: &str) -> bool {
+    !text.is_ascii() && text.contains(char::REPLACEMENT_CHARACTER)
 }
 
 /// The `element` argument of a rendering function, with the document its nodes are made in.
