@@ -510,6 +510,10 @@ fn is_day_word(word: &str) -> bool {
 
 /// "3", "11", "3.30": an hour of a 12-hour clock, with minutes after a period in British style.
 fn is_twelve_hour(word: &str) -> bool {
+    // Most tokens fail the first test, before the search for '.'.
+    if !word.as_bytes().first().is_some_and(u8::is_ascii_digit) || word.len() > 5 {
+        return false;
+    }
     let (hour, minutes) = word.split_once('.').unwrap_or((word, "00"));
     hour.len() <= 2
         && digits_value(hour).is_some_and(|h| (1..=12).contains(&h))
