@@ -631,8 +631,11 @@ impl<'a> Doc<'a> {
     /// it is already so, as most words are.
     fn lower(&self, k: Option<usize>) -> Cow<'_, str> {
         let word = k.map_or("", |k| self.word(k));
-        if word.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        if !word.is_ascii() {
             Cow::Owned(word.replace('’', "'").to_lowercase())
+        } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            // One copy, and no search for '’', for the capitalized words of the text.
+            Cow::Owned(word.to_ascii_lowercase())
         } else {
             Cow::Borrowed(word)
         }
