@@ -337,6 +337,9 @@
       await instantiated; // the first analysis may come before this page's instance
       if (mine !== generation) return; // a newer edit is already on its way
       answered = performance.now();
+      // The legend, above the output, comes with the first highlight: laid out in its frame, not in
+      // a frame of its own that would hold up the worker's answer.
+      if (legend.childElementCount === 0) buildLegend();
       if (!(await draw(text, packed, mine))) return;
       blocksDrawn = performance.now();
       if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
@@ -999,7 +1002,6 @@
       const first = update();
       await loaded;
       performance.mark('analyzer:instantiated');
-      buildLegend();
       // While the worker analyses: the first drawing's one-time costs (the wasm's lazily compiled
       // rendering code, a mark's included), off the path of the first highlight.
       wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', {
