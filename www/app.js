@@ -3,8 +3,8 @@
 // entity panel and the JSON buttons in step. A classic script, so that it also runs from file:// in
 // the single-file build, where the wasm is inlined as base64 and the worker is a blob. The wasm is
 // loaded by `loadAnalyzer` (www/loader.js, in analyzer.js with the glue), from the URL that
-// index.html preloads; the worker, on the site, was started from the head by www/boot.js
-// (`analyzerBoot`), and gets the compiled module from here.
+// index.html preloads; the script's data-worker and data-glue name the worker and the glue (their
+// names in dist/ carry a hash of their content).
 //
 // The main thread never holds a long task, even for 10 MB: the output is drawn in blocks (runs of
 // sentences, cut at paragraphs and at sentences picked by their content, never inside a mention),
@@ -37,7 +37,8 @@
   const quotePanel = byId('quote-panel');
   // Present in the single-file build only: the wasm as base64, analyzer.js and the worker as text.
   const inlinedWasm = byId('analyzer-wasm');
-  // The wasm that index.html preloads (its name in dist/ carries a hash of its content).
+  // The site's URLs (hashed in dist/): the worker's script, the glue it loads, the wasm index.html preloads.
+  const { worker: WORKER_URL, glue: GLUE_URL } = document.currentScript.dataset;
   const WASM_URL = document.querySelector('link[rel="preload"][as="fetch"]')?.getAttribute('href');
 
   const DEBOUNCE_MS = 150;
@@ -105,6 +106,58 @@
   function settle(message) {
     show(message);
     announceTimer = setTimeout(() => announce(message), ANNOUNCE_MS);
+  }
+
+  /**
+   * The worker's script URL as the page's CSP requires it (Trusted Types): a TrustedScriptURL from
+   * the one policy the CSP allows, 'article-analyzer', which passes only the URLs this script makes
+   * (worker.js beside the page, the single file's blob) and never leaves this function. Called once:
+   * a policy name can be taken only once. Where the browser has no Trusted Types, the checked string.
+   */
+  function workerScriptUrl(url) {
+    const allow = (candidate) => {
+      if (candidate === WORKER_URL || candidate.startsWith('blob:')) return candidate;
+      throw new TypeError(`not a worker URL of this page: ${candidate}`);
+    };
+    if (!window.trustedTypes) return allow(url);
+    return trustedTypes.createPolicy('article-analyzer', { createScriptURL: allow }).createScriptURL(url);
+  }
+
+  /**
+   * Starts the analysis worker at once, so that it loads its script and the glue while the wasm
+   * downloads, and hands it the compiled module when `compiled` (a promise of it) resolves. Resolves
+   * to the worker as soon as it has the module (it instantiates it while this page does; requests
+   * sent meanwhile wait in the worker), or to null if workers are unavailable or it fails first.
+   */
+  function startWorker(compiled) {
+    return new Promise((resolve) => {
+      let worker;
+      try {
+        let url = WORKER_URL;
+        if (inlinedWasm) {
+          const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
+          url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+        }
+        worker = new Worker(workerScriptUrl(url));
+      } catch {
+        resolve(null);
+        return;
+      }
+      const fail = () => {
+        worker.terminate();
+        resolve(null);
+      };
+      // A Content-Security-Policy without blob: workers, for instance, shows up as an error event.
+      worker.onerror = fail;
+      worker.onmessage = ({ data }) => {
+        if (!data.ready) fail(); // the glue did not load
+      };
+      worker.postMessage({ glue: GLUE_URL });
+      compiled.then((module) => {
+        worker.postMessage({ module });
+        resolve(worker);
+      }, fail);
+    });
   }
 
   /**
@@ -972,26 +1025,22 @@
     edited();
   });
 
-  /** The single file's worker: a blob of the inlined glue and worker script. */
-  function inlinedWorkerUrl() {
-    const source = `${byId('analyzer-glue').textContent}\n${byId('worker-source').textContent}`;
-    return URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  }
-
   async function start() {
     performance.mark('analyzer:start');
     try {
       const source = inlinedWasm ? { base64: inlinedWasm.textContent } : { url: WASM_URL };
-      // The worker first (on the site boot.js started it from the head): a worker takes long to
-      // start on a slow phone, and it loads its glue while the wasm downloads. It gets the module as
-      // soon as it is compiled, with the first analysis right behind it: it instantiates the module
-      // and analyses (loading the model) while this page instantiates it.
-      const { compiled, worker: starting } = analyzerBoot ?? startAnalyzer(inlinedWorkerUrl());
+      let handOver;
+      const compiled = new Promise((resolve, reject) => { handOver = { resolve, reject }; });
+      // The worker first: a worker takes long to start on a slow phone, and it loads its glue while the
+      // wasm downloads. It gets the module as soon as it is compiled, with the first analysis right
+      // behind it: it instantiates the module and analyses (loading the model) while this page
+      // instantiates it.
+      const starting = startWorker(compiled);
       const loaded = loadAnalyzer(source, (module) => {
         performance.mark('analyzer:compiled');
-        compiled.resolve(module);
+        handOver.resolve(module);
       });
-      loaded.catch(compiled.reject);
+      loaded.catch(handOver.reject);
       instantiated = loaded;
       if (inlinedWasm) for (const node of document.querySelectorAll('[data-site-only]')) node.hidden = true;
       restoreDraft();

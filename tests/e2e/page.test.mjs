@@ -947,10 +947,7 @@ test('the wasm is preloaded with the HTML under a hashed name, fetched once and 
   const wasm = html.match(/<link rel="preload" href="(analyzer_bg\.[0-9a-f]{10}\.wasm)" as="fetch" type="application\/wasm" crossorigin>/);
   assert.ok(wasm, 'index.html preloads the hashed wasm');
   assert.match(html, /<script src="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
-  assert.match(html, /<script src="app\.[0-9a-f]{10}\.js"><\/script>/);
-  // The worker starts from the head, before the styles hold the parser up.
-  const boot = html.match(/<script src="boot\.[0-9a-f]{10}\.js" data-worker="worker\.[0-9a-f]{10}\.js" data-glue="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
-  assert.ok(boot && boot.index < html.indexOf('<link rel="stylesheet"'), 'boot.js, in the head before the styles, names the worker and its glue');
+  assert.match(html, /<script src="app\.[0-9a-f]{10}\.js" data-worker="worker\.[0-9a-f]{10}\.js" data-glue="analyzer\.[0-9a-f]{10}\.js"><\/script>/);
   assert.match(html, /<link rel="stylesheet" href="marks\.[0-9a-f]{10}\.css">\s*<link rel="stylesheet" href="style\.[0-9a-f]{10}\.css">/);
   assert.match(html, /<link rel="icon" href="favicon\.[0-9a-f]{10}\.svg" type="image\/svg\+xml">/);
   const wasmRequests = record.requests.filter((url) => url.endsWith('.wasm'));
@@ -975,7 +972,7 @@ test('every file the page loads but the HTML is hashed and kept a year; a repeat
     const page = files.find(({ url }) => url === BASE);
     assert.equal(page.headers['cache-control'], 'no-cache', 'the HTML is asked for again at each visit');
     const assets = files.filter(({ url }) => url !== BASE);
-    for (const name of ['analyzer_bg', 'analyzer', 'app', 'boot', 'worker', 'marks', 'style']) {
+    for (const name of ['analyzer_bg', 'analyzer', 'app', 'worker', 'marks', 'style']) {
       assert.ok(assets.some(({ url }) => new URL(url).pathname.startsWith(`/${name}.`)), `${name} is loaded`);
     }
     for (const { url, headers } of assets) {

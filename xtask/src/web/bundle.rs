@@ -91,7 +91,6 @@ impl Site {
             "marks.css",
             "favicon.svg",
             "app.js",
-            "boot.js",
             "worker.js",
             "sample.txt",
             "element.js",
@@ -111,14 +110,13 @@ impl Site {
         let mut pages = [index.clone(), self.www["embed.html"].clone()];
         // Every file a page loads, under its hashed name, and where the pages (index.html, embed.html)
         // name it: a browser may keep all of them, and asks again only for the pages.
-        let hashed: [(&str, &[u8], [References; 2]); 8] = [
+        let hashed: [(&str, &[u8], [References; 2]); 7] = [
             (
                 "analyzer.js",
                 self.glue.as_bytes(),
                 [&["href=\"analyzer.js\"", "src=\"analyzer.js\"", "data-glue=\"analyzer.js\""], &[]],
             ),
             ("app.js", self.www["app.js"].as_bytes(), [&["href=\"app.js\"", "src=\"app.js\""], &[]]),
-            ("boot.js", self.www["boot.js"].as_bytes(), [&["src=\"boot.js\""], &[]]),
             ("worker.js", self.www["worker.js"].as_bytes(), [&["data-worker=\"worker.js\""], &[]]),
             ("analyzer_bg.wasm", &self.wasm, [&["href=\"analyzer_bg.wasm\""], &[]]),
             ("marks.css", self.www["marks.css"].as_bytes(), [&["href=\"marks.css\""], &[]]),
@@ -182,18 +180,14 @@ impl Site {
     fn single_file(&self, index: &str) -> Result<String, String> {
         let [marks, style] =
             [inline(&self.www["marks.css"], "style")?, inline(&self.www["style.css"], "style")?];
-        let [boot, glue, app] = [
-            inline(&self.www["boot.js"], "script")?,
-            inline(&self.glue, "script")?,
-            inline(&self.www["app.js"], "script")?,
-        ];
+        let [glue, app] = [inline(&self.glue, "script")?, inline(&self.www["app.js"], "script")?];
         let csp_start =
             index.find("<meta http-equiv=\"Content-Security-Policy\"").ok_or("index.html has no CSP")?;
         let csp_end = csp_start + index[csp_start..].find('>').ok_or("unterminated CSP meta")? + 1;
         let mut html = format!(
             "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">{}",
             &index[..csp_start],
-            single_file_csp(&[&boot, &glue, &app], &[&marks, &style]),
+            single_file_csp(&[&glue, &app], &[&marks, &style]),
             &index[csp_end..]
         );
         let favicon = format!("data:image/svg+xml;base64,{}", base64(self.www["favicon.svg"].as_bytes()));
@@ -203,8 +197,6 @@ impl Site {
             html = replace_once(&html, &tag, &format!("<style>{content}</style>"))?;
         }
         html = replace_once(&html, PRELOAD, "")?;
-        // boot.js without its data attributes: it only defines `startAnalyzer`, which app.js calls.
-        html = replace_once(&html, BOOT_SCRIPT, &format!("<script>{boot}</script>"))?;
         let glue = format!("<script id=\"analyzer-glue\">{glue}</script>");
         html = replace_once(&html, "<script src=\"analyzer.js\"></script>", &glue)?;
         let app = format!(
@@ -337,11 +329,8 @@ const PRELOAD: &str = "<!-- The wasm is fetched from the start, beside the style
     <link rel=\"preload\" href=\"app.js\" as=\"script\">\n";
 
 /// index.html's app script, with the URLs of the worker and of the glue it loads.
-const APP_SCRIPT: &str = "<script src=\"app.js\"></script>";
-
-/// index.html's boot.js tag, which the single file replaces by the inlined script without its attributes.
-const BOOT_SCRIPT: &str = "<!-- Before the styles and the page: starts the analysis worker, which loads its glue meanwhile (see boot.js). -->\n\
-    <script src=\"boot.js\" data-worker=\"worker.js\" data-glue=\"analyzer.js\"></script>";
+const APP_SCRIPT: &str =
+    "<script src=\"app.js\" data-worker=\"worker.js\" data-glue=\"analyzer.js\"></script>";
 
 /// `name` (`stem.ext`) as the site serves it: `stem.HASH.ext`, HASH the first 10 hexadecimal digits
 /// of the SHA-256 of `bytes`, so that a changed file gets a new name and an unchanged one keeps it.
@@ -676,7 +665,7 @@ mod tests {
         let index = format!(
             "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\
              <link rel=\"icon\" href=\"favicon.svg\"><link rel=\"stylesheet\" href=\"marks.css\">\
-             <link rel=\"stylesheet\" href=\"style.css\">\n{PRELOAD}{BOOT_SCRIPT}</head><body>\
+             <link rel=\"stylesheet\" href=\"style.css\">\n{PRELOAD}</head><body>\
              <script src=\"analyzer.js\"></script>\n{APP_SCRIPT}</body>"
         );
         let www = [
@@ -685,7 +674,6 @@ mod tests {
             ("style.css", "body { margin: 0; }\n"),
             ("worker.js", "onmessage = () => {};\n"),
             ("app.js", "start();\n"),
-            ("boot.js", "var analyzerBoot;\n"),
         ];
         let site = Site {
             www: www.into_iter().map(|(name, text)| (name, text.to_string())).collect(),
@@ -707,7 +695,6 @@ mod tests {
                 executable += 1;
             }
         }
-        assert_eq!(executable, 5, "boot.js, the glue, app.js and the two style sheets");
-        assert!(!html.contains("<script src="), "the single file loads no script from a file");
+        assert_eq!(executable, 4, "the glue, app.js and the two style sheets");
     }
 }
