@@ -390,6 +390,8 @@
       await instantiated; // the first analysis may come before this page's instance
       if (mine !== generation) return; // a newer edit is already on its way
       answered = performance.now();
+      // The legend, above the output, comes with the first highlight and is laid out in its frame.
+      if (!legend.hasChildNodes()) legend.append(...(legendButtons ??= buildLegend()));
       if (!(await draw(text, packed, mine))) return;
       blocksDrawn = performance.now();
       if (!card.hidden && !output.contains(cardMark)) card.hidden = true;
@@ -639,8 +641,16 @@
 
   const hidden = new Set();
 
+  /** The legend's buttons, built (not yet in the page) while the worker analyses; see `buildLegend`. */
+  let legendButtons = null;
+
+  /**
+   * The legend's buttons, one per label, with their keyboard handling, returned to be put in the
+   * page with the first highlight: built into the page at once, they would have a frame of their
+   * own that holds up the worker's answer.
+   */
   function buildLegend() {
-    for (const label of wasm_bindgen.labels()) {
+    const buttons = wasm_bindgen.labels().map((label) => {
       const button = el('button', {
         type: 'button', class: 'legend-item', 'data-label': label, 'aria-pressed': 'true',
         title: `Show or hide ${NAMES[label].toLowerCase()} (${label})`,
@@ -652,10 +662,9 @@
         button.setAttribute('aria-pressed', String(show));
         output.dataset.hide = [...hidden].join(' ');
       });
-      legend.append(button);
-    }
+      return button;
+    });
     // One tab stop; the arrow keys, Home and End move between the labels (a toolbar).
-    const buttons = [...legend.children];
     const rove = (target) => {
       for (const button of buttons) button.tabIndex = button === target ? 0 : -1;
       target.focus();
@@ -668,6 +677,7 @@
       event.preventDefault();
       rove(buttons.at(to % buttons.length));
     });
+    return buttons;
   }
 
   function updateLegend(packed) {
@@ -1048,7 +1058,7 @@
       const first = update();
       await loaded;
       performance.mark('analyzer:instantiated');
-      buildLegend();
+      legendButtons ??= buildLegend();
       // While the worker analyses: the first drawing's one-time costs (the wasm's lazily compiled
       // rendering code, a mark's included), off the path of the first highlight.
       wasm_bindgen.renderAnalysis(el('div'), 'Oslo.', {
