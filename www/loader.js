@@ -62,8 +62,13 @@ function packAnalysis(text, analysis) {
   const entities = new Uint32Array(analysis.entities.length * 4);
   const hasConfidence = typeof analysis.entities[0]?.confidence === 'number';
   const confidence = hasConfidence ? new Float64Array(analysis.entities.length) : null;
+  // Written a number at a time: an array per mention made 50,000 words' packing several times slower.
+  const labelIndex = new Map(labels.map((label, index) => [label, index]));
   analysis.entities.forEach((entity, i) => {
-    entities.set([entity.start, entity.end, labels.indexOf(entity.label), entity.group], 4 * i);
+    entities[4 * i] = entity.start;
+    entities[4 * i + 1] = entity.end;
+    entities[4 * i + 2] = labelIndex.get(entity.label);
+    entities[4 * i + 3] = entity.group;
     if (confidence) confidence[i] = entity.confidence;
   });
   const quoted = analysis.quotes ?? []; // an analyzer from before quotations has none
@@ -89,12 +94,14 @@ const COMMON_ENGLISH = new Set(('the of and to a in is that for on with as was b
   + 'than about i you').split(' '));
 
 /**
- * Whether `text` (its first 100,000 characters) reads as English, for the entity tagger: 'non-latin'
- * when most of its letters are of another script, 'unknown-words' when among 30 words or more fewer
- * than one in eight are common English words (English news: about one in three), else 'english'.
+ * Whether `text` (its first 20,000 characters, about 3,000 words: enough to tell, and a few
+ * milliseconds less at each keystroke in a long article than 100,000) reads as English, for the entity
+ * tagger: 'non-latin' when most of its letters are of another script, 'unknown-words' when among 30
+ * words or more fewer than one in eight are common English words (English news: about one in
+ * three), else 'english'.
  */
 function languageOf(text) {
-  const sample = text.slice(0, 100000);
+  const sample = text.slice(0, 20000);
   const letters = sample.replace(/\P{L}+/gu, '').length;
   if (letters >= 20 && sample.replace(/\P{Script=Latin}+/gu, '').length < letters / 2) return 'non-latin';
   const words = sample.toLowerCase().match(/\p{L}+/gu) ?? [];
