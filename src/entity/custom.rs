@@ -24,12 +24,12 @@
 //! Spellings are paths in a trie of tokens, so matching reads each token of the text at most
 //! [`MAX_NAME_TOKENS`] times, however many names there are and however many share a first word.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::features::WordHashes;
+use super::group::straight;
 use super::{canonical_text, Entity, Label};
 use crate::document::Document;
 use crate::token::{tokenize_into, Gap, Token};
@@ -132,15 +132,6 @@ pub struct Gazetteer {
     ends: Vec<Option<u32>>,
     /// Entity index by (canonical text of a spelling, label), for grouping mentions under names.
     names: HashMap<(String, Label), usize, WordHashes>,
-}
-
-/// "’" -> "'", borrowing when there is nothing to replace.
-fn straight(text: &str) -> Cow<'_, str> {
-    if text.contains('’') {
-        Cow::Owned(text.replace('’', "'"))
-    } else {
-        Cow::Borrowed(text)
-    }
 }
 
 /// The spellings matched for `name`: itself, then its case allowances (see the module docs).

@@ -153,10 +153,8 @@ fn has_lowercase(text: &str) -> bool {
 /// possessive ending removed ("Microsoft’s" -> "Microsoft", "Reuters'" -> "Reuters") and runs of
 /// whitespace made one space ("Microsoft\n365" -> "Microsoft 365").
 pub fn canonical_text(mention: &str) -> Cow<'_, str> {
-    // `contains` of a character beyond ASCII runs a substring search, slow on a short name (1% of
-    // an analysis in wasm); most names are ASCII, which `is_ascii` tells word by word.
-    if !mention.is_ascii() && mention.contains('’') {
-        return Cow::Owned(canonical_text(&mention.replace('’', "'")).into_owned());
+    if let Cow::Owned(straightened) = straight(mention) {
+        return Cow::Owned(canonical_text(&straightened).into_owned());
     }
     let trimmed = mention
         .strip_suffix("'s")
@@ -167,6 +165,17 @@ pub fn canonical_text(mention: &str) -> Cow<'_, str> {
         Cow::Borrowed(trimmed)
     } else {
         Cow::Owned(trimmed.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
+/// "’" -> "'", borrowing when there is nothing to replace.
+pub(crate) fn straight(text: &str) -> Cow<'_, str> {
+    // `contains` of a character beyond ASCII runs a substring search, slow on a short word (1% of
+    // an analysis in wasm); most words are ASCII, which `is_ascii` tells eight bytes at a time.
+    if !text.is_ascii() && text.contains('’') {
+        Cow::Owned(text.replace('’', "'"))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

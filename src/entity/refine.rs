@@ -74,6 +74,7 @@ use std::ops::Range;
 
 use super::decode::TYPES;
 use super::features::WordHashes;
+use super::group::straight;
 use super::model::Scored;
 use super::{canonical_text, Entity, Label, RULE_CONFIDENCE};
 use crate::abbreviation::{is_sentence_starter, is_title};
@@ -632,7 +633,7 @@ impl<'a> Doc<'a> {
     fn lower(&self, k: Option<usize>) -> Cow<'_, str> {
         let word = k.map_or("", |k| self.word(k));
         if !word.is_ascii() {
-            Cow::Owned(word.replace('’', "'").to_lowercase())
+            Cow::Owned(straight(word).to_lowercase())
         } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
             // One copy, and no search for '’', for the capitalized words of the text.
             Cow::Owned(word.to_ascii_lowercase())
