@@ -2,10 +2,11 @@
 //! - magic `AANERMDL`, format version (u32), [feature version](super::features::VERSION) (u32),
 //!   tag count (u32), weight scale (f32);
 //! - transition weights, tag count squared i16, row = previous tag;
-//! - feature count (u32), then the feature keys in [table order](table_order) as varint deltas of
-//!   their order values, then for each feature a varint bit set of its non-zero tags followed by one
-//!   i8 weight per set bit;
-//! - gazetteer entry count (u32), sorted keys as varint deltas, then each entry's kinds as a varint;
+//! - feature count (u32), then the feature keys in [table order](table_order) as the deltas of their
+//!   order values, then each feature's bit set of its non-zero tags, both in byte planes
+//!   ([`write_planes`]), then for each feature one i8 weight per set bit;
+//! - gazetteer entry count (u32), sorted keys as deltas in byte planes, then each entry's kinds as
+//!   a varint;
 //! - a checksum of everything before it ([`checksum`]).
 //!
 //! Table order puts the features in the order of their slots in the model's table, so that loading
@@ -22,9 +23,8 @@ use crate::entity::decode::{Potentials, NUM_TAGS};
 use crate::entity::features::{self, Gazetteer, KeyFilter};
 
 const MAGIC: &[u8; 8] = b"AANERMDL";
-/// Version of the file format: 2 since the features are in table order and the checksum reads
-/// words.
-const FORMAT_VERSION: u32 = 2;
+/// Version of the file format: 3 since keys and tag sets are written as byte planes.
+const FORMAT_VERSION: u32 = 3;
 
 /// Why a model file cannot be used.
 ///
@@ -136,9 +136,10 @@ impl Model {
         let count = reader.u32()? as usize;
         let capacity = table_capacity(count);
         let orders = reader.sorted_keys(count)?;
+        let tag_sets = reader.planes(count)?;
         let (mut slots, mut present) = (empty_slots(capacity), KeyFilter::empty(20));
-        for orders in orders.chunks(CHUNK) {
-            reader.features(orders, &mut slots, &mut present)?;
+        for (orders, tag_sets) in orders.chunks(CHUNK).zip(tag_sets.chunks(CHUNK)) {
+            reader.features(orders, tag_sets, &mut slots, &mut present)?;
         }
         let gazetteer = reader.gazetteer()?;
         if reader.at != reader.bytes.len() {
@@ -185,9 +186,12 @@ impl Model {
         }
         out.extend((rows.len() as u32).to_le_bytes());
         write_sorted_keys(&mut out, rows.iter().map(|r| table_order(r.0, capacity)));
+        let tag_sets: Vec<u32> = rows
+            .iter()
+            .map(|(_, row)| row.iter().enumerate().filter(|(_, &w)| w != 0).fold(0, |m, (t, _)| m | 1 << t))
+            .collect();
+        write_planes(&mut out, &tag_sets);
         for (_, row) in &rows {
-            let mask = row.iter().enumerate().filter(|(_, &w)| w != 0).fold(0, |m, (t, _)| m | 1 << t);
-            write_varint(&mut out, mask);
             out.extend(row.iter().filter(|&&w| w != 0).map(|&w| w as u8));
         }
         let entries = gazetteer.entries();
@@ -292,12 +296,31 @@ fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     out.push(value as u8);
 }
 
+/// Writes strictly increasing keys as the [planes](write_planes) of their deltas.
 #[cfg(any(test, feature = "training"))]
 fn write_sorted_keys(out: &mut Vec<u8>, keys: impl Iterator<Item = u32>) {
     let mut previous = 0;
-    for key in keys {
-        write_varint(out, u64::from(key - previous));
-        previous = key;
+    let deltas: Vec<u32> = keys
+        .map(|key| {
+            let delta = key - previous;
+            previous = key;
+            delta
+        })
+        .collect();
+    write_planes(out, &deltas);
+}
+
+/// Writes `values` as byte planes: the width in bytes of the largest (0 to 4), then the lowest
+/// byte of every value, then the next byte of every value, and so on. Random hashes' deltas and
+/// tag sets compress far better so than as varints: each plane holds bytes of one kind (the low
+/// bytes near uniform, the high ones small), which gzip codes apart.
+#[cfg(any(test, feature = "training"))]
+fn write_planes(out: &mut Vec<u8>, values: &[u32]) {
+    let largest = values.iter().copied().max().unwrap_or(0);
+    let width = (32 - largest.leading_zeros()).div_ceil(8);
+    out.push(width as u8);
+    for plane in 0..width {
+        out.extend(values.iter().map(|&value| (value >> (8 * plane)) as u8));
     }
 }
 
@@ -367,30 +390,33 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// `count` strictly increasing non-zero keys written as deltas.
+    /// `count` strictly increasing non-zero keys written as deltas ([`write_sorted_keys`]).
     fn sorted_keys(&mut self, count: usize) -> Result<Vec<u32>, ModelError> {
-        if count > self.bytes.len() - self.at {
-            return Err(ErrorKind::Truncated.into());
-        }
-        let mut keys = Vec::with_capacity(count);
-        while keys.len() < count {
-            let more = CHUNK.min(count - keys.len());
-            self.more_sorted_keys(&mut keys, more)?;
+        let mut keys = self.planes(count)?;
+        let mut previous = 0;
+        for deltas in keys.chunks_mut(CHUNK) {
+            previous = add_up(deltas, previous)?;
         }
         Ok(keys)
     }
 
-    /// Appends the next `count` keys of [`Reader::sorted_keys`] to `keys`; a function of its own
-    /// (not inlined) for V8's sake, see [`CHUNK`].
-    #[inline(never)]
-    fn more_sorted_keys(&mut self, keys: &mut Vec<u32>, count: usize) -> Result<(), ModelError> {
-        let mut key = keys.last().copied().unwrap_or(0);
-        for _ in 0..count {
-            let delta = u32::try_from(self.varint()?).map_err(|_| ErrorKind::Corrupt("bad key"))?;
-            key = key.checked_add(delta).filter(|_| delta > 0).ok_or(ErrorKind::Corrupt("unsorted keys"))?;
-            keys.push(key);
+    /// `count` values written as byte planes ([`write_planes`]).
+    fn planes(&mut self, count: usize) -> Result<Vec<u32>, ModelError> {
+        let width = self.byte()?;
+        if width > 4 {
+            return Err(ErrorKind::Corrupt("bad byte plane width").into());
         }
-        Ok(())
+        if count.checked_mul(usize::from(width)).is_none_or(|size| size > self.bytes.len() - self.at) {
+            return Err(ErrorKind::Truncated.into());
+        }
+        let mut values = vec![0; count];
+        for plane in 0..width {
+            let bytes = self.take(count)?;
+            for (values, bytes) in values.chunks_mut(CHUNK).zip(bytes.chunks(CHUNK)) {
+                add_plane(values, bytes, 8 * u32::from(plane));
+            }
+        }
+        Ok(values)
     }
 
     /// Reads the weights of the features whose [table order](table_order)s are `orders` into
@@ -400,13 +426,13 @@ impl Reader<'_> {
     fn features(
         &mut self,
         orders: &[u32],
+        tag_sets: &[u32],
         slots: &mut [Slot],
         present: &mut KeyFilter,
     ) -> Result<(), ModelError> {
         let capacity = slots.len();
-        for &order in orders {
+        for (&order, &mask) in orders.iter().zip(tag_sets) {
             let key = key_of_order(order, capacity);
-            let mask = self.varint()?;
             if mask >> NUM_TAGS != 0 {
                 return Err(ErrorKind::Corrupt("bad tag set").into());
             }
@@ -427,6 +453,27 @@ impl Reader<'_> {
             present.insert(KeyFilter::of_u32(key));
         }
         Ok(())
+    }
+}
+
+/// Turns `deltas`, which follow the key `previous`, into keys in place, and returns the last; a
+/// function of its own (not inlined) for V8's sake, see [`CHUNK`].
+#[inline(never)]
+fn add_up(deltas: &mut [u32], mut previous: u32) -> Result<u32, ModelError> {
+    for delta in deltas {
+        previous =
+            previous.checked_add(*delta).filter(|_| *delta > 0).ok_or(ErrorKind::Corrupt("unsorted keys"))?;
+        *delta = previous;
+    }
+    Ok(previous)
+}
+
+/// Adds one byte plane to `values`, its bytes shifted left by `shift`; a function of its own (not
+/// inlined) for V8's sake, see [`CHUNK`].
+#[inline(never)]
+fn add_plane(values: &mut [u32], bytes: &[u8], shift: u32) {
+    for (value, &byte) in values.iter_mut().zip(bytes) {
+        *value |= u32::from(byte) << shift;
     }
 }
 
