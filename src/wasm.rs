@@ -18,6 +18,7 @@ use web_sys::{Document, Element, Node, Text};
 
 use crate::entity::{CustomEntity, Entity, EntityGroup, Label};
 use crate::jsonld::NewsArticle;
+use crate::quote::{Quote, Speaker};
 use crate::render::{self, Piece};
 use crate::span::Span;
 use crate::{Analysis, Analyzer as CoreAnalyzer};
@@ -169,9 +170,7 @@ impl WasmAnalyzer {
     /// as JavaScript slices the text.
     fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
         let analysis = self.inner.analyze(&text.rust).into_utf16(&text.rust);
-        let value = Writer::new().analysis(&analysis, text)?;
-        text.restore_speaker_texts(&analysis, &value)?;
-        Ok(value)
+        Ok(Writer::new().analysis(&analysis, text))
     }
 
     /// Analyses `text` and renders it into `target`.
@@ -185,8 +184,8 @@ impl WasmAnalyzer {
 /// A Rust string cannot hold a lone surrogate (half of a UTF-16 pair with no other half): wasm-bindgen
 /// writes each as U+FFFD, one UTF-16 unit for one, so offsets into `rust` are offsets into `js`. Only a
 /// slice of `rust` that holds U+FFFD can differ from the same slice of `js`; JavaScript gets those
-/// from `js`. Entity texts always come from `js` (see [`Writer`]); a quote's speaker and,
-/// when rendering, a text node come from `js` only when they hold U+FFFD.
+/// from `js`. Entity and speaker texts always come from `js` (see [`Writer`]); when rendering, a
+/// text node comes from `js` only when it holds U+FFFD.
 struct JsText {
     js: JsString,
     rust: String,
@@ -221,28 +220,6 @@ impl JsText {
         }
         Ok(node)
     }
-
-    /// Sets the `text` of each quote speaker of `value` (`analysis` serialized) that may hold a lone
-    /// surrogate to the slice of the text JavaScript gave.
-    fn restore_speaker_texts(&self, analysis: &Analysis, value: &JsValue) -> Result<(), JsValue> {
-        let speakers = analysis.quotes.iter().enumerate().filter_map(|(index, quote)| {
-            quote
-                .speaker
-                .as_ref()
-                .filter(|speaker| holds_replacement(&speaker.text))
-                .map(|speaker| (index, speaker))
-        });
-        let mut speakers = speakers.peekable();
-        if speakers.peek().is_some() {
-            let items: Array = Reflect::get(value, &"quotes".into())?.unchecked_into();
-            for (index, speaker) in speakers {
-                let text = self.slice(speaker.start, speaker.end);
-                let speaker = Reflect::get(&items.get(index as u32), &"speaker".into())?;
-                Reflect::set(&speaker, &"text".into(), &text)?;
-            }
-        }
-        Ok(())
-    }
 }
 
 #[wasm_bindgen]
@@ -267,8 +244,9 @@ extern "C" {
 /// Writes an analysis as `analyze` gives it to JavaScript: the objects that serde-wasm-bindgen
 /// makes of [`Analysis`], with fewer calls into JavaScript and fewer strings decoded. Property names
 /// and labels are made once per analysis (serde-wasm-bindgen looks each name up in a map and copies
-/// it for every property), numbers cross as numbers, and each entity's `text`, and each group's that
-/// is the text of one of its mentions, is the slice of the string JavaScript gave, which V8 makes
+/// it for every property), numbers cross as numbers, and each entity's and quote speaker's `text`,
+/// and each group's that is the text of one of its mentions, is the slice of the string JavaScript
+/// gave, which V8 makes
 /// without a copy (decoding each of thousands of short strings from UTF-8 took about a
 /// microsecond). An entity's text keeps its lone surrogates; a group's text holding U+FFFD (which
 /// may stand for one) comes from Rust. `analyze_gives_the_core_analysis_as_it_serializes`
@@ -295,6 +273,8 @@ struct Names {
     first: JsValue,
     salience: JsValue,
     url: JsValue,
+    speaker: JsValue,
+    cue: JsValue,
 }
 
 impl Writer {
@@ -316,12 +296,14 @@ impl Writer {
             first: name("first"),
             salience: name("salience"),
             url: name("url"),
+            speaker: name("speaker"),
+            cue: name("cue"),
         };
         Writer { names, labels: Label::ALL.map(|label| name(label.as_str())) }
     }
 
     /// `analysis` (UTF-16 offsets) of `text`, as an `Analysis` object.
-    fn analysis(&self, analysis: &Analysis, text: &JsText) -> Result<JsValue, JsValue> {
+    fn analysis(&self, analysis: &Analysis, text: &JsText) -> JsValue {
         // Every field, in the order `Analysis` serializes them (a field added there fails here).
         let Analysis { sentences, entities, groups, quotes } = analysis;
         let names = &self.names;
@@ -329,17 +311,47 @@ impl Writer {
         record.set_value(&names.sentences, &self.spans(sentences));
         record.set_value(&names.entities, &self.entities(entities, text));
         record.set_value(&names.groups, &self.groups(groups, entities, text));
-        record.set_value(&names.quotes, &to_js(quotes)?);
-        Ok(record.into())
+        record.set_value(&names.quotes, &self.quotes(quotes, text));
+        record.into()
     }
 
     /// `spans` as an array of `{start, end}`.
     fn spans(&self, spans: &[Span]) -> Array {
         let array = Array::new();
-        for span in spans {
+        for &span in spans {
+            array.push(&self.span(span));
+        }
+        array
+    }
+
+    /// `span` as `{start, end}`.
+    fn span(&self, span: Span) -> Record {
+        let record = Record::new();
+        record.set_number(&self.names.start, span.start as f64);
+        record.set_number(&self.names.end, span.end as f64);
+        record
+    }
+
+    /// `quotes` as an array of `{start, end, speaker, cue}`, a speaker as `{start, end, text, group}`
+    /// (`null` for none); a speaker's `text` is the slice of the text JavaScript gave.
+    fn quotes(&self, quotes: &[Quote], text: &JsText) -> Array {
+        let names = &self.names;
+        let array = Array::new();
+        for quote in quotes {
+            // Every field, in the order `Quote` and `Speaker` serialize them (a field added there fails here).
+            let Quote { start, end, ref speaker, cue } = *quote;
             let record = Record::new();
-            record.set_number(&self.names.start, span.start as f64);
-            record.set_number(&self.names.end, span.end as f64);
+            record.set_number(&names.start, start as f64);
+            record.set_number(&names.end, end as f64);
+            let speaker = speaker.as_ref().map_or(JsValue::NULL, |speaker| {
+                let Speaker { start, end, text: _, group } = *speaker;
+                let record = self.span(Span::new(start, end));
+                record.set_value(&names.text, &text.slice(start, end));
+                record.set_value(&names.group, &group.map_or(JsValue::NULL, |group| (group as f64).into()));
+                record.into()
+            });
+            record.set_value(&names.speaker, &speaker);
+            record.set_value(&names.cue, &cue.map_or(JsValue::NULL, |cue| self.span(cue).into()));
             array.push(&record);
         }
         array

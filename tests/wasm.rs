@@ -124,10 +124,11 @@ fn analyzer_class_matches_the_free_functions() {
 
 #[wasm_bindgen_test]
 fn analyze_gives_the_core_analysis_as_it_serializes() {
-    // Groups named after a later mention (all capitals first, a possessive), a quote's speaker,
-    // characters of two UTF-16 units and of none in ASCII before and inside names.
+    // Groups named after a later mention (all capitals first, a possessive), quotes with a speaker
+    // and without one, characters of two UTF-16 units and of none in ASCII before and inside names.
     let text =
-        "ZÜRICH (Reuters) - Siemens AG's chief Roland Busch met Angela Merkel in Zürich 😀 on Monday.\n\
+        "\"Nobody expected the river to rise this fast in the middle of the night, and nobody was ready.\"\n\
+        ZÜRICH (Reuters) - Siemens AG's chief Roland Busch met Angela Merkel in Zürich 😀 on Monday.\n\
         \"We will hire 500 people in Zürich next year,\" Busch said. Siemens AG rose 5% to €120.\n\
         Merkel's office said Merkel would visit Siemens AG's plant in Munich.";
     let core = article_analyzer::Analyzer::new().analyze(text).into_utf16(text);
@@ -137,7 +138,9 @@ fn analyze_gives_the_core_analysis_as_it_serializes() {
     assert_eq!(json(&got), json(&expected));
     // The case it is about: entities, groups and a speaker, and a group whose text is not its
     // first mention's.
-    assert!(core.entities.len() > 5 && !core.quotes.is_empty(), "{core:?}");
+    assert!(core.entities.len() > 5, "{core:?}");
+    assert!(core.quotes.iter().any(|q| q.speaker.is_some() && q.cue.is_some()), "{core:?}");
+    assert!(core.quotes.iter().any(|q| q.speaker.is_none()), "{core:?}");
     let first_mention_differs = |(index, group): (usize, &entity::EntityGroup)| {
         core.entities.iter().find(|e| e.group == index).is_some_and(|e| e.text != group.text)
     };
