@@ -11,11 +11,11 @@
 // and only the blocks whose text or analysis changed are drawn again, in slices of a few
 // milliseconds between which the page answers; blocks off screen skip layout
 // (content-visibility). The highlighted text is painted first (data-highlighted), then the legend's
-// counts, the panel and the quotes are built (data-drawn: all of it). Past DRAW_LIMIT characters the rest is not drawn, and a note says so; the
-// analysis, the panel and the export still cover the whole text. A text longer than EDIT_LIMIT never
-// goes into the textarea, whose own layout of it would freeze the page for seconds (Chromium lays
-// out all of a textarea's text): the page holds it, the textarea shows its start, read-only, and a
-// note says so.
+// counts, the panel and the quotes are built (data-drawn: all of it). Past DRAW_LIMIT characters
+// the rest is not drawn, and a note says so; the analysis, the panel and the export still cover the
+// whole text. A text longer than EDIT_LIMIT never goes into the textarea, whose own layout of it
+// would freeze the page for seconds (Chromium lays out all of a textarea's text): the page holds
+// it, the textarea shows its start, read-only, and a note says so.
 'use strict';
 
 (() => {
