@@ -46,6 +46,7 @@ export class PipeBrowser {
     this.pending.clear();
   }
 
+  /** Hands a reply to the command waiting for it, and an event to the listeners. */
   dispatch(message) {
     if (message.id === undefined) {
       for (const listener of this.listeners) listener(message);

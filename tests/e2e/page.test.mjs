@@ -838,10 +838,11 @@ test('renderer memory after a 10 MB paste, against a bare textarea (a benchmark,
     + `${(page.after / bare.after).toFixed(2)}x; paste to next frame: bare ${bare.frame} ms, page ${page.frame} ms`);
 });
 
-/** Lighthouse's mobile profile: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips (CDP's figures), the CPU 4x slower. */
+/** Lighthouse's mobile network: 1.6 Mbit/s down and 750 kbit/s up at 90% (in bytes per second), 150 ms round trips. */
 const LIGHTHOUSE_NETWORK = {
   offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
 };
+/** Lighthouse's mobile CPU: 4x slower. */
 const LIGHTHOUSE_CPU = { rate: 4 };
 /** Lighthouse's mobile screen. */
 const PHONE = { width: 412, height: 823 };
@@ -975,7 +976,8 @@ test('first highlight and repeat visit on Lighthouse\'s mobile profile, Chromium
   // The same two visits with nothing of the harness in the page's way: Chromium started here with
   // the e2e flags, driven over its DevTools pipe (tests/e2e/cdp.mjs), one flat session per tab.
   // Playwright pauses each new worker until its client attaches, keeps a copy of every response
-  // body and evaluates its own scripts in the page; this client does none of that.
+  // body and evaluates its own scripts in the page; this client does none of that. Neither test
+  // slows the worker: Chromium's CPU throttling is for pages only (see docs/page.md).
   const profile = mkdtempSync(join(tmpdir(), 'e2e-profile-'));
   const bare = new PipeBrowser(CHROMIUM, [...LAUNCH.args, `--user-data-dir=${profile}`]);
   const visit = async () => {
