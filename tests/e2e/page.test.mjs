@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { PipeBrowser } from './cdp.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -837,17 +838,43 @@ test('renderer memory after a 10 MB paste, against a bare textarea (a benchmark,
     + `${(page.after / bare.after).toFixed(2)}x; paste to next frame: bare ${bare.frame} ms, page ${page.frame} ms`);
 });
 
-/** Lighthouse's mobile profile: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trips, the CPU 4x slower. */
+/** Lighthouse's mobile network: 1.6 Mbit/s down and 750 kbit/s up at 90% (in bytes per second), 150 ms round trips. */
+const LIGHTHOUSE_NETWORK = {
+  offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
+};
+/** Lighthouse's mobile CPU: 4x slower. */
+const LIGHTHOUSE_CPU = { rate: 4 };
+/** Lighthouse's mobile screen. */
+const PHONE = { width: 412, height: 823 };
+
+/**
+ * Lighthouse's mobile profile on a Playwright page. The CPU throttling slows the page's main thread
+ * only, not its worker (Chromium throttles pages only; see docs/page.md).
+ */
 async function throttle(page) {
   const session = await page.context().newCDPSession(page);
   await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9,
-  });
-  await session.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await session.send('Network.emulateNetworkConditions', LIGHTHOUSE_NETWORK);
+  await session.send('Emulation.setCPUThrottlingRate', LIGHTHOUSE_CPU);
   await session.send('Page.enable');
   await session.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_FIRST_HIGHLIGHT });
   return session;
+}
+
+/**
+ * The same profile on a tab of Chromium driven over its pipe (`session` of `PipeBrowser.newPage`),
+ * with as little of the debugger as it takes: no auto-attach (the worker starts unpaused), and the
+ * network agent told to keep no response bodies (with its default buffers it copies the 2.2 MB wasm
+ * on the page's main thread right after its last byte). Network emulation needs `Network.enable`,
+ * and the watcher `Page.enable`: without them Chromium ignores both.
+ */
+async function throttleBare(session) {
+  await session.send('Emulation.setDeviceMetricsOverride', { ...PHONE, deviceScaleFactor: 1, mobile: true });
+  await session.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+  await session.send('Network.emulateNetworkConditions', LIGHTHOUSE_NETWORK);
+  await session.send('Emulation.setCPUThrottlingRate', LIGHTHOUSE_CPU);
+  await session.send('Page.enable');
+  await session.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_FIRST_HIGHLIGHT });
 }
 
 /**
@@ -880,8 +907,11 @@ async function drawnVia(session) {
   throw new Error('no output drawn within 120 s');
 }
 
-/** When the wasm's last byte came and when the first highlight was on screen, in ms from the navigation's start. */
-const loadTimes = (page) => page.evaluate(() => {
+/**
+ * When the wasm's last byte came and when the first highlight was on screen, in ms from the
+ * navigation's start: run in the page (`page.evaluate(pageLoadTimes)`, or its source over CDP).
+ */
+function pageLoadTimes() {
   const wasm = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.wasm'));
   const update = performance.getEntriesByName('analyzer:update')[0];
   const mark = (name) => performance.getEntriesByName(`analyzer:${name}`)[0]?.startTime ?? NaN;
@@ -895,7 +925,7 @@ const loadTimes = (page) => page.evaluate(() => {
     // The page's own mark of its highlighted text on screen (builds before it have none).
     highlighted: mark('highlighted'),
   };
-});
+}
 
 /** Where the time of a first highlight went. */
 const highlightParts = (times) => `(HTML at ${times.html.toFixed(0)} ms, app.js running at ${times.start.toFixed(0)} ms, `
@@ -905,35 +935,69 @@ const highlightParts = (times) => `(HTML at ${times.html.toFixed(0)} ms, app.js 
   + `${(times.highlight - times.asked - times.worker).toFixed(0)} ms (by the page's mark ${(times.highlighted - times.asked - times.worker).toFixed(0)} ms) `
   + `and all drawn ${times.drawn.toFixed(0)} ms after the answer)`;
 
+/** The load-time benchmark's report of a first visit (`cold`) and a repeat visit (`warm`). */
+const loadReport = (cold, warm) => `first visit: wasm requested at ${cold.wasmStart.toFixed(0)} ms, its last byte at `
+  + `${cold.wasmEnd.toFixed(0)} ms (${(cold.wasmBytes / 1024).toFixed(0)} KB over the wire), first highlight at `
+  + `${cold.highlight.toFixed(0)} ms: ${(cold.highlight - cold.wasmEnd).toFixed(0)} ms after the last wasm byte `
+  + `${highlightParts(cold)}; repeat visit: first highlight at ${warm.highlight.toFixed(0)} ms `
+  + `${highlightParts(warm)}, wasm ${warm.wasmBytes === 0 ? 'from the cache' : `${warm.wasmBytes} bytes over the wire`}`;
+
+/** The reader reads the sample a few seconds before leaving. */
+const READING_MS = 5000;
+
 test('first highlight and repeat visit on Lighthouse\'s mobile profile (a benchmark, reported, not asserted)', async (t) => {
   // A profile on disk, as a reader's browser has, with its HTTP cache. (No wasm code cache shows
   // here: a Chromium driven over CDP wrote none even with V8's thresholds forced down, and the
   // wasm's preload keeps it from being read anyway; see docs/page.md.)
   const profile = mkdtempSync(join(tmpdir(), 'e2e-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: { width: 412, height: 823 }, isMobile: true });
+  const context = await chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: PHONE, isMobile: true });
   try {
     const first = await context.newPage();
     const firstSession = await throttle(first);
     await first.goto(BASE, { waitUntil: 'commit' });
     await drawnVia(firstSession);
-    const cold = await loadTimes(first);
+    const cold = await first.evaluate(pageLoadTimes);
     assert.ok(cold.wasmBytes > 0, 'the first visit downloads the wasm');
-    // The reader reads the sample a few seconds.
-    await first.waitForTimeout(5000);
+    await first.waitForTimeout(READING_MS);
     await first.close();
     // A returning reader: the same browser profile, its HTTP cache kept.
     const again = await context.newPage();
     const againSession = await throttle(again);
     await again.goto(BASE, { waitUntil: 'commit' });
     await drawnVia(againSession);
-    const warm = await loadTimes(again);
-    t.diagnostic(`first visit: wasm requested at ${cold.wasmStart.toFixed(0)} ms, its last byte at `
-      + `${cold.wasmEnd.toFixed(0)} ms (${(cold.wasmBytes / 1024).toFixed(0)} KB over the wire), first highlight at `
-      + `${cold.highlight.toFixed(0)} ms: ${(cold.highlight - cold.wasmEnd).toFixed(0)} ms after the last wasm byte `
-      + `${highlightParts(cold)}; repeat visit: first highlight at ${warm.highlight.toFixed(0)} ms `
-      + `${highlightParts(warm)}, wasm ${warm.wasmBytes === 0 ? 'from the cache' : `${warm.wasmBytes} bytes over the wire`}`);
+    t.diagnostic(loadReport(cold, await again.evaluate(pageLoadTimes)));
   } finally {
     await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+test('first highlight and repeat visit on Lighthouse\'s mobile profile, Chromium without Playwright (a benchmark, reported, not asserted)', async (t) => {
+  // The same two visits with nothing of the harness in the page's way: Chromium started here with
+  // the e2e flags, driven over its DevTools pipe (tests/e2e/cdp.mjs), one flat session per tab.
+  // Playwright pauses each new worker until its client attaches, keeps a copy of every response
+  // body and evaluates its own scripts in the page; this client does none of that. Neither test
+  // slows the worker: Chromium's CPU throttling is for pages only (see docs/page.md).
+  const profile = mkdtempSync(join(tmpdir(), 'e2e-profile-'));
+  const bare = new PipeBrowser(CHROMIUM, [...LAUNCH.args, `--user-data-dir=${profile}`]);
+  const visit = async () => {
+    const page = await bare.newPage();
+    await throttleBare(page);
+    await page.send('Page.navigate', { url: BASE });
+    await drawnVia(page);
+    const { result, exceptionDetails } = await page.send('Runtime.evaluate', { expression: `(${pageLoadTimes})()`, returnByValue: true });
+    assert.equal(exceptionDetails, undefined, `the page's times could not be read: ${exceptionDetails?.exception?.description}`);
+    return { page, times: result.value };
+  };
+  try {
+    const first = await visit();
+    assert.ok(first.times.wasmBytes > 0, 'the first visit downloads the wasm');
+    await new Promise((resolve) => setTimeout(resolve, READING_MS));
+    await bare.closePage(first.page);
+    const again = await visit();
+    t.diagnostic(loadReport(first.times, again.times));
+  } finally {
+    await bare.close();
     rmSync(profile, { recursive: true, force: true });
   }
 });
