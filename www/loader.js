@@ -11,11 +11,11 @@
  * already (by the page, for its worker), `{ base64 }`, the wasm inlined as base64 text (the single
  * file, the element), or `{ url }`, where to fetch it (the site). Resolves to the compiled module,
  * which a worker can be sent to load without compiling again; `compiled` is called with it as soon
- * as it is compiled, before it is instantiated here.
+ * as it is compiled, before it is instantiated here (after the promise it returns, if it returns one).
  */
 async function loadAnalyzer({ module, base64, url }, compiled = () => {}) {
   module ??= await (base64 === undefined ? compileFetched(url) : WebAssembly.compile(decodeBase64(base64)));
-  compiled(module);
+  await compiled(module);
   await wasm_bindgen({ module_or_path: module });
   return module;
 
