@@ -134,9 +134,10 @@ impl Model {
             }
         }
         let count = reader.u32()? as usize;
-        let capacity = table_capacity(count);
+        // Both reads check that the file holds `count` values before making room for them.
         let orders = reader.sorted_keys(count)?;
         let tag_sets = reader.planes(count)?;
+        let capacity = table_capacity(count);
         let (mut slots, mut present) = (empty_slots(capacity), KeyFilter::empty(20));
         for (orders, tag_sets) in orders.chunks(CHUNK).zip(tag_sets.chunks(CHUNK)) {
             reader.features(orders, tag_sets, &mut slots, &mut present)?;
@@ -400,10 +401,11 @@ impl Reader<'_> {
         Ok(keys)
     }
 
-    /// `count` values written as byte planes ([`write_planes`]).
+    /// `count` non-zero values written as byte planes ([`write_planes`]), each taking at least one
+    /// byte: `count` is checked against what the file holds before any room is made for them.
     fn planes(&mut self, count: usize) -> Result<Vec<u32>, ModelError> {
         let width = self.byte()?;
-        if width > 4 {
+        if width > 4 || (width == 0 && count > 0) {
             return Err(ErrorKind::Corrupt("bad byte plane width").into());
         }
         if count.checked_mul(usize::from(width)).is_none_or(|size| size > self.bytes.len() - self.at) {
@@ -506,6 +508,29 @@ mod tests {
         let mut flipped = bytes.to_vec();
         flipped[bytes.len() / 2] ^= 0x10;
         assert!(matches!(Model::from_bytes(&flipped).map_err(|e| e.kind), Err(ErrorKind::Corrupt(_))));
+    }
+
+    #[test]
+    fn a_count_beyond_the_file_is_an_error_before_any_room_is_made() {
+        // A file that claims u32::MAX features (whose keys would need 16 GB) with planes of no
+        // bytes or too few, its checksum right: an error found before any room is made for them.
+        let mut bytes = MAGIC.to_vec();
+        for value in [FORMAT_VERSION, features::VERSION, NUM_TAGS as u32, 1.0f32.to_bits()] {
+            bytes.extend(value.to_le_bytes());
+        }
+        bytes.extend(vec![0; NUM_TAGS * NUM_TAGS * 2]);
+        let expected = [
+            (0u8, ErrorKind::Corrupt("bad byte plane width")),
+            (1, ErrorKind::Truncated),
+            (4, ErrorKind::Truncated),
+        ];
+        for (width, error) in expected {
+            let mut file = bytes.clone();
+            file.extend(u32::MAX.to_le_bytes());
+            file.push(width);
+            file.extend(checksum(&file).to_le_bytes());
+            assert_eq!(Model::from_bytes(&file).unwrap_err().kind, error, "planes {width} bytes wide");
+        }
     }
 
     #[test]
