@@ -37,7 +37,7 @@ thread_local! {
 #[wasm_bindgen(unchecked_return_type = "Analysis")]
 pub fn analyze(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
     let text = JsText::argument("analyze", text)?;
-    DEFAULT.with(|analyzer| analyzer.analysis_for_js(&text))
+    Ok(DEFAULT.with(|analyzer| analyzer.analysis_for_js(&text)))
 }
 
 /// Replaces the children of `element` with `text` highlighted: one `.sentence` per sentence and a
@@ -150,7 +150,7 @@ impl WasmAnalyzer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.analysis_for_js(&JsText::argument("Analyzer.analyze", text)?)
+        Ok(self.analysis_for_js(&JsText::argument("Analyzer.analyze", text)?))
     }
 
     /// Replaces the children of `element` with `text` highlighted (see the free function `render`).
@@ -168,9 +168,9 @@ impl WasmAnalyzer {
 impl WasmAnalyzer {
     /// The analysis of `text` as JavaScript receives it: UTF-16 offsets, entity and speaker texts
     /// as JavaScript slices the text.
-    fn analysis_for_js(&self, text: &JsText) -> Result<JsValue, JsValue> {
+    fn analysis_for_js(&self, text: &JsText) -> JsValue {
         let analysis = self.inner.analyze(&text.rust).into_utf16(&text.rust);
-        Ok(Writer::new().analysis(&analysis, text))
+        Writer::new().analysis(&analysis, text)
     }
 
     /// Analyses `text` and renders it into `target`.
@@ -246,9 +246,8 @@ extern "C" {
 /// and labels are made once per analysis (serde-wasm-bindgen looks each name up in a map and copies
 /// it for every property), numbers cross as numbers, and each entity's and quote speaker's `text`,
 /// and each group's that is the text of one of its mentions, is the slice of the string JavaScript
-/// gave, which V8 makes
-/// without a copy (decoding each of thousands of short strings from UTF-8 took about a
-/// microsecond). An entity's text keeps its lone surrogates; a group's text holding U+FFFD (which
+/// gave, which V8 makes without a copy (decoding each of thousands of short strings from UTF-8 took
+/// about a microsecond). An entity's text keeps its lone surrogates; a group's text holding U+FFFD (which
 /// may stand for one) comes from Rust. `analyze_gives_the_core_analysis_as_it_serializes`
 /// (tests/wasm.rs) checks the result against serde-wasm-bindgen's, property order included.
 struct Writer {

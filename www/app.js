@@ -1046,9 +1046,9 @@
       const loaded = loadAnalyzer(source, (module) => {
         performance.mark('analyzer:compiled');
         handOver.resolve(module);
-        // A task's pause before this page's own instance and warm-up (one task of about 160 ms at 4x):
-        // the worker's start takes a few tasks of this thread, which would wait behind it (a returning
-        // reader's highlight came about 55 ms sooner, docs/page.md).
+        // A task's pause before this page's own instance and warm-up (one task of about 160 ms at 4x),
+        // which the worker's start and its first answer would otherwise wait behind (a first visit's
+        // highlight came about 40 ms sooner, docs/page.md).
         return new Promise((resolve) => setTimeout(resolve, 0));
       });
       loaded.catch(handOver.reject);
