@@ -339,9 +339,7 @@ impl Writer {
         for quote in quotes {
             // Every field, in the order `Quote` and `Speaker` serialize them (a field added there fails here).
             let Quote { start, end, ref speaker, cue } = *quote;
-            let record = Record::new();
-            record.set_number(&names.start, start as f64);
-            record.set_number(&names.end, end as f64);
+            let record = self.span(Span::new(start, end));
             let speaker = speaker.as_ref().map_or(JsValue::NULL, |speaker| {
                 let Speaker { start, end, text: _, group } = *speaker;
                 let record = self.span(Span::new(start, end));
@@ -367,9 +365,7 @@ impl Writer {
         let names = &self.names;
         let array = Array::new();
         for entity in entities {
-            let record = Record::new();
-            record.set_number(&names.start, entity.span.start as f64);
-            record.set_number(&names.end, entity.span.end as f64);
+            let record = self.span(entity.span);
             record.set_value(&names.label, self.label(entity.label));
             record.set_value(&names.text, &text.slice(entity.span.start, entity.span.end));
             record.set_number(&names.group, entity.group as f64);

@@ -853,11 +853,7 @@ const PHONE = { width: 412, height: 823 };
  */
 async function throttle(page) {
   const session = await page.context().newCDPSession(page);
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', LIGHTHOUSE_NETWORK);
-  await session.send('Emulation.setCPUThrottlingRate', LIGHTHOUSE_CPU);
-  await session.send('Page.enable');
-  await session.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_FIRST_HIGHLIGHT });
+  await emulateProfile(session);
   return session;
 }
 
@@ -865,12 +861,20 @@ async function throttle(page) {
  * The same profile on a tab of Chromium driven over its pipe (`session` of `PipeBrowser.newPage`),
  * with as little of the debugger as it takes: no auto-attach (the worker starts unpaused), and the
  * network agent told to keep no response bodies (with its default buffers it copies the 2.2 MB wasm
- * on the page's main thread right after its last byte). Network emulation needs `Network.enable`,
- * and the watcher `Page.enable`: without them Chromium ignores both.
+ * on the page's main thread right after its last byte).
  */
 async function throttleBare(session) {
   await session.send('Emulation.setDeviceMetricsOverride', { ...PHONE, deviceScaleFactor: 1, mobile: true });
-  await session.send('Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+  await emulateProfile(session, { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+}
+
+/**
+ * Lighthouse's network and CPU and the first highlight's watcher on a CDP `session` (anything with
+ * `send(method, params)`); `networkAgent` are the parameters of `Network.enable`. Network emulation
+ * needs `Network.enable`, and the watcher `Page.enable`: without them Chromium ignores both.
+ */
+async function emulateProfile(session, networkAgent = {}) {
+  await session.send('Network.enable', networkAgent);
   await session.send('Network.emulateNetworkConditions', LIGHTHOUSE_NETWORK);
   await session.send('Emulation.setCPUThrottlingRate', LIGHTHOUSE_CPU);
   await session.send('Page.enable');
